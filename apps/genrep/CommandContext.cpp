@@ -1,0 +1,18 @@
+#include "genrep/Command.h"
+
+namespace genrep::app {
+
+void addRunKeys(ConfigSchema& schema) {
+  schema.addString("run.root", "runs", "folder under which each command makes its run folder");
+  schema.addString("run.name", "", "run folder name; empty = <command>-<date>-<time>; an existing name is continued");
+  schema.addInt("run.threads", 0, "CPU threads for LibTorch; 0 = every core");
+  schema.addInt("run.seed", 0, "seed of every random stream of the run");
+}
+
+std::vector<FlagAlias> runFlags() {
+  return {{"--threads", "run.threads", "CPU threads (0 = every core)", false},
+          {"--seed", "run.seed", "seed of the run's random streams", false},
+          {"--run-name", "run.name", "run folder name under run.root", false}};
+}
+
+}  // namespace genrep::app

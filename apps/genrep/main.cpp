@@ -1,0 +1,149 @@
+// genrep: learn visual representations from a generative model.
+// main() builds the CLI from the command families' specs (see Command.h) and turns every
+// error into one line on stderr and a non-zero exit.
+#include <cstdio>
+#include <exception>
+#include <map>
+#include <memory>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "genrep/Command.h"
+#include "genrep/core/Version.h"
+
+namespace genrep::app {
+namespace {
+
+struct ParsedCommand {
+  const CommandSpec* spec = nullptr;
+  CLI::App* cli = nullptr;
+  std::string configFile;
+  std::vector<std::string> overrides;
+  std::map<std::string, std::string> flagValues;  // flag -> value given
+  bool printConfig = false;
+};
+
+std::string commandName(const CommandSpec& spec) { return fmt::format("{}", fmt::join(spec.path, "-")); }
+
+ConfigSchema schemaFor(const CommandSpec& spec) {
+  ConfigSchema schema;
+  addRunKeys(schema);
+  if (spec.declareKeys) spec.declareKeys(schema);
+  return schema;
+}
+
+void registerCommand(CLI::App& root, const CommandSpec& spec, ParsedCommand& parsed) {
+  CLI::App* parent = &root;
+  for (size_t i = 0; i + 1 < spec.path.size(); ++i) {
+    CLI::App* family = nullptr;
+    for (CLI::App* existing : parent->get_subcommands([](CLI::App*) { return true; })) {
+      if (existing->get_name() == spec.path[i]) family = existing;
+    }
+    if (!family) {
+      family = parent->add_subcommand(spec.path[i], fmt::format("{} commands", spec.path[i]));
+      family->require_subcommand(1);
+    }
+    parent = family;
+  }
+  CLI::App* cli = parent->add_subcommand(spec.path.back(), spec.summary);
+  cli->add_option("-c,--config", parsed.configFile, "TOML config file (unknown keys are an error)")->check(CLI::ExistingFile);
+  cli->add_option("-s,--set", parsed.overrides, "override a config key: --set data.val_fraction=0.2 (repeatable)")
+      ->type_name("KEY=VALUE")
+      ->allow_extra_args(false);
+  cli->add_flag("--print-config", parsed.printConfig, "print the resolved config as TOML and exit");
+  std::vector<FlagAlias> flags = runFlags();
+  flags.insert(flags.end(), spec.flags.begin(), spec.flags.end());
+  for (const FlagAlias& alias : flags) {
+    const std::string help = fmt::format("{} (= --set {}=...)", alias.help, alias.key);
+    if (alias.isSwitch) {
+      cli->add_flag_callback(alias.flag, [&parsed, alias] { parsed.flagValues[alias.flag] = "true"; }, help);
+    } else {
+      cli->add_option_function<std::string>(
+          alias.flag, [&parsed, alias](const std::string& value) { parsed.flagValues[alias.flag] = value; }, help);
+    }
+  }
+  cli->callback([&parsed, &spec, cli] {
+    parsed.spec = &spec;
+    parsed.cli = cli;
+  });
+}
+
+void printVersion() {
+  configureThreads(0);
+  const RuntimeInfo info = runtimeInfo();
+  fmt::print("genrep {}\nlibtorch {}\ndevice {}\nthreads {}\nblas {}\n", info.genrepVersion, info.libtorchVersion,
+             info.device, info.threads, describeBlas(info.blas));
+}
+
+int runCommand(const ParsedCommand& parsed) {
+  const CommandSpec& spec = *parsed.spec;
+  const ConfigSchema schema = schemaFor(spec);
+  // Precedence: defaults < --config file < --set (in order) < flag aliases.
+  std::vector<std::string> overrides = parsed.overrides;
+  std::vector<FlagAlias> flags = runFlags();
+  flags.insert(flags.end(), spec.flags.begin(), spec.flags.end());
+  for (const FlagAlias& alias : flags) {
+    if (auto it = parsed.flagValues.find(alias.flag); it != parsed.flagValues.end()) {
+      overrides.push_back(alias.key + "=" + it->second);
+    }
+  }
+  const Config config = Config::resolve(schema, parsed.configFile, overrides);
+  if (parsed.printConfig) {
+    fmt::print("{}", config.toToml());
+    return 0;
+  }
+  configureThreads(config.getInt("run.threads"));
+  const RuntimeInfo runtime = runtimeInfo();
+  if (const auto warning = blasWarning(runtime.blas)) fmt::print(stderr, "{}\n", *warning);
+
+  const RunDir run = RunDir::create(config.getString("run.root"), config.getString("run.name"), commandName(spec));
+  run.saveConfig(config);
+  MetricsLog metrics(run.file("metrics.jsonl"));
+  CommandContext context{config, run, metrics, runtime};
+  spec.run(context);
+  return 0;
+}
+
+}  // namespace
+}  // namespace genrep::app
+
+int main(int argc, char** argv) {
+  using namespace genrep::app;
+  CLI::App app{"genrep: learn visual representations from a generative model instead of a dataset"};
+  app.name("genrep");
+  app.require_subcommand(0, 1);
+  bool version = false;
+  app.add_flag("--version", version, "print genrep, LibTorch, device, threads and BLAS, then exit");
+
+  // Specs live as long as main: the CLI callbacks hold pointers into this list.
+  std::vector<std::unique_ptr<CommandSpec>> specs;
+  for (auto family : {dataCommands}) {
+    for (CommandSpec& spec : family()) specs.push_back(std::make_unique<CommandSpec>(std::move(spec)));
+  }
+  std::vector<std::unique_ptr<ParsedCommand>> parsed;
+  for (const auto& spec : specs) {
+    parsed.push_back(std::make_unique<ParsedCommand>());
+    registerCommand(app, *spec, *parsed.back());
+  }
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    return app.exit(error);
+  }
+  try {
+    if (version) {
+      printVersion();
+      return 0;
+    }
+    for (const auto& command : parsed) {
+      if (command->spec) return runCommand(*command);
+    }
+    fmt::print(stderr, "{}", app.help());
+    return 2;
+  } catch (const std::exception& error) {
+    fmt::print(stderr, "genrep: error: {}\n", error.what());
+    return 1;
+  }
+}

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Set up, build, and run the whole test suite (GoogleTest through CTest).
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+bash "$root/scripts/setup.sh" build
+cd "$root/build"
+ctest --output-on-failure -j "${GENREP_TEST_JOBS:-2}"

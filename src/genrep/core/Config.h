@@ -1,0 +1,88 @@
+#pragma once
+// Typed settings from a TOML file plus command-line overrides, checked against a schema.
+// Precedence: schema default < config file < overrides (`--set key=value`). Unknown keys,
+// wrong value types and values outside a key's choices are errors that name the key.
+//
+//   genrep::ConfigSchema schema;
+//   schema.addString("data.format", "fashion-mnist", "dataset format", {"idx", "fashion-mnist"});
+//   schema.addFloat("data.val_fraction", 0.1, "share of train carved out for validation");
+//   genrep::Config config = genrep::Config::resolve(schema, "run.toml", {"data.val_fraction=0.2"});
+//   double f = config.getFloat("data.val_fraction");   // 0.2
+//   genrep::writeFileAtomic(runDir / "config.toml", config.toToml());
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace genrep {
+
+enum class ConfigType { Bool, Int, Float, String };
+using ConfigValue = std::variant<bool, int64_t, double, std::string>;
+
+const char* configTypeName(ConfigType type);
+
+struct ConfigKey {
+  std::string name;  // dotted: "section.key"
+  ConfigType type;
+  ConfigValue defaultValue;
+  std::string help;
+  std::vector<std::string> choices;  // strings only; empty = any
+};
+
+class ConfigSchema {
+ public:
+  ConfigSchema& addBool(const std::string& name, bool defaultValue, std::string help);
+  ConfigSchema& addInt(const std::string& name, int64_t defaultValue, std::string help);
+  ConfigSchema& addFloat(const std::string& name, double defaultValue, std::string help);
+  ConfigSchema& addString(const std::string& name, std::string defaultValue, std::string help,
+                          std::vector<std::string> choices = {});
+
+  const ConfigKey* find(const std::string& name) const;
+  bool isSection(const std::string& prefix) const;  // some key starts with "prefix."
+  // Section names in declaration order ("" first, for keys outside any section).
+  std::vector<std::string> sections() const;
+  const std::vector<ConfigKey>& keys() const { return keys_; }
+  // The closest known key to a misspelt one, or "" when none is close.
+  std::string suggest(const std::string& name) const;
+
+ private:
+  ConfigSchema& add(ConfigKey key);
+  std::vector<ConfigKey> keys_;
+};
+
+class Config {
+ public:
+  // `file` may be empty (defaults and overrides only). Throws std::invalid_argument naming
+  // the file or override and the key on any problem.
+  static Config resolve(const ConfigSchema& schema, const std::filesystem::path& file,
+                        const std::vector<std::string>& overrides);
+  // As resolve(), from TOML text; `source` names it in errors.
+  static Config fromToml(const ConfigSchema& schema, const std::string& tomlText, const std::string& source,
+                         const std::vector<std::string>& overrides);
+
+  bool getBool(const std::string& key) const;
+  int64_t getInt(const std::string& key) const;
+  double getFloat(const std::string& key) const;
+  const std::string& getString(const std::string& key) const;
+
+  // Every key of the schema with its resolved value, as TOML / as a JSON object.
+  std::string toToml() const;
+  nlohmann::json toJson() const;
+
+ private:
+  explicit Config(const ConfigSchema& schema);
+  const ConfigValue& get(const std::string& key, ConfigType type) const;
+  void applyToml(const std::string& tomlText, const std::string& source);
+  void applyOverride(const std::string& assignment);
+  void checkChoices() const;
+
+  ConfigSchema schema_;
+  std::map<std::string, ConfigValue> values_;
+};
+
+}  // namespace genrep

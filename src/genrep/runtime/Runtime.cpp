@@ -1,0 +1,116 @@
+#include "genrep/runtime/Runtime.h"
+
+#include <dlfcn.h>
+
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <thread>
+
+#include <fmt/format.h>
+#include <torch/torch.h>
+#include <torch/version.h>
+
+#include "genrep/core/Version.h"
+
+namespace genrep {
+namespace {
+
+std::string cpuModel() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("model name", 0) == 0) {
+      const size_t colon = line.find(':');
+      if (colon != std::string::npos) return line.substr(line.find_first_not_of(' ', colon + 1));
+    }
+  }
+  return "unknown CPU";
+}
+
+bool contains(const std::string& text, const char* part) { return text.find(part) != std::string::npos; }
+
+}  // namespace
+
+int configureThreads(long requested) {
+  if (requested < 0) throw std::invalid_argument(fmt::format("run.threads is {}; use 0 for every core or a positive count", requested));
+  const long cores = std::max(1u, std::thread::hardware_concurrency());
+  const int threads = static_cast<int>(requested == 0 ? cores : requested);
+  torch::set_num_threads(threads);
+  return torch::get_num_threads();
+}
+
+BlasInfo detectBlas() {
+  BlasInfo blas;
+  // The library that provides the Fortran sgemm_ symbol is the BLAS LibTorch calls; its
+  // real path tells which Debian alternative (reference, OpenBLAS, ...) is active.
+  void* sgemm = dlsym(RTLD_DEFAULT, "sgemm_");
+  Dl_info info{};
+  if (!sgemm || !dladdr(sgemm, &info) || !info.dli_fname) return blas;
+  std::error_code ec;
+  const std::filesystem::path real = std::filesystem::canonical(info.dli_fname, ec);
+  blas.library = ec ? std::string(info.dli_fname) : real.string();
+  using Kind = BlasInfo::Kind;
+  if (contains(blas.library, "openblas")) {
+    blas.kind = contains(blas.library, "pthread") ? Kind::OpenBlasPthread : Kind::OpenBlasOpenMp;
+  } else if (contains(blas.library, "/blas/") || contains(blas.library, "libblas.so.3.")) {
+    blas.kind = Kind::Reference;
+  } else if (contains(blas.library, "mkl")) {
+    blas.kind = Kind::Mkl;
+  } else if (contains(blas.library, "blis")) {
+    blas.kind = Kind::Blis;
+  } else {
+    blas.kind = Kind::Other;
+  }
+  using ConfigFn = char* (*)();
+  if (auto config = reinterpret_cast<ConfigFn>(dlsym(RTLD_DEFAULT, "openblas_get_config"))) blas.detail = config();
+  return blas;
+}
+
+std::string describeBlas(const BlasInfo& blas) {
+  using Kind = BlasInfo::Kind;
+  std::string name;
+  switch (blas.kind) {
+    case Kind::OpenBlasOpenMp: name = "OpenBLAS (OpenMP)"; break;
+    case Kind::OpenBlasPthread: name = "OpenBLAS (pthreads)"; break;
+    case Kind::Reference: name = "reference BLAS (slow)"; break;
+    case Kind::Mkl: name = "Intel MKL"; break;
+    case Kind::Blis: name = "BLIS"; break;
+    case Kind::Other: name = "BLAS"; break;
+    case Kind::Unknown: return "no BLAS found (sgemm_ not loaded)";
+  }
+  std::string text = fmt::format("{} {}", name, blas.library);
+  if (!blas.detail.empty()) text += fmt::format(" [{}]", blas.detail);
+  return text;
+}
+
+std::optional<std::string> blasWarning(const BlasInfo& blas) {
+  if (blas.kind == BlasInfo::Kind::Reference) {
+    return fmt::format(
+        "genrep: warning: LibTorch is using the reference BLAS ({}); Linear and transposed-convolution layers run "
+        "20-70x slower. Fix: apt-get install libopenblas0-openmp",
+        blas.library);
+  }
+  if (blas.kind == BlasInfo::Kind::OpenBlasPthread) {
+    return fmt::format(
+        "genrep: warning: the pthreads build of OpenBLAS is loaded ({}); its threads compete with LibTorch's OpenMP "
+        "threads. Fix: apt-get install libopenblas0-openmp (or update-alternatives --config libblas.so.3-x86_64-linux-gnu)",
+        blas.library);
+  }
+  return std::nullopt;
+}
+
+RuntimeInfo runtimeInfo() {
+  RuntimeInfo info;
+  info.genrepVersion = kVersion;
+  info.libtorchVersion = TORCH_VERSION;
+  info.device = fmt::format("cpu ({}, {} cores)", cpuModel(), std::thread::hardware_concurrency());
+  if (torch::cuda::is_available()) {
+    info.device += fmt::format("; cuda: {} device(s)", torch::cuda::device_count());
+  }
+  info.threads = torch::get_num_threads();
+  info.blas = detectBlas();
+  return info;
+}
+
+}  // namespace genrep

@@ -1,0 +1,38 @@
+#pragma once
+// Process-wide runtime set-up and facts: threads, BLAS, devices. Header without LibTorch.
+//
+//   int threads = genrep::configureThreads(0);          // 0 = every core
+//   genrep::RuntimeInfo info = genrep::runtimeInfo();   // what `genrep --version` prints
+//   if (auto w = genrep::blasWarning(info.blas)) fmt::print(stderr, "{}\n", *w);
+#include <optional>
+#include <string>
+
+namespace genrep {
+
+struct BlasInfo {
+  enum class Kind { OpenBlasOpenMp, OpenBlasPthread, Reference, Mkl, Blis, Other, Unknown };
+  Kind kind = Kind::Unknown;
+  std::string library;  // real path of the library that provides sgemm_
+  std::string detail;   // e.g. OpenBLAS's own configuration string
+};
+
+struct RuntimeInfo {
+  std::string genrepVersion;
+  std::string libtorchVersion;
+  std::string device;  // "cpu (model name)" plus any CUDA devices
+  int threads = 1;
+  BlasInfo blas;
+};
+
+// Sets LibTorch's intra-op threads (LibTorch 1.13 starts with one); `requested` 0 = all
+// cores. Returns the number in use. Throws std::invalid_argument for a negative count.
+int configureThreads(long requested);
+
+BlasInfo detectBlas();
+std::string describeBlas(const BlasInfo& blas);
+RuntimeInfo runtimeInfo();
+
+// A warning when the loaded BLAS makes LibTorch much slower than it should be, with the fix.
+std::optional<std::string> blasWarning(const BlasInfo& blas);
+
+}  // namespace genrep

@@ -1,0 +1,143 @@
+// The genrep binary as a user runs it: exit codes, one-line errors, run folders.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "genrep/core/FileIO.h"
+#include "support/Fixtures.h"
+
+namespace genrep {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string quote(const fs::path& path) { return "'" + path.string() + "'"; }
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    data_ = dir_ / "data";
+    test::writeBytes(data_ / "train-images-idx3-ubyte.gz", test::gzipBytes(test::idxImages(120, 8, 8)));
+    test::writeBytes(data_ / "train-labels-idx1-ubyte.gz", test::gzipBytes(test::idxLabels(120, 10)));
+    test::writeBytes(data_ / "t10k-images-idx3-ubyte", test::idxImages(30, 8, 8));
+    test::writeBytes(data_ / "t10k-labels-idx1-ubyte", test::idxLabels(30, 10));
+  }
+
+  // Runs genrep with `args`, its run folders under the test's temporary folder.
+  test::CommandResult genrep(const std::string& args) {
+    return test::runCommand(std::string(GENREP_BINARY) + " " + args);
+  }
+  std::string dataInfo(const std::string& extra) {
+    return "data info --path " + quote(data_) + " --set run.root=" + quote(dir_ / "runs") + " " + extra;
+  }
+
+  static size_t lineCount(const std::string& text) {
+    size_t n = 0;
+    for (const char c : text) n += c == '\n';
+    return n;
+  }
+
+  test::TempDir dir_;
+  fs::path data_;
+};
+
+TEST_F(Cli, HelpListsTheCommands) {
+  const auto help = genrep("--help");
+  EXPECT_EQ(help.status, 0);
+  EXPECT_NE(help.output.find("data"), std::string::npos);
+  const auto dataHelp = genrep("data info --help");
+  EXPECT_EQ(dataHelp.status, 0);
+  EXPECT_NE(dataHelp.output.find("--config"), std::string::npos);
+  EXPECT_NE(dataHelp.output.find("--set"), std::string::npos);
+}
+
+TEST_F(Cli, NoCommandPrintsHelpAndFails) {
+  const auto result = genrep("");
+  EXPECT_NE(result.status, 0);
+  EXPECT_NE(result.output.find("data"), std::string::npos);
+}
+
+TEST_F(Cli, VersionNamesLibtorchThreadsAndBlas) {
+  const auto result = genrep("--version");
+  ASSERT_EQ(result.status, 0) << result.output;
+  for (const char* field : {"genrep ", "libtorch 1.", "device cpu", "threads ", "blas "}) {
+    EXPECT_NE(result.output.find(field), std::string::npos) << field << " in " << result.output;
+  }
+}
+
+TEST_F(Cli, DataInfoWritesTheRunFolder) {
+  const auto result = genrep(dataInfo("--run-name info1 --per-class 3"));
+  ASSERT_EQ(result.status, 0) << result.output;
+  EXPECT_NE(result.output.find("train 110 + val 10"), std::string::npos) << result.output;
+  const fs::path run = dir_ / "runs" / "info1";
+  for (const char* file : {"config.toml", "metrics.jsonl", "info.json", "samples.png"}) {
+    EXPECT_TRUE(fs::exists(run / file)) << file;
+  }
+  const nlohmann::json info = nlohmann::json::parse(readFileText(run / "info.json"));
+  EXPECT_EQ(info["splits"]["test"], 30);
+  const nlohmann::json metrics = nlohmann::json::parse(readFileText(run / "metrics.jsonl"));
+  EXPECT_EQ(metrics["event"], "data_info");
+  EXPECT_NE(readFileText(run / "config.toml").find("per_class = 3"), std::string::npos);
+}
+
+TEST_F(Cli, CommandLineOverridesWinOverTheConfigFile) {
+  test::writeText(dir_ / "c.toml", "[data]\nval_fraction = 0.5\nsplit_seed = 4\n");
+  const auto result = genrep(dataInfo("--config " + quote(dir_ / "c.toml") + " --set data.val_fraction=0.25 --run-name o"));
+  ASSERT_EQ(result.status, 0) << result.output;
+  const std::string saved = readFileText(dir_ / "runs" / "o" / "config.toml");
+  EXPECT_NE(saved.find("val_fraction = 0.25"), std::string::npos) << saved;
+  EXPECT_NE(saved.find("split_seed = 4"), std::string::npos) << saved;
+  EXPECT_NE(result.output.find("train 90 + val 30"), std::string::npos) << result.output;
+}
+
+TEST_F(Cli, PrintConfigShowsTheResolvedConfigAndWritesNothing) {
+  const auto result = genrep(dataInfo("--print-config --threads 1"));
+  ASSERT_EQ(result.status, 0) << result.output;
+  EXPECT_NE(result.output.find("threads = 1"), std::string::npos);
+  EXPECT_FALSE(fs::exists(dir_ / "runs"));
+}
+
+// Bad input: a clear one-line error naming the problem, a non-zero exit, no run folder left.
+struct BadInput {
+  const char* name;
+  std::string args;
+  const char* expected;
+};
+
+TEST_F(Cli, BadInputsGiveOneLineErrors) {
+  test::writeText(dir_ / "unknown.toml", "[data]\nval_fractoin = 0.2\n");
+  test::writeText(dir_ / "wrongtype.toml", "[data]\nval_fraction = \"half\"\n");
+  test::writeText(dir_ / "broken.toml", "[data\n");
+  test::writeBytes(dir_ / "corrupt" / "train-images-idx3-ubyte", {1, 2, 3, 4, 5, 6, 7, 8});
+  test::writeBytes(dir_ / "corrupt" / "train-labels-idx1-ubyte", test::idxLabels(3, 2));
+  const std::vector<BadInput> cases = {
+      {"unknown override", dataInfo("--set data.fromat=idx"), "did you mean 'data.format'"},
+      {"unknown key in file", dataInfo("--config " + quote(dir_ / "unknown.toml")), "unknown key 'data.val_fractoin'"},
+      {"wrong type in file", dataInfo("--config " + quote(dir_ / "wrongtype.toml")), "must be a float, got a string"},
+      {"wrong type override", dataInfo("--set run.threads=many"), "must be an integer"},
+      {"malformed toml", dataInfo("--config " + quote(dir_ / "broken.toml")), "broken.toml:"},
+      {"unknown format", dataInfo("--format svhn"), "expected one of"},
+      {"missing dataset", "data info --path " + quote(dir_ / "nowhere") + " --set run.root=" + quote(dir_ / "runs"), "nowhere"},
+      {"corrupt idx", "data info --path " + quote(dir_ / "corrupt") + " --set run.root=" + quote(dir_ / "runs"), "wrong magic"},
+      {"bad val fraction", dataInfo("--set data.val_fraction=1.5"), "data.val_fraction"},
+      {"negative threads", dataInfo("--threads -2"), "run.threads"},
+      {"bad per-class", dataInfo("--per-class 0"), "info.per_class"},
+      {"override without =", dataInfo("--set data.format"), "expected key=value"},
+  };
+  for (const BadInput& bad : cases) {
+    const auto result = genrep(bad.args);
+    EXPECT_EQ(result.status, 1) << bad.name << ": " << result.output;
+    EXPECT_NE(result.output.find(bad.expected), std::string::npos) << bad.name << ": " << result.output;
+    EXPECT_EQ(result.output.rfind("genrep: error: ", 0), 0u) << bad.name << ": " << result.output;
+    EXPECT_EQ(lineCount(result.output), 1u) << bad.name << ": " << result.output;
+  }
+}
+
+TEST_F(Cli, UnknownFlagsAndMissingConfigFileAreUsageErrors) {
+  EXPECT_NE(genrep("data info --no-such-flag").status, 0);
+  const auto missing = genrep("data info --config " + quote(dir_ / "absent.toml"));
+  EXPECT_NE(missing.status, 0);
+  EXPECT_NE(missing.output.find("absent.toml"), std::string::npos) << missing.output;
+}
+
+}  // namespace
+}  // namespace genrep

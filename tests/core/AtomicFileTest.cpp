@@ -1,0 +1,101 @@
+#include "genrep/core/AtomicFile.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include "genrep/core/FileIO.h"
+#include "support/Fixtures.h"
+
+namespace genrep {
+namespace {
+
+size_t filesIn(const std::filesystem::path& folder) {
+  size_t n = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(folder)) ++n;
+  return n;
+}
+
+TEST(AtomicFile, WritesNewFileAndReplacesOldOne) {
+  test::TempDir dir;
+  writeFileAtomic(dir / "out.json", "first");
+  EXPECT_EQ(readFileText(dir / "out.json"), "first");
+  writeFileAtomic(dir / "out.json", "second, longer");
+  EXPECT_EQ(readFileText(dir / "out.json"), "second, longer");
+  EXPECT_EQ(filesIn(dir.path()), 1u) << "no temporary file may be left behind";
+}
+
+TEST(AtomicFile, WriterWithoutCommitLeavesOldFileIntact) {
+  test::TempDir dir;
+  writeFileAtomic(dir / "ckpt", "old contents");
+  {
+    AtomicFileWriter out(dir / "ckpt");
+    out.write("new contents that never get committed");
+    EXPECT_TRUE(std::filesystem::exists(out.temporary()));
+  }
+  EXPECT_EQ(readFileText(dir / "ckpt"), "old contents");
+  EXPECT_EQ(filesIn(dir.path()), 1u);
+}
+
+// A process killed between writing and renaming (kill -9: no destructor runs) leaves the
+// old file whole; only a stray temporary file remains.
+TEST(AtomicFile, ProcessKilledBeforeRenameLeavesOldFileIntact) {
+  test::TempDir dir;
+  writeFileAtomic(dir / "ckpt", "old contents");
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    AtomicFileWriter out(dir / "ckpt");
+    out.write(std::string(1 << 20, 'x'));
+    ::raise(SIGKILL);
+    ::_exit(0);  // not reached
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFSIGNALED(status));
+  EXPECT_EQ(WTERMSIG(status), SIGKILL);
+  EXPECT_EQ(readFileText(dir / "ckpt"), "old contents");
+  EXPECT_EQ(filesIn(dir.path()), 2u) << "the killed writer's temporary file stays, the target is untouched";
+}
+
+TEST(AtomicFile, MissingFolderIsAnErrorNamingThePath) {
+  test::TempDir dir;
+  try {
+    writeFileAtomic(dir / "no-such-folder" / "out.txt", "x");
+    FAIL() << "expected an error";
+  } catch (const std::runtime_error& error) {
+    EXPECT_NE(std::string(error.what()).find("no-such-folder"), std::string::npos) << error.what();
+  }
+}
+
+TEST(AtomicFile, CommitTwiceIsHarmlessAndWriteAfterCommitThrows) {
+  test::TempDir dir;
+  AtomicFileWriter out(dir / "a");
+  out.write("abc");
+  out.commit();
+  out.commit();
+  EXPECT_THROW(out.write("more"), std::logic_error);
+  EXPECT_EQ(readFileText(dir / "a"), "abc");
+}
+
+TEST(FileIO, ReadErrorsNameTheFile) {
+  test::TempDir dir;
+  try {
+    readFileBytes(dir / "absent.bin");
+    FAIL();
+  } catch (const std::runtime_error& error) {
+    EXPECT_NE(std::string(error.what()).find("absent.bin"), std::string::npos);
+  }
+  // A folder where a file is expected (root may read any file, so this is the unreadable case).
+  try {
+    readFileBytes(dir.path());
+    FAIL();
+  } catch (const std::runtime_error& error) {
+    EXPECT_NE(std::string(error.what()).find("directory"), std::string::npos) << error.what();
+  }
+}
+
+}  // namespace
+}  // namespace genrep
