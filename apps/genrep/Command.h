@@ -46,5 +46,6 @@ std::vector<FlagAlias> runFlags();
 
 // The command families.
 std::vector<CommandSpec> dataCommands();
+std::vector<CommandSpec> ganCommands();
 
 }  // namespace genrep::app

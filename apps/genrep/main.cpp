@@ -72,8 +72,8 @@ void registerCommand(CLI::App& root, const CommandSpec& spec, ParsedCommand& par
 void printVersion() {
   configureThreads(0);
   const RuntimeInfo info = runtimeInfo();
-  fmt::print("genrep {}\nlibtorch {}\ndevice {}\nthreads {}\nblas {}\n", info.genrepVersion, info.libtorchVersion,
-             info.device, info.threads, describeBlas(info.blas));
+  fmt::print("genrep {}\nlibtorch {}\ndevice {}\nthreads {}\nblas {}\nallocator {}\n", info.genrepVersion,
+             info.libtorchVersion, info.device, info.threads, describeBlas(info.blas), info.allocator);
 }
 
 int runCommand(const ParsedCommand& parsed) {
@@ -110,6 +110,7 @@ int runCommand(const ParsedCommand& parsed) {
 
 int main(int argc, char** argv) {
   using namespace genrep::app;
+  genrep::configureAllocator();
   CLI::App app{"genrep: learn visual representations from a generative model instead of a dataset"};
   app.name("genrep");
   app.require_subcommand(0, 1);
@@ -118,7 +119,7 @@ int main(int argc, char** argv) {
 
   // Specs live as long as main: the CLI callbacks hold pointers into this list.
   std::vector<std::unique_ptr<CommandSpec>> specs;
-  for (auto family : {dataCommands}) {
+  for (auto family : {dataCommands, ganCommands}) {
     for (CommandSpec& spec : family()) specs.push_back(std::make_unique<CommandSpec>(std::move(spec)));
   }
   std::vector<std::unique_ptr<ParsedCommand>> parsed;
@@ -143,7 +144,9 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "{}", app.help());
     return 2;
   } catch (const std::exception& error) {
-    fmt::print(stderr, "genrep: error: {}\n", error.what());
+    // One line: LibTorch's errors carry a C++ backtrace after the first line.
+    const std::string message = error.what();
+    fmt::print(stderr, "genrep: error: {}\n", message.substr(0, message.find('\n')));
     return 1;
   }
 }

@@ -132,6 +132,39 @@ TEST_F(Cli, BadInputsGiveOneLineErrors) {
   }
 }
 
+TEST_F(Cli, GanTrainSampleAndEvalMakeAGeneratorAndMeasureIt) {
+  const std::string root = " --set run.root=" + quote(dir_ / "runs");
+  const auto trained = genrep("gan train --path " + quote(data_) + root +
+                              " --run-name gan --steps 2 --set gan.latent_dim=8 --set gan.width_g=4 --set gan.width_d=4"
+                              " --set gan.batch=8 --set gan.eval_every=0");
+  ASSERT_EQ(trained.status, 0) << trained.output;
+  const fs::path generator = dir_ / "runs" / "gan" / "generator";
+  for (const char* file : {"manifest.json", "generator.pt", "samples.png"}) EXPECT_TRUE(fs::exists(generator / file)) << file;
+  const nlohmann::json manifest = nlohmann::json::parse(readFileText(generator / "manifest.json"));
+  EXPECT_EQ(manifest["classes"], 10);
+  EXPECT_EQ(manifest["training"]["steps"], 2);
+
+  const auto sampled = genrep("gan sample --generator " + quote(generator) + root + " --run-name sample");
+  ASSERT_EQ(sampled.status, 0) << sampled.output;
+  EXPECT_TRUE(fs::exists(dir_ / "runs" / "sample" / "samples.png"));
+
+  const auto evaluated = genrep("gan eval --generator " + quote(generator) + " --path " + quote(data_) + root +
+                                " --run-name eval --set quality.samples=100 --set quality.tstr_samples=100"
+                                " --set quality.classifier_epochs=1 --set quality.cache=" + quote(dir_ / "cache"));
+  ASSERT_EQ(evaluated.status, 0) << evaluated.output;
+  const nlohmann::json quality = nlohmann::json::parse(readFileText(dir_ / "runs" / "eval" / "quality.json"));
+  for (const char* key : {"class_consistency", "frechet_distance", "frechet_distance_floor", "tstr_accuracy"}) {
+    EXPECT_TRUE(quality[key].is_number()) << key;
+  }
+}
+
+TEST_F(Cli, MissingGeneratorIsAOneLineError) {
+  const auto result = genrep("gan sample --generator " + quote(dir_ / "nothing") + " --set run.root=" + quote(dir_ / "runs"));
+  EXPECT_EQ(result.status, 1);
+  EXPECT_NE(result.output.find("no manifest.json"), std::string::npos) << result.output;
+  EXPECT_EQ(lineCount(result.output), 1u) << result.output;
+}
+
 TEST_F(Cli, UnknownFlagsAndMissingConfigFileAreUsageErrors) {
   EXPECT_NE(genrep("data info --no-such-flag").status, 0);
   const auto missing = genrep("data info --config " + quote(dir_ / "absent.toml"));

@@ -29,6 +29,13 @@ RandomStream::RandomStream(uint64_t seed) {
   for (uint64_t i = 0; i < 4; ++i) state_[i] = mix64(seed + i * 0x9e3779b97f4a7c15ULL);
 }
 
+void RandomStream::setState(const std::array<uint64_t, 4>& state) {
+  if (state[0] == 0 && state[1] == 0 && state[2] == 0 && state[3] == 0) {
+    throw std::invalid_argument("RandomStream::setState: the all-zero state is invalid");
+  }
+  for (size_t i = 0; i < 4; ++i) state_[i] = state[i];
+}
+
 uint64_t RandomStream::nextU64() {
   const uint64_t result = rotl(state_[1] * 5, 7) * 9;
   const uint64_t t = state_[1] << 17;

@@ -7,6 +7,7 @@
 //
 //   genrep::RandomStream split(genrep::deriveSeed(seed, "data.split"));
 //   split.shuffle(indices);
+#include <array>
 #include <cstdint>
 #include <string_view>
 #include <utility>
@@ -30,6 +31,10 @@ class RandomStream {
   uint64_t uniformInt(uint64_t bound);
   // Uniform double in [0, 1) with 53 random bits.
   double uniform01();
+
+  // The whole state, to save in a checkpoint and resume the stream exactly.
+  std::array<uint64_t, 4> state() const { return {state_[0], state_[1], state_[2], state_[3]}; }
+  void setState(const std::array<uint64_t, 4>& state);
 
   template <typename T>
   void shuffle(std::vector<T>& items) {  // Fisher-Yates

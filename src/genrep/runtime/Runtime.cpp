@@ -1,7 +1,9 @@
 #include "genrep/runtime/Runtime.h"
 
 #include <dlfcn.h>
+#include <malloc.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
@@ -30,7 +32,24 @@ std::string cpuModel() {
 
 bool contains(const std::string& text, const char* part) { return text.find(part) != std::string::npos; }
 
+std::string& allocatorDescription() {
+  static std::string description = "glibc malloc, default settings (configureAllocator not called)";
+  return description;
+}
+
 }  // namespace
+
+std::string configureAllocator() {
+  if (std::getenv("MALLOC_MMAP_THRESHOLD_") || std::getenv("MALLOC_TRIM_THRESHOLD_")) {
+    allocatorDescription() = "glibc malloc, settings from MALLOC_* environment variables";
+  } else {
+    constexpr int kMmapThreshold = 32 << 20;
+    const bool ok = mallopt(M_MMAP_THRESHOLD, kMmapThreshold) == 1 && mallopt(M_TRIM_THRESHOLD, 1 << 30) == 1;
+    allocatorDescription() = ok ? "glibc malloc, mmap threshold 32 MiB, trim threshold 1 GiB"
+                                : "glibc malloc, default settings (mallopt refused)";
+  }
+  return allocatorDescription();
+}
 
 int configureThreads(long requested) {
   if (requested < 0) throw std::invalid_argument(fmt::format("run.threads is {}; use 0 for every core or a positive count", requested));
@@ -110,6 +129,7 @@ RuntimeInfo runtimeInfo() {
   }
   info.threads = torch::get_num_threads();
   info.blas = detectBlas();
+  info.allocator = allocatorDescription();
   return info;
 }
 

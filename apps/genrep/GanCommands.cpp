@@ -1,0 +1,140 @@
+// genrep gan ...: train genrep's own GAN, look at a generator, measure its quality.
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "genrep/Command.h"
+#include "genrep/core/AtomicFile.h"
+#include "genrep/data/DatasetOpener.h"
+#include "genrep/gen/GanGenerator.h"
+#include "genrep/gen/GanTrainer.h"
+#include "genrep/gen/GeneratorQuality.h"
+#include "genrep/report/GeneratorSheet.h"
+
+namespace genrep::app {
+namespace {
+
+constexpr const char* kDefaultGenerator = "models/fashion-mnist-cgan";
+
+void addGeneratorKeys(ConfigSchema& schema) {
+  schema.addString("gen.path", kDefaultGenerator, "generator folder (manifest.json + weights)");
+}
+
+void addSheetKeys(ConfigSchema& schema) {
+  schema.addInt("sample.columns", 10, "samples per row (per class for a conditional generator)");
+  schema.addInt("sample.rows", 8, "rows for an unconditional generator");
+  schema.addFloat("sample.truncation", 1.0, "latent truncation t: z = t * TN(-2, 2)");
+}
+
+SheetOptions sheetOptions(const Config& config) {
+  return {config.getInt("sample.columns"), config.getInt("sample.rows"), config.getFloat("sample.truncation"),
+          static_cast<uint64_t>(config.getInt("run.seed"))};
+}
+
+void runTrain(CommandContext& context) {
+  const Config& config = context.config;
+  const GanTrainingOptions options = ganOptionsFromConfig(config);
+  const RealDataset dataset = openDataset(datasetSpecFromConfig(config));
+  GanProbe probe;
+  QualityClassifier classifier;
+  if (options.conditional && options.evalEvery > 0) {
+    const QualityOptions quality = qualityOptionsFromConfig(config);
+    classifier = loadOrTrainQualityClassifier(dataset, quality);
+    fmt::print("quality classifier  {}  val {:.4f}  test {:.4f}\n", classifier.file.string(), classifier.valAccuracy,
+               classifier.testAccuracy);
+    probe = [&classifier, quality](GanGeneratorNet& ema) {
+      GanGenerator generator(ema, nlohmann::json::object());
+      return nlohmann::json{{"class_consistency", classConsistency(generator, classifier.net, quality.samples,
+                                                                   quality.truncation, quality.seed)}};
+    };
+  }
+  const GanTrainingResult result = trainGan(dataset, options, context.run, context.metrics, probe);
+  std::unique_ptr<GanGenerator> generator = loadGanGenerator(result.generatorFolder);
+  writeGeneratorSheet(*generator, result.generatorFolder / "samples.png", sheetOptions(config));
+  fmt::print("trained  {} steps in {:.0f} s of training  (D step {:.0f} img/s, G step {:.0f} img/s)\n", result.steps,
+             result.trainSeconds, result.dImagesPerSecond, result.gImagesPerSecond);
+  fmt::print("wrote    {}  ({})\n", result.generatorFolder.string(), generator->info().description);
+}
+
+void runSample(CommandContext& context) {
+  std::unique_ptr<GanGenerator> generator = loadGanGenerator(context.config.getString("gen.path"));
+  const std::filesystem::path file = context.run.file("samples.png");
+  writeGeneratorSheet(*generator, file, sheetOptions(context.config));
+  fmt::print("generator  {}  {}\nwrote      {}\n", context.config.getString("gen.path"), generator->info().description,
+             file.string());
+}
+
+void runEval(CommandContext& context) {
+  const Config& config = context.config;
+  const std::filesystem::path folder = config.getString("gen.path");
+  std::unique_ptr<GanGenerator> generator = loadGanGenerator(folder);
+  const RealDataset dataset = openDataset(datasetSpecFromConfig(config));
+  const QualityOptions options = qualityOptionsFromConfig(config);
+  QualityClassifier classifier = loadOrTrainQualityClassifier(dataset, options);
+  nlohmann::json report = measureGeneratorQuality(*generator, dataset, classifier, options);
+  report["generator_folder"] = folder.string();
+  report["dataset"] = {{"format", dataset.format}, {"source", dataset.source}};
+  report["settings"] = config.toJson();
+
+  const auto percent = [](const nlohmann::json& value) {
+    return value.is_null() ? std::string("n/a (unconditional)") : fmt::format("{:.2f} %", 100 * value.get<double>());
+  };
+  fmt::print("generator           {}  {}\n", folder.string(), generator->info().description);
+  fmt::print("real classifier     test {:.2f} %  val {:.2f} %  ({})\n", 100 * classifier.testAccuracy,
+             100 * classifier.valAccuracy, classifier.file.string());
+  fmt::print("class consistency   {}  ({} samples, truncation {})\n", percent(report["class_consistency"]), options.samples,
+             options.truncation);
+  fmt::print("Frechet distance    {:.3f}  (floor, real train vs real test: {:.3f})\n", report["frechet_distance"].get<double>(),
+             report["frechet_distance_floor"].get<double>());
+  fmt::print("TSTR accuracy       {}  ({} synthetic training images, {} epochs)\n", percent(report["tstr_accuracy"]),
+             options.tstrSamples, options.classifier.epochs);
+  writeFileAtomic(context.run.file("quality.json"), report.dump(2) + "\n");
+  context.metrics.write({{"event", "gan_eval"},
+                         {"class_consistency", report["class_consistency"]},
+                         {"frechet_distance", report["frechet_distance"]},
+                         {"tstr_accuracy", report["tstr_accuracy"]}});
+  if (config.getBool("quality.save_in_generator")) writeFileAtomic(folder / "quality.json", report.dump(2) + "\n");
+  fmt::print("wrote               {}\n", context.run.file("quality.json").string());
+}
+
+}  // namespace
+
+std::vector<CommandSpec> ganCommands() {
+  const std::vector<FlagAlias> dataFlags = {{"--format", "data.format", "real dataset format", false},
+                                            {"--path", "data.path", "real dataset folder", false}};
+  std::vector<FlagAlias> trainFlags = dataFlags;
+  trainFlags.push_back({"--steps", "gan.steps", "training steps", false});
+  trainFlags.push_back({"--out", "gan.out", "generator folder to write", false});
+  std::vector<FlagAlias> evalFlags = dataFlags;
+  evalFlags.push_back({"--generator", "gen.path", "generator folder", false});
+  evalFlags.push_back({"--save-in-generator", "quality.save_in_generator", "also write quality.json into the generator folder", true});
+  return {
+      {{"gan", "train"},
+       "train genrep's own GAN on a real dataset (writes a generator folder; resumes from the run's checkpoint)",
+       [](ConfigSchema& schema) {
+         addDatasetKeys(schema);
+         addGanTrainingKeys(schema);
+         addQualityKeys(schema);
+         addSheetKeys(schema);
+       },
+       trainFlags, runTrain},
+      {{"gan", "sample"},
+       "a PNG grid of a generator's samples (one row per class when conditional)",
+       [](ConfigSchema& schema) {
+         addGeneratorKeys(schema);
+         addSheetKeys(schema);
+       },
+       {{"--generator", "gen.path", "generator folder", false}}, runSample},
+      {{"gan", "eval"},
+       "generator quality on real data: class consistency, Frechet distance, train-on-synthetic/test-on-real",
+       [](ConfigSchema& schema) {
+         addGeneratorKeys(schema);
+         addDatasetKeys(schema);
+         addQualityKeys(schema);
+         schema.addBool("quality.save_in_generator", false, "also write quality.json into the generator folder");
+       },
+       evalFlags, runEval},
+  };
+}
+
+}  // namespace genrep::app

@@ -1,0 +1,21 @@
+#include "genrep/gen/ConditionalBatchNorm.h"
+
+namespace genrep {
+
+ConditionalBatchNormImpl::ConditionalBatchNormImpl(int64_t features, int64_t classes_) : classes(classes_) {
+  norm = register_module("norm", torch::nn::BatchNorm2d(torch::nn::BatchNorm2dOptions(features).affine(false)));
+  gain = register_parameter("gain", torch::ones({std::max<int64_t>(classes, 1), features}));
+  bias = register_parameter("bias", torch::zeros({std::max<int64_t>(classes, 1), features}));
+}
+
+torch::Tensor ConditionalBatchNormImpl::forward(const torch::Tensor& x, const torch::Tensor& y) {
+  const torch::Tensor normalised = norm(x);
+  const int64_t batch = x.size(0), features = x.size(1);
+  if (classes == 0) {
+    return normalised * gain.view({1, features, 1, 1}) + bias.view({1, features, 1, 1});
+  }
+  return normalised * gain.index_select(0, y).view({batch, features, 1, 1}) +
+         bias.index_select(0, y).view({batch, features, 1, 1});
+}
+
+}  // namespace genrep

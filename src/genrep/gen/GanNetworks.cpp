@@ -1,0 +1,112 @@
+#include "genrep/gen/GanNetworks.h"
+
+#include <stdexcept>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace genrep {
+namespace {
+
+namespace F = torch::nn::functional;
+
+torch::nn::Conv2d conv3x3(int64_t in, int64_t out) {
+  return torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, 3).padding(1));
+}
+
+torch::Tensor upsample2x(const torch::Tensor& x) {
+  return F::interpolate(x, F::InterpolateFuncOptions().scale_factor(std::vector<double>{2.0, 2.0}).mode(torch::kNearest));
+}
+
+}  // namespace
+
+void GanArchitecture::validate() const {
+  const auto require = [](bool ok, const std::string& message) {
+    if (!ok) throw std::invalid_argument("GAN architecture: " + message);
+  };
+  require(latentDim > 0, fmt::format("latent_dim is {}, must be positive", latentDim));
+  require(classes >= 0, fmt::format("classes is {}, must be >= 0", classes));
+  require(channels == 1 || channels == 3, fmt::format("channels is {}, must be 1 or 3", channels));
+  require(height >= 8 && width >= 8 && height % 4 == 0 && width % 4 == 0,
+          fmt::format("image {}x{}: height and width must be multiples of 4 and at least 8", width, height));
+  require(widthG > 0 && widthD > 0, "widths must be positive");
+}
+
+nlohmann::json GanArchitecture::toJson() const {
+  return {{"latent_dim", latentDim}, {"classes", classes}, {"channels", channels}, {"height", height},
+          {"width", width},          {"width_g", widthG},  {"width_d", widthD}};
+}
+
+GanArchitecture GanArchitecture::fromJson(const nlohmann::json& json) {
+  GanArchitecture arch;
+  try {
+    arch.latentDim = json.at("latent_dim").get<int64_t>();
+    arch.classes = json.at("classes").get<int64_t>();
+    arch.channels = json.at("channels").get<int64_t>();
+    arch.height = json.at("height").get<int64_t>();
+    arch.width = json.at("width").get<int64_t>();
+    arch.widthG = json.at("width_g").get<int64_t>();
+    arch.widthD = json.at("width_d").get<int64_t>();
+  } catch (const nlohmann::json::exception& error) {
+    throw std::invalid_argument(fmt::format("GAN architecture: {}", error.what()));
+  }
+  arch.validate();
+  return arch;
+}
+
+GanGeneratorNetImpl::GanGeneratorNetImpl(const GanArchitecture& arch_) : arch(arch_) {
+  arch.validate();
+  const int64_t w = arch.widthG;
+  project = register_module("project", torch::nn::Linear(arch.latentDim, 4 * w * (arch.height / 4) * (arch.width / 4)));
+  bn1 = register_module("bn1", ConditionalBatchNorm(4 * w, arch.classes));
+  conv1 = register_module("conv1", conv3x3(4 * w, 2 * w));
+  bn2 = register_module("bn2", ConditionalBatchNorm(2 * w, arch.classes));
+  conv2 = register_module("conv2", conv3x3(2 * w, w));
+  bn3 = register_module("bn3", ConditionalBatchNorm(w, arch.classes));
+  toImage = register_module("to_image", conv3x3(w, arch.channels));
+}
+
+torch::Tensor GanGeneratorNetImpl::forward(const torch::Tensor& z, const torch::Tensor& y) {
+  const int64_t w = arch.widthG;
+  torch::Tensor h = project(z).view({z.size(0), 4 * w, arch.height / 4, arch.width / 4});  // [B, 4w, H/4, W/4]
+  h = conv1(upsample2x(torch::relu(bn1(h, y))));                                              // [B, 2w, H/2, W/2]
+  h = conv2(upsample2x(torch::relu(bn2(h, y))));                                              // [B, w, H, W]
+  return torch::tanh(toImage(torch::relu(bn3(h, y))));                                        // [B, C, H, W]
+}
+
+GanDiscriminatorNetImpl::GanDiscriminatorNetImpl(const GanArchitecture& arch_) : arch(arch_) {
+  arch.validate();
+  const int64_t w = arch.widthD;
+  convs = register_module("convs", torch::nn::ModuleList());
+  convs->push_back(SNConv2d(SNConv2dOptions(arch.channels, w, 3).padding(1)));    // H
+  convs->push_back(SNConv2d(SNConv2dOptions(w, 2 * w, 4).stride(2).padding(1)));  // H/2
+  convs->push_back(SNConv2d(SNConv2dOptions(2 * w, 2 * w, 3).padding(1)));
+  convs->push_back(SNConv2d(SNConv2dOptions(2 * w, 4 * w, 4).stride(2).padding(1)));  // H/4
+  convs->push_back(SNConv2d(SNConv2dOptions(4 * w, 4 * w, 3).padding(1)));
+  score = register_module("score", SNLinear(4 * w, 1));
+  if (arch.classes > 0) {
+    embed = register_module("embed", SNEmbedding(arch.classes, 4 * w));
+    classify = register_module("classify", SNLinear(4 * w, arch.classes));
+  }
+}
+
+std::tuple<torch::Tensor, torch::Tensor> GanDiscriminatorNetImpl::forward(const torch::Tensor& x, const torch::Tensor& y) {
+  torch::Tensor h = x;
+  for (const auto& conv : *convs) h = F::leaky_relu(conv->as<SNConv2d>()->forward(h), F::LeakyReLUFuncOptions().negative_slope(0.1));
+  h = h.sum({2, 3});                                  // [B, 4w]
+  torch::Tensor out = score(h).squeeze(1);            // [B]
+  torch::Tensor logits;
+  if (arch.classes > 0) {
+    out = out + (embed(y) * h).sum(1);
+    logits = classify(h);                             // [B, classes]
+  }
+  return {out, logits};
+}
+
+int64_t parameterCount(const torch::nn::Module& module) {
+  int64_t count = 0;
+  for (const auto& p : module.parameters()) count += p.numel();
+  return count;
+}
+
+}  // namespace genrep

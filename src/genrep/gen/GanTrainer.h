@@ -1,0 +1,65 @@
+#pragma once
+// The GAN's own training loop: hinge loss, projection discriminator with an auxiliary
+// classifier, Adam, an exponential moving average of G for sampling (with BigGAN-style
+// warm-up), atomic checkpoints in the run folder and exact-step resume from the last one.
+//
+//   GanTrainingOptions options = ganOptionsFromConfig(config);
+//   GanTrainingResult r = trainGan(dataset, options, run, metrics, probe);
+//   // r.generatorFolder holds manifest.json + generator.pt (the EMA weights)
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "genrep/core/MetricsLog.h"
+#include "genrep/core/RunDir.h"
+#include "genrep/data/RealDataset.h"
+#include "genrep/gen/GanNetworks.h"
+
+namespace genrep {
+
+class Config;
+class ConfigSchema;
+
+struct GanTrainingOptions {
+  bool conditional = true;
+  int64_t latentDim = 64;
+  int64_t widthG = 32;
+  int64_t widthD = 32;
+  int64_t steps = 4000;
+  int64_t batch = 64;
+  double lrG = 1e-4;
+  double lrD = 4e-4;
+  double beta1 = 0.0;
+  double beta2 = 0.9;
+  double auxWeight = 1.0;  // auxiliary classification loss weight (conditional only)
+  double emaDecay = 0.999;
+  int64_t checkpointEvery = 500;
+  int64_t evalEvery = 0;  // steps between quality probes; 0 = none
+  int64_t logEvery = 50;
+  bool resume = true;
+  std::filesystem::path out;  // generator folder; empty = <run>/generator
+  uint64_t seed = 0;
+  std::string configToml;  // stored in checkpoints and the manifest
+};
+
+void addGanTrainingKeys(ConfigSchema& schema);
+GanTrainingOptions ganOptionsFromConfig(const Config& config);
+
+// Called every evalEvery steps with the EMA generator; returns metrics to log.
+using GanProbe = std::function<nlohmann::json(GanGeneratorNet& ema)>;
+
+struct GanTrainingResult {
+  std::filesystem::path generatorFolder;
+  int64_t steps = 0;
+  double trainSeconds = 0;      // training steps only (no probes, no checkpoints)
+  double dImagesPerSecond = 0;  // real + fake images through a D step, per second
+  double gImagesPerSecond = 0;  // generated images through a G step, per second
+};
+
+GanTrainingResult trainGan(const RealDataset& dataset, const GanTrainingOptions& options, const RunDir& run,
+                           MetricsLog& metrics, const GanProbe& probe = {});
+
+}  // namespace genrep

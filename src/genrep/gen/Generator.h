@@ -1,0 +1,38 @@
+#pragma once
+// The one interface every generator has (SPEC 2.1); nothing downstream knows which
+// generator it holds (genrep's own GAN, or later a TorchScript module).
+//
+//   std::unique_ptr<Generator> g = loadGanGenerator("models/fashion-mnist-cgan");
+//   torch::Tensor z = sampleLatents(64, g->info().latentDim, 1.0, rng);   // [64, Z]
+//   torch::Tensor y = torch::randint(g->info().classes, {64}, torch::kInt64);
+//   torch::Tensor x = g->sample(z, y);        // [64, C, H, W] in info().outputMin..outputMax
+#include <cstdint>
+#include <string>
+
+#include <torch/torch.h>
+
+namespace genrep {
+
+struct GeneratorInfo {
+  int64_t latentDim = 0;
+  int64_t classes = 0;  // 0 = unconditional
+  int64_t channels = 0;
+  int64_t height = 0;
+  int64_t width = 0;
+  double outputMin = -1.0;
+  double outputMax = 1.0;
+  std::string description;
+};
+
+class Generator {
+ public:
+  virtual ~Generator() = default;
+  virtual const GeneratorInfo& info() const = 0;
+  // z [B, latentDim] float; y [B] int64 in [0, classes) for a conditional generator,
+  // undefined otherwise. Returns [B, C, H, W] float. No gradients are kept unless the
+  // caller enables them (inversion and steering backpropagate through it).
+  virtual torch::Tensor sample(const torch::Tensor& z, const torch::Tensor& y) = 0;
+  virtual void to(const torch::Device& device) = 0;
+};
+
+}  // namespace genrep

@@ -1,0 +1,73 @@
+#pragma once
+// The small real-data classifier behind the generator quality metrics: it labels
+// generated images (class consistency), gives the feature space of the Fréchet
+// distance, and is retrained on generated images for train-on-synthetic / test-on-real.
+//   conv3x3(32) BN ReLU maxpool, conv3x3(64) BN ReLU maxpool, conv3x3(128) BN ReLU,
+//   global average pool -> features [B, 128] -> linear -> logits [B, classes]
+//
+//   QualityClassifier c = loadOrTrainQualityClassifier(dataset, options);   // cached
+//   double acc = classifierAccuracy(c.net, images, labels);
+#include <filesystem>
+#include <string>
+
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+#include "genrep/data/RealDataset.h"
+
+namespace genrep {
+
+class Config;
+class ConfigSchema;
+
+class QualityClassifierNetImpl : public torch::nn::Module {
+ public:
+  QualityClassifierNetImpl(int64_t channels, int64_t classes);
+  torch::Tensor features(const torch::Tensor& x);  // x [B, C, H, W] in [-1, 1] -> [B, 128]
+  torch::Tensor forward(const torch::Tensor& x);   // -> logits [B, classes]
+
+ private:
+  torch::nn::Sequential body{nullptr};
+  torch::nn::Linear head{nullptr};
+};
+TORCH_MODULE(QualityClassifierNet);
+
+struct ClassifierTraining {
+  int64_t epochs = 3;
+  int64_t batch = 128;
+  double lr = 1e-3;
+  uint64_t seed = 0;
+};
+
+struct QualityClassifier {
+  QualityClassifierNet net{nullptr};
+  double valAccuracy = 0;
+  double testAccuracy = 0;
+  std::filesystem::path file;  // where it is cached
+};
+
+struct QualityOptions {
+  std::filesystem::path cacheDir = "cache";
+  ClassifierTraining classifier;
+  int64_t samples = 10000;      // generated images for consistency and the Fréchet distance
+  int64_t tstrSamples = 50000;  // generated training images for TSTR
+  double truncation = 1.0;
+  uint64_t seed = 0;
+};
+
+void addQualityKeys(ConfigSchema& schema);
+QualityOptions qualityOptionsFromConfig(const Config& config);
+
+// Trains with Adam on (images [N, C, H, W] in [-1, 1], labels [N] int64); shows progress.
+QualityClassifierNet trainClassifier(const torch::Tensor& images, const torch::Tensor& labels, int64_t classes,
+                                     const ClassifierTraining& training, const std::string& label);
+// In eval mode, batched, no gradients.
+torch::Tensor classifierLogits(QualityClassifierNet& net, const torch::Tensor& images);    // [N, classes]
+torch::Tensor classifierFeatures(QualityClassifierNet& net, const torch::Tensor& images);  // [N, 128]
+double classifierAccuracy(QualityClassifierNet& net, const torch::Tensor& images, const torch::Tensor& labels);
+
+// Loads the classifier for this dataset and these settings from the cache, or trains it
+// on the train split minus validation and caches it (atomically).
+QualityClassifier loadOrTrainQualityClassifier(const RealDataset& dataset, const QualityOptions& options);
+
+}  // namespace genrep
