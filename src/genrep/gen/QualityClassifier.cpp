@@ -25,17 +25,18 @@ void appendConvBlock(nn::Sequential& body, int64_t in, int64_t out, bool pool) {
 }
 
 constexpr int64_t kEvalBatch = 1000;
-constexpr int kCacheVersion = 1;
+constexpr int kCacheVersion = 2;  // bump when the classifier changes
 
 }  // namespace
 
-QualityClassifierNetImpl::QualityClassifierNetImpl(int64_t channels, int64_t classes) {
+QualityClassifierNetImpl::QualityClassifierNetImpl(int64_t channels, int64_t height, int64_t width, int64_t classes) {
   nn::Sequential layers;
   appendConvBlock(layers, channels, 32, true);
   appendConvBlock(layers, 32, 64, true);
-  appendConvBlock(layers, 64, 128, false);
-  layers->push_back(nn::AdaptiveAvgPool2d(1));
+  appendConvBlock(layers, 64, 64, false);
   layers->push_back(nn::Flatten());
+  layers->push_back(nn::Linear(64 * (height / 4) * (width / 4), 128));
+  layers->push_back(nn::ReLU());
   body = register_module("body", layers);
   head = register_module("head", nn::Linear(128, classes));
 }
@@ -69,7 +70,7 @@ QualityOptions qualityOptionsFromConfig(const Config& config) {
 QualityClassifierNet trainClassifier(const torch::Tensor& images, const torch::Tensor& labels, int64_t classes,
                                      const ClassifierTraining& training, const std::string& label) {
   torch::manual_seed(training.seed);
-  QualityClassifierNet net(images.size(1), classes);
+  QualityClassifierNet net(images.size(1), images.size(2), images.size(3), classes);
   net->train();
   torch::optim::Adam optimizer(net->parameters(), torch::optim::AdamOptions(training.lr));
   const int64_t n = images.size(0);
@@ -131,7 +132,7 @@ QualityClassifier loadOrTrainQualityClassifier(const RealDataset& dataset, const
   QualityClassifier result;
   result.file = base.string() + ".pt";
   const std::filesystem::path infoFile = base.string() + ".json";
-  result.net = QualityClassifierNet(dataset.train.channels, classes);
+  result.net = QualityClassifierNet(dataset.train.channels, dataset.train.height, dataset.train.width, classes);
   std::error_code ec;
   if (std::filesystem::exists(result.file, ec) && std::filesystem::exists(infoFile, ec)) {
     try {
