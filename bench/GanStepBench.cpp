@@ -2,6 +2,7 @@
 //   ./build/bench/genrep_gan_bench --benchmark_counters_tabular=true
 // Counters: img/s = images through the measured part per second. Threads: every core
 // (GENREP_THREADS to change), batch 64, the default Fashion-MNIST architecture.
+#include <cstdio>
 #include <cstdlib>
 
 #include <benchmark/benchmark.h>
@@ -80,6 +81,9 @@ int main(int argc, char** argv) {
   const char* threads = std::getenv("GENREP_THREADS");
   configureThreads(threads ? std::atol(threads) : 0);
   torch::manual_seed(0);
+  std::printf("GAN for 1x28x28, 10 classes: G %lld parameters, D %lld parameters, batch %lld, %d threads\n",
+              static_cast<long long>(parameterCount(*nets().g)), static_cast<long long>(parameterCount(*nets().d)),
+              static_cast<long long>(kBatch), torch::get_num_threads());
   benchmark::Initialize(&argc, argv);
   benchmark::RunSpecifiedBenchmarks();
   return 0;

@@ -4,16 +4,22 @@
 Usage: python3 scripts/quality_curve.py runs/<run>/metrics.jsonl
 Reads the probe lines (class_consistency every gan.eval_every steps) and the step lines
 (loss, images per second); times are training seconds (steps only) and wall seconds
-since the log opened (probes and checkpoints included)."""
+since the log opened (probes and checkpoints included; a resumed run reopens the log and its
+clock restarts, so wall times are chained across resumes, leaving out the pause between)."""
 import json
 import sys
 
 
 def main(path):
     probes, steps = [], {}
+    offset, last_time = 0.0, 0.0
     with open(path) as f:
         for line in f:
             record = json.loads(line)
+            if record["time"] + offset < last_time:  # the log was reopened by a resumed run
+                offset = last_time
+            record["time"] += offset
+            last_time = record["time"]
             if "class_consistency" in record and "step" in record:
                 probes.append(record)
             elif "loss_d" in record:

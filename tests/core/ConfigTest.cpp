@@ -18,16 +18,9 @@ ConfigSchema testSchema() {
   return schema;
 }
 
-// Runs `f`, expects std::invalid_argument, returns its message.
 template <typename F>
 std::string errorOf(F&& f) {
-  try {
-    f();
-  } catch (const std::invalid_argument& error) {
-    return error.what();
-  }
-  ADD_FAILURE() << "expected std::invalid_argument";
-  return "";
+  return test::errorOf<std::invalid_argument>(std::forward<F>(f));
 }
 
 TEST(Config, DefaultsWithoutFileOrOverrides) {

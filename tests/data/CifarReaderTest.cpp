@@ -7,16 +7,7 @@
 namespace genrep {
 namespace {
 
-template <typename F>
-std::string errorOf(F&& f) {
-  try {
-    f();
-  } catch (const std::exception& error) {
-    return error.what();
-  }
-  ADD_FAILURE() << "expected an error";
-  return "";
-}
+using test::errorOf;
 
 TEST(CifarReader, ReadsCifar10RecordsAsChw) {
   const ImageArray images = readCifarBatch(test::cifarRecords(12, false), "data_batch_1.bin", CifarVariant::Cifar10);

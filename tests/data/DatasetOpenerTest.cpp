@@ -10,16 +10,7 @@
 namespace genrep {
 namespace {
 
-template <typename F>
-std::string errorOf(F&& f) {
-  try {
-    f();
-  } catch (const std::exception& error) {
-    return error.what();
-  }
-  ADD_FAILURE() << "expected an error";
-  return "";
-}
+using test::errorOf;
 
 void writeIdxFolder(const std::filesystem::path& dir, uint32_t train, uint32_t test, bool gz) {
   const auto put = [&](const std::string& name, const std::vector<uint8_t>& bytes) {

@@ -7,16 +7,7 @@
 namespace genrep {
 namespace {
 
-template <typename F>
-std::string errorOf(F&& f) {
-  try {
-    f();
-  } catch (const std::exception& error) {
-    return error.what();
-  }
-  ADD_FAILURE() << "expected an error";
-  return "";
-}
+using test::errorOf;
 
 TEST(IdxReader, ReadsImagesAndLabels) {
   const ImageArray images = readIdxImages(test::idxImages(5, 4, 3), "images");

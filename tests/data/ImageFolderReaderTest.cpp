@@ -8,16 +8,7 @@
 namespace genrep {
 namespace {
 
-template <typename F>
-std::string errorOf(F&& f) {
-  try {
-    f();
-  } catch (const std::exception& error) {
-    return error.what();
-  }
-  ADD_FAILURE() << "expected an error";
-  return "";
-}
+using test::errorOf;
 
 std::vector<uint8_t> rgbImage(int seed, int height, int width) {  // planar [3, H, W]
   std::vector<uint8_t> pixels(static_cast<size_t>(3 * height * width));

@@ -1,9 +1,12 @@
 #pragma once
 // Small files the tests write for themselves: temporary folders, IDX, CIFAR, PNG, gzip.
 #include <cstdint>
+#include <exception>
 #include <filesystem>
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 namespace genrep::test {
 
@@ -37,6 +40,19 @@ uint8_t cifarPixel(int64_t i, int64_t c, int64_t p);
 
 // Writes a PNG of planar pixels [C, H, W].
 void writePng(const std::filesystem::path& file, const std::vector<uint8_t>& planar, int channels, int height, int width);
+
+// Runs `f`, expects it to throw an `Error`, returns the message ("" and a test failure
+// when nothing was thrown).
+template <typename Error = std::exception, typename F>
+std::string errorOf(F&& f) {
+  try {
+    f();
+  } catch (const Error& error) {
+    return error.what();
+  }
+  ADD_FAILURE() << "expected an error";
+  return "";
+}
 
 // Runs a shell command; returns its exit status and what it printed (stdout + stderr).
 struct CommandResult {

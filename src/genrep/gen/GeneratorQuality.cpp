@@ -13,7 +13,7 @@
 namespace genrep {
 namespace {
 
-constexpr int64_t kGenerateBatch = 500;
+constexpr int64_t kGenerateBatch = 100;  // activations under the 32 MiB mmap threshold
 
 double secondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
