@@ -5,7 +5,7 @@
 //   conv3x3(32) BN ReLU maxpool, conv3x3(64) BN ReLU maxpool, conv3x3(64) BN ReLU,
 //   flatten -> linear(128) ReLU = features [B, 128] -> linear -> logits [B, classes]
 // (A global-average-pooled variant reached only 79.8 % on Fashion-MNIST test in 3
-// epochs, far below what a classifier judging a generator needs.)
+// epochs, far below what a classifier judging a generator needs; docs/gan.md.)
 //
 //   QualityClassifier c = loadOrTrainQualityClassifier(dataset, options);   // cached
 //   double acc = classifierAccuracy(c.net, images, labels);
