@@ -43,6 +43,8 @@ struct CommandSpec {
 // Keys and flags that every command has (run.root, run.name, run.threads, run.seed).
 void addRunKeys(ConfigSchema& schema);
 std::vector<FlagAlias> runFlags();
+// --format and --path, for the commands that read a real dataset (data.* keys).
+std::vector<FlagAlias> datasetFlags();
 
 // The command families.
 std::vector<CommandSpec> dataCommands();

@@ -15,4 +15,8 @@ std::vector<FlagAlias> runFlags() {
           {"--run-name", "run.name", "run folder name under run.root", false}};
 }
 
+std::vector<FlagAlias> datasetFlags() {
+  return {{"--format", "data.format", "real dataset format", false}, {"--path", "data.path", "real dataset folder", false}};
+}
+
 }  // namespace genrep::app

@@ -14,10 +14,6 @@
 namespace genrep::app {
 namespace {
 
-std::vector<FlagAlias> datasetFlags() {
-  return {{"--format", "data.format", "dataset format", false}, {"--path", "data.path", "dataset folder", false}};
-}
-
 // One row per class with the first `perClass` training images of it; an unlabelled set
 // fills rows of `perClass` in file order.
 std::vector<int64_t> sampleSheetIndices(const RealDataset& dataset, int64_t perClass) {

@@ -100,8 +100,7 @@ void runEval(CommandContext& context) {
 }  // namespace
 
 std::vector<CommandSpec> ganCommands() {
-  const std::vector<FlagAlias> dataFlags = {{"--format", "data.format", "real dataset format", false},
-                                            {"--path", "data.path", "real dataset folder", false}};
+  const std::vector<FlagAlias> dataFlags = datasetFlags();
   std::vector<FlagAlias> trainFlags = dataFlags;
   trainFlags.push_back({"--steps", "gan.steps", "training steps", false});
   trainFlags.push_back({"--out", "gan.out", "generator folder to write", false});
