@@ -23,6 +23,9 @@ struct FlagAlias {
   std::string key;   // "run.threads"
   std::string help;
   bool isSwitch = false;  // a switch sets the key to true and takes no value
+  // A switch with a preset also applies these assignments, below the config file and
+  // --set in precedence: `--quick` = a smaller budget that any explicit setting overrides.
+  std::vector<std::string> preset = {};
 };
 
 struct CommandContext {
@@ -30,6 +33,7 @@ struct CommandContext {
   const RunDir& run;
   MetricsLog& metrics;
   const RuntimeInfo& runtime;
+  const ConfigSchema& schema;  // the command's keys: sub-runs resolve their configs against it
 };
 
 struct CommandSpec {
@@ -38,6 +42,9 @@ struct CommandSpec {
   std::function<void(ConfigSchema&)> declareKeys;
   std::vector<FlagAlias> flags;
   std::function<void(CommandContext&)> run;
+  // Run folder name when run.name is empty; empty = "<command>-<timestamp>". A fixed name
+  // lets a command find its earlier work (the demo reuses and resumes).
+  std::string defaultRunName = {};
 };
 
 // Keys and flags that every command has (run.root, run.name, run.threads, run.seed).
@@ -46,8 +53,12 @@ std::vector<FlagAlias> runFlags();
 // --format and --path, for the commands that read a real dataset (data.* keys).
 std::vector<FlagAlias> datasetFlags();
 
+// gen.path: the generator folder (default: the shipped one).
+void addGeneratorKeys(ConfigSchema& schema);
+
 // The command families.
 std::vector<CommandSpec> dataCommands();
 std::vector<CommandSpec> ganCommands();
+std::vector<CommandSpec> learnCommands();
 
 }  // namespace genrep::app

@@ -19,4 +19,8 @@ std::vector<FlagAlias> datasetFlags() {
   return {{"--format", "data.format", "real dataset format", false}, {"--path", "data.path", "real dataset folder", false}};
 }
 
+void addGeneratorKeys(ConfigSchema& schema) {
+  schema.addString("gen.path", "models/fashion-mnist-cgan", "generator folder (manifest.json + weights)");
+}
+
 }  // namespace genrep::app

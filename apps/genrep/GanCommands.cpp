@@ -14,12 +14,6 @@
 namespace genrep::app {
 namespace {
 
-constexpr const char* kDefaultGenerator = "models/fashion-mnist-cgan";
-
-void addGeneratorKeys(ConfigSchema& schema) {
-  schema.addString("gen.path", kDefaultGenerator, "generator folder (manifest.json + weights)");
-}
-
 void addSheetKeys(ConfigSchema& schema) {
   schema.addInt("sample.columns", 10, "samples per row (per class for a conditional generator)");
   schema.addInt("sample.rows", 8, "rows for an unconditional generator");

@@ -80,15 +80,17 @@ int runCommand(const ParsedCommand& parsed) {
   const CommandSpec& spec = *parsed.spec;
   const ConfigSchema schema = schemaFor(spec);
   // Precedence: defaults < --config file < --set (in order) < flag aliases.
-  std::vector<std::string> overrides = parsed.overrides;
+  // Preset switches sit just above the defaults.
+  std::vector<std::string> overrides = parsed.overrides, presets;
   std::vector<FlagAlias> flags = runFlags();
   flags.insert(flags.end(), spec.flags.begin(), spec.flags.end());
   for (const FlagAlias& alias : flags) {
     if (auto it = parsed.flagValues.find(alias.flag); it != parsed.flagValues.end()) {
       overrides.push_back(alias.key + "=" + it->second);
+      presets.insert(presets.end(), alias.preset.begin(), alias.preset.end());
     }
   }
-  const Config config = Config::resolve(schema, parsed.configFile, overrides);
+  const Config config = Config::resolve(schema, parsed.configFile, overrides, presets);
   if (parsed.printConfig) {
     fmt::print("{}", config.toToml());
     return 0;
@@ -97,10 +99,12 @@ int runCommand(const ParsedCommand& parsed) {
   const RuntimeInfo runtime = runtimeInfo();
   if (const auto warning = blasWarning(runtime.blas)) fmt::print(stderr, "{}\n", *warning);
 
-  const RunDir run = RunDir::create(config.getString("run.root"), config.getString("run.name"), commandName(spec));
+  std::string runName = config.getString("run.name");
+  if (runName.empty()) runName = spec.defaultRunName;
+  const RunDir run = RunDir::create(config.getString("run.root"), runName, commandName(spec));
   run.saveConfig(config);
   MetricsLog metrics(run.file("metrics.jsonl"));
-  CommandContext context{config, run, metrics, runtime};
+  CommandContext context{config, run, metrics, runtime, schema};
   spec.run(context);
   return 0;
 }
@@ -119,7 +123,7 @@ int main(int argc, char** argv) {
 
   // Specs live as long as main: the CLI callbacks hold pointers into this list.
   std::vector<std::unique_ptr<CommandSpec>> specs;
-  for (auto family : {dataCommands, ganCommands}) {
+  for (auto family : {dataCommands, ganCommands, learnCommands}) {
     for (CommandSpec& spec : family()) specs.push_back(std::make_unique<CommandSpec>(std::move(spec)));
   }
   std::vector<std::unique_ptr<ParsedCommand>> parsed;

@@ -148,3 +148,30 @@ TEST(ConfigSchema, RejectsDuplicateKeysAndKeyThatIsASection) {
 
 }  // namespace
 }  // namespace genrep
+
+namespace genrep {
+namespace {
+
+TEST(ConfigSchema, ACommandCanSetItsOwnDefaultForASharedKey) {
+  ConfigSchema schema;
+  schema.addInt("learn.steps", 500, "steps");
+  schema.setDefault("learn.steps", int64_t{400});
+  EXPECT_EQ(Config::resolve(schema, "", {}).getInt("learn.steps"), 400);
+  EXPECT_EQ(Config::resolve(schema, "", {"learn.steps=7"}).getInt("learn.steps"), 7);
+  EXPECT_THROW(schema.setDefault("learn.steps", 1.5), std::logic_error);
+  EXPECT_THROW(schema.setDefault("learn.nothing", int64_t{1}), std::logic_error);
+}
+
+TEST(Config, PresetsSitBetweenTheDefaultsAndTheFileAndOverrides) {
+  ConfigSchema schema;
+  schema.addInt("a.x", 1, "x");
+  schema.addInt("a.y", 1, "y");
+  const Config preset = Config::fromToml(schema, "", "", {}, {"a.x=2", "a.y=2"});
+  EXPECT_EQ(preset.getInt("a.x"), 2);
+  const Config file = Config::fromToml(schema, "[a]\nx = 3\n", "file", {"a.y=4"}, {"a.x=2", "a.y=2"});
+  EXPECT_EQ(file.getInt("a.x"), 3) << "the file wins over a preset";
+  EXPECT_EQ(file.getInt("a.y"), 4) << "--set wins over a preset";
+}
+
+}  // namespace
+}  // namespace genrep

@@ -138,6 +138,18 @@ ConfigSchema& ConfigSchema::add(ConfigKey key) {
   return *this;
 }
 
+ConfigSchema& ConfigSchema::setDefault(const std::string& name, ConfigValue value) {
+  for (ConfigKey& key : keys_) {
+    if (key.name != name) continue;
+    if (key.defaultValue.index() != value.index()) {
+      throw std::logic_error(fmt::format("ConfigSchema: new default of '{}' has another type", name));
+    }
+    key.defaultValue = std::move(value);
+    return *this;
+  }
+  throw std::logic_error(fmt::format("ConfigSchema: setDefault of undeclared key '{}'", name));
+}
+
 ConfigSchema& ConfigSchema::addBool(const std::string& name, bool defaultValue, std::string help) {
   return add({name, ConfigType::Bool, defaultValue, std::move(help), {}});
 }
@@ -200,20 +212,21 @@ Config::Config(const ConfigSchema& schema) : schema_(schema) {
 }
 
 Config Config::resolve(const ConfigSchema& schema, const std::filesystem::path& file,
-                       const std::vector<std::string>& overrides) {
-  if (file.empty()) return fromToml(schema, "", "", overrides);
+                       const std::vector<std::string>& overrides, const std::vector<std::string>& presets) {
+  if (file.empty()) return fromToml(schema, "", "", overrides, presets);
   std::string text;
   try {
     text = readFileText(file);
   } catch (const std::runtime_error& error) {
     throw std::invalid_argument(fmt::format("config: {} (check the --config path)", error.what()));
   }
-  return fromToml(schema, text, file.string(), overrides);
+  return fromToml(schema, text, file.string(), overrides, presets);
 }
 
 Config Config::fromToml(const ConfigSchema& schema, const std::string& tomlText, const std::string& source,
-                        const std::vector<std::string>& overrides) {
+                        const std::vector<std::string>& overrides, const std::vector<std::string>& presets) {
   Config config(schema);
+  for (const std::string& assignment : presets) config.applyOverride(assignment);
   if (!tomlText.empty()) config.applyToml(tomlText, source);
   for (const std::string& assignment : overrides) config.applyOverride(assignment);
   config.checkChoices();

@@ -42,6 +42,9 @@ class ConfigSchema {
   ConfigSchema& addString(const std::string& name, std::string defaultValue, std::string help,
                           std::vector<std::string> choices = {});
 
+  // A command's own default for a shared key (the demo's budget); the type must match.
+  ConfigSchema& setDefault(const std::string& name, ConfigValue value);
+
   const ConfigKey* find(const std::string& name) const;
   bool isSection(const std::string& prefix) const;  // some key starts with "prefix."
   // Section names in declaration order ("" first, for keys outside any section).
@@ -57,13 +60,14 @@ class ConfigSchema {
 
 class Config {
  public:
-  // `file` may be empty (defaults and overrides only). Throws std::invalid_argument naming
-  // the file or override and the key on any problem.
+  // `file` may be empty (defaults and overrides only). `presets` are assignments between the
+  // defaults and the file (a preset flag such as --quick). Throws std::invalid_argument
+  // naming the file or override and the key on any problem.
   static Config resolve(const ConfigSchema& schema, const std::filesystem::path& file,
-                        const std::vector<std::string>& overrides);
+                        const std::vector<std::string>& overrides, const std::vector<std::string>& presets = {});
   // As resolve(), from TOML text; `source` names it in errors.
   static Config fromToml(const ConfigSchema& schema, const std::string& tomlText, const std::string& source,
-                         const std::vector<std::string>& overrides);
+                         const std::vector<std::string>& overrides, const std::vector<std::string>& presets = {});
 
   bool getBool(const std::string& key) const;
   int64_t getInt(const std::string& key) const;

@@ -1,0 +1,211 @@
+// genrep demo: the README's main job. From the shipped generator it trains one encoder per
+// method with the same budget (steps x batch), evaluates them and the baselines on the real
+// dataset, and prints one table, saved as Markdown and JSON. Its run folder (runs/demo by
+// default) keeps every sub-run: run again, finished ones are reused; interrupted, a
+// training run resumes from its checkpoint.
+#include <cmath>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "EncoderRuns.h"
+#include "genrep/core/AtomicFile.h"
+#include "genrep/core/FileIO.h"
+#include "genrep/core/MetricsLog.h"
+#include "genrep/data/DatasetOpener.h"
+#include "genrep/learn/EncoderFile.h"
+
+namespace genrep::app {
+namespace {
+
+struct Method {
+  std::string id;
+  std::string label;
+  std::vector<std::string> overrides;  // on top of the demo's config
+  bool trained = true;                 // false: a baseline that is only evaluated
+};
+
+std::vector<Method> demoMethods() {
+  return {
+      {"simclr-tx", "SimCLR, generator, Tx only", {"source.kind=generator", "learn.objective=simclr", "views.latent=none"}},
+      {"simclr-gaussian", "SimCLR, generator, gaussian Tz + Tx", {"source.kind=generator", "learn.objective=simclr", "views.latent=gaussian"}},
+      {"supcon-gaussian", "SupCon, generator, gaussian Tz + Tx", {"source.kind=generator", "learn.objective=supcon", "views.latent=gaussian"}},
+      {"inverter", "Inverter, generator", {"source.kind=generator", "learn.objective=inverter", "views.latent=none"}},
+      {"classifier", "Classifier, generator", {"source.kind=generator", "learn.objective=classifier", "views.latent=none"}},
+      {"simclr-real", "SimCLR, real images", {"source.kind=real", "learn.objective=simclr"}},
+      {"random", "Random encoder (baseline)", {}, false},
+      {"pixels", "Raw pixels (baseline)", {}, false},
+  };
+}
+
+// --quick: the same table in about 2 minutes on 2 cores (docs/demo.md has the measurements).
+std::vector<std::string> quickPreset() {
+  return {"run.name=demo-quick",  "learn.steps=60",        "learn.batch=128",     "eval.fit_images=10000", "eval.test_images=5000",
+          "eval.linear_epochs=10", "eval.few_shot_steps=200"};
+}
+
+struct Stat {
+  double mean = 0, spread = 0;
+};
+
+Stat statOf(const std::vector<double>& values) {
+  Stat s;
+  for (double v : values) s.mean += v;
+  s.mean /= static_cast<double>(values.size());
+  double squares = 0;
+  for (double v : values) squares += (v - s.mean) * (v - s.mean);
+  s.spread = values.size() > 1 ? std::sqrt(squares / static_cast<double>(values.size() - 1)) : 0.0;
+  return s;
+}
+
+std::string percent(const Stat& s, bool withSpread) {
+  return withSpread ? fmt::format("{:.2f} ± {:.2f}", 100 * s.mean, 100 * s.spread) : fmt::format("{:.2f}", 100 * s.mean);
+}
+
+// One method at one seed: reuse its eval.json when it exists for the same settings,
+// otherwise train (resuming) and evaluate.
+nlohmann::json runMethod(const Method& method, const Config& config, const std::filesystem::path& folder,
+                         std::shared_ptr<Generator> generator, const RealDataset& dataset) {
+  const std::filesystem::path resultFile = folder / "eval.json";
+  const std::string settings = config.toToml();
+  std::error_code ec;
+  if (std::filesystem::exists(resultFile, ec)) {
+    nlohmann::json stored = nlohmann::json::parse(readFileText(resultFile));
+    if (stored.value("settings_toml", "") != settings) {
+      throw std::invalid_argument(fmt::format("{} was made with other settings; use another --run-name for new settings, or delete it",
+                                              resultFile.string()));
+    }
+    fmt::print("{:<38} reused {}\n", method.label, resultFile.string());
+    return stored;
+  }
+  std::filesystem::create_directories(folder);
+  writeFileAtomic(folder / "config.toml", settings);
+  nlohmann::json result;
+  fmt::print("\n== {} ({})\n", method.label, folder.string());
+  if (method.id == "pixels") {
+    result = evaluateRun(config, nullptr, dataset);
+  } else if (method.id == "random") {
+    ResNetEncoder encoder = randomEncoder(config, dataset.train.channels);
+    result = evaluateRun(config, &encoder, dataset);
+  } else {
+    MetricsLog metrics(folder / "metrics.jsonl");
+    const bool needsDataset = config.getString("source.kind") != "generator";
+    const nlohmann::json training =
+        trainEncoderRun(config, folder, metrics, config.getString("source.kind") == "real" ? nullptr : generator,
+                        needsDataset ? &dataset : nullptr);
+    ResNetEncoder encoder = loadEncoder(folder / "encoder");
+    result = evaluateRun(config, &encoder, dataset);
+    result["training"] = training;
+  }
+  fmt::print("{:<38} linear {:.2f} %  kNN {:.2f} %  few-shot {:.2f} %\n", method.label, 100 * result["linear"]["top1"].get<double>(),
+             100 * result["knn"]["top1"].get<double>(), 100 * result["few_shot"]["mean"].get<double>());
+  result["method"] = method.id;
+  result["settings_toml"] = settings;
+  writeFileAtomic(resultFile, result.dump(2) + "\n");
+  return result;
+}
+
+void runDemo(CommandContext& context) {
+  const Config& config = context.config;
+  const int64_t seeds = config.getInt("demo.seeds");
+  if (seeds < 1) throw std::invalid_argument("demo.seeds must be >= 1");
+  const auto firstSeed = config.getInt("run.seed");
+  std::shared_ptr<Generator> generator = openGenerator(config);
+  const RealDataset dataset = openDataset(datasetSpecFromConfig(config));
+  const ConfigSchema& schema = context.schema;
+
+  nlohmann::json quality;
+  const std::filesystem::path qualityFile = std::filesystem::path(config.getString("gen.path")) / "quality.json";
+  std::error_code ec;
+  if (std::filesystem::exists(qualityFile, ec)) quality = nlohmann::json::parse(readFileText(qualityFile));
+
+  const std::vector<Method> methods = demoMethods();
+  nlohmann::json rows = nlohmann::json::array();
+  for (const Method& method : methods) {
+    std::vector<double> linear, knn, fewShot, fewShotSpread, viewsPerSecond;
+    nlohmann::json perSeed = nlohmann::json::array();
+    for (int64_t s = 0; s < seeds; ++s) {
+      std::vector<std::string> overrides = method.overrides;
+      overrides.push_back(fmt::format("run.seed={}", firstSeed + s));
+      const Config methodConfig = Config::fromToml(schema, config.toToml(), "demo", overrides);
+      const nlohmann::json r = runMethod(method, methodConfig, context.run.path() / fmt::format("seed-{}", firstSeed + s) / method.id,
+                                         generator, dataset);
+      linear.push_back(r["linear"]["top1"].get<double>());
+      knn.push_back(r["knn"]["top1"].get<double>());
+      fewShot.push_back(r["few_shot"]["mean"].get<double>());
+      fewShotSpread.push_back(r["few_shot"]["spread"].get<double>());
+      if (r.contains("training")) viewsPerSecond.push_back(r["training"]["views_per_second"].get<double>());
+      perSeed.push_back({{"seed", firstSeed + s},
+                         {"linear_top1", linear.back()},
+                         {"knn_top1", knn.back()},
+                         {"few_shot_mean", fewShot.back()},
+                         {"few_shot_spread_over_draws", fewShotSpread.back()}});
+    }
+    const Stat l = statOf(linear), k = statOf(knn), f = statOf(fewShot);
+    nlohmann::json row = {{"method", method.id},
+                          {"label", method.label},
+                          {"linear_top1", {{"mean", l.mean}, {"spread", l.spread}}},
+                          {"knn_top1", {{"mean", k.mean}, {"spread", k.spread}}},
+                          {"few_shot", {{"mean", f.mean}, {"spread", seeds > 1 ? f.spread : fewShotSpread.front()}}},
+                          {"per_seed", perSeed}};
+    if (!viewsPerSecond.empty()) row["views_per_second"] = statOf(viewsPerSecond).mean;
+    rows.push_back(row);
+  }
+
+  // The table: spread over seeds when there are several, over few-shot draws otherwise.
+  const bool several = seeds > 1;
+  std::string table = fmt::format("| method | linear top-1 % | kNN top-1 % | few-shot {}/class top-1 % | views/s |\n|---|---|---|---|---|\n",
+                                  config.getInt("eval.few_shot_per_class"));
+  for (const nlohmann::json& row : rows) {
+    const auto stat = [&](const char* key) { return Stat{row[key]["mean"].get<double>(), row[key]["spread"].get<double>()}; };
+    table += fmt::format("| {} | {} | {} | {} | {} |\n", row["label"].get<std::string>(), percent(stat("linear_top1"), several),
+                         percent(stat("knn_top1"), several), percent(stat("few_shot"), true),
+                         row.contains("views_per_second") ? fmt::format("{:.0f}", row["views_per_second"].get<double>()) : "-");
+  }
+  std::string header = fmt::format(
+      "genrep demo{}: {} seed(s) from {}; every encoder: {} steps x {} anchors x {} views, ResNet stages {} blocks {} width {}\n",
+      config.getBool("demo.quick") ? " --quick" : "", seeds, firstSeed, config.getInt("learn.steps"), config.getInt("learn.batch"),
+      config.getInt("views.count"), config.getInt("encoder.stages"), config.getInt("encoder.blocks"), config.getInt("encoder.width"));
+  if (!quality.is_null()) {
+    header += fmt::format("generator {}: class consistency {:.2f} %, Frechet distance {:.1f} (floor {:.2f}), TSTR {:.2f} %\n",
+                          config.getString("gen.path"), 100 * quality.value("class_consistency", 0.0),
+                          quality.value("frechet_distance", 0.0), quality.value("frechet_distance_floor", 0.0),
+                          100 * quality.value("tstr_accuracy", 0.0));
+  }
+  header += several ? "± is the spread (standard deviation) over seeds; few-shot with one seed: over its draws\n"
+                    : "few-shot ± is the spread over its draws; run --seeds 3 for spreads over seeds\n";
+  fmt::print("\n{}\n{}", header, table);
+  writeFileAtomic(context.run.file("table.md"), header + "\n" + table);
+  writeFileAtomic(context.run.file("results.json"),
+                  nlohmann::json{{"rows", rows}, {"seeds", seeds}, {"first_seed", firstSeed}, {"generator_quality", quality},
+                                 {"settings", config.toJson()}}
+                          .dump(2) +
+                      "\n");
+  fmt::print("\nwrote {} and {}\n", context.run.file("table.md").string(), context.run.file("results.json").string());
+}
+
+}  // namespace
+
+CommandSpec demoCommand() {
+  std::vector<FlagAlias> flags = datasetFlags();
+  flags.push_back({"--generator", "gen.path", "generator folder", false});
+  flags.push_back({"--seeds", "demo.seeds", "seeds per method (mean and spread over them)", false});
+  flags.push_back({"--device", "run.device", "auto, cpu, cuda, cuda:N", false});
+  flags.push_back({"--quick", "demo.quick", "the same table in a few minutes (rough numbers)", true, quickPreset()});
+  CommandSpec spec{{"demo"},
+                   "the main job: encoders from the shipped generator by every method, the real-data and raw baselines, one table",
+                   [](ConfigSchema& schema) {
+                     addTrainKeys(schema);
+                     addEvalKeys(schema);
+                     schema.addInt("demo.seeds", 1, "seeds per method");
+                     schema.addBool("demo.quick", false, "the quick preset is in effect");
+                     // The demo's budget: about 20 minutes per seed on 2 cores (docs/demo.md).
+                     schema.setDefault("learn.steps", int64_t{400});
+                     schema.setDefault("learn.batch", int64_t{256});
+                   },
+                   flags, runDemo};
+  spec.defaultRunName = "demo";
+  return spec;
+}
+
+}  // namespace genrep::app

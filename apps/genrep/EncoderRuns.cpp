@@ -1,0 +1,114 @@
+#include "EncoderRuns.h"
+
+#include <fmt/format.h>
+
+#include "genrep/core/Random.h"
+#include "genrep/data/DatasetOpener.h"
+#include "genrep/eval/Evaluation.h"
+#include "genrep/gen/GanGenerator.h"
+#include "genrep/learn/EncoderFile.h"
+#include "genrep/learn/EncoderTrainer.h"
+#include "genrep/learn/Objective.h"
+#include "genrep/runtime/Device.h"
+#include "genrep/views/ViewSourceConfig.h"
+
+namespace genrep::app {
+namespace {
+
+// What decides a training run's result: a checkpoint made under another one is refused.
+std::string trainingSignature(const Config& config) {
+  nlohmann::json all = config.toJson(), kept = nlohmann::json::object();
+  for (const char* section : {"data", "gen", "source", "views", "encoder", "learn"}) {
+    if (all.contains(section)) kept[section] = all[section];
+  }
+  if (kept.contains("learn")) {
+    for (const char* operational : {"resume", "checkpoint_every", "log_every"}) kept["learn"].erase(operational);
+  }
+  kept["seed"] = config.getInt("run.seed");
+  return kept.dump();
+}
+
+}  // namespace
+
+void addDeviceKey(ConfigSchema& schema) {
+  schema.addString("run.device", "auto", "auto (CUDA when available), cpu, cuda or cuda:N");
+}
+
+void addTrainKeys(ConfigSchema& schema) {
+  addDatasetKeys(schema);
+  addGeneratorKeys(schema);
+  addViewSourceKeys(schema);
+  addEncoderKeys(schema);
+  addObjectiveKeys(schema);
+  addEncoderTrainingKeys(schema);
+  addDeviceKey(schema);
+}
+
+void addEvalKeys(ConfigSchema& schema) {
+  addEvaluationKeys(schema);
+  if (!schema.find("run.device")) addDeviceKey(schema);
+}
+
+std::shared_ptr<Generator> openGenerator(const Config& config) { return loadGanGenerator(config.getString("gen.path")); }
+
+bool sourceNeedsGenerator(const Config& config) { return config.getString("source.kind") != "real"; }
+bool sourceNeedsDataset(const Config& config) { return config.getString("source.kind") != "generator"; }
+
+ResNetEncoder randomEncoder(const Config& config, int64_t channels) {
+  torch::manual_seed(deriveSeed(static_cast<uint64_t>(config.getInt("run.seed")), "encoder.init"));
+  return ResNetEncoder(encoderArchFromConfig(config, channels));
+}
+
+nlohmann::json trainEncoderRun(const Config& config, const std::filesystem::path& folder, MetricsLog& metrics,
+                               std::shared_ptr<Generator> generator, const RealDataset* dataset) {
+  const torch::Device device = selectDevice(config.getString("run.device"));
+  std::unique_ptr<ViewSource> source = makeViewSource(config, generator, dataset, device);
+  const int64_t channels = generator ? generator->info().channels : dataset->train.channels;
+  ResNetEncoder encoder = randomEncoder(config, channels);
+  std::shared_ptr<Objective> objective =
+      makeObjective(objectiveOptionsFromConfig(config), encoder->arch().featureDim(), source->classes(), source->latentDim());
+  encoder->to(device);
+  objective->to(device);
+
+  EncoderTrainingOptions options = encoderTrainingOptionsFromConfig(config);
+  options.signature = trainingSignature(config);
+  fmt::print("source     {}\nencoder    ResNet stages {} blocks {} width {} ({} features)\nobjective  {}  ({} steps x {} anchors, lr {:.4g})\n",
+             source->describe(), encoder->arch().stages, encoder->arch().blocks, encoder->arch().width,
+             encoder->arch().featureDim(), config.getString("learn.objective"), options.steps, options.batch, options.lr());
+  std::filesystem::create_directories(folder);
+  const EncoderTrainingResult result = trainEncoder(encoder, *objective, *source, options, folder / "checkpoint.pt", metrics);
+
+  const nlohmann::json training = {{"objective", config.getString("learn.objective")},
+                                   {"source", source->describe()},
+                                   {"steps", result.steps},
+                                   {"batch", options.batch},
+                                   {"views_per_anchor", source->viewsPerAnchor()},
+                                   {"lr", options.lr()},
+                                   {"seed", config.getInt("run.seed")},
+                                   {"train_seconds", result.trainSeconds},
+                                   {"views_per_second", result.viewsPerSecond},
+                                   {"generate_share", result.trainSeconds > 0 ? result.generateSeconds / result.trainSeconds : 0},
+                                   {"augment_share", result.trainSeconds > 0 ? result.augmentSeconds / result.trainSeconds : 0},
+                                   {"first_loss", result.firstLoss},
+                                   {"final_loss", result.finalLoss},
+                                   {"device", device.str()},
+                                   {"config", config.toToml()}};
+  encoder->to(torch::kCPU);
+  saveEncoder(folder / "encoder", encoder, training);
+  fmt::print("trained    {} steps in {:.1f} s: {:.0f} views/s (generator {:.0f} %, pixel views {:.0f} %), loss {:.4f} -> {:.4f}\n",
+             result.steps, result.trainSeconds, result.viewsPerSecond, 100 * training["generate_share"].get<double>(),
+             100 * training["augment_share"].get<double>(), result.firstLoss, result.finalLoss);
+  return training;
+}
+
+nlohmann::json evaluateRun(const Config& config, ResNetEncoder* encoder, const RealDataset& dataset) {
+  const EvaluationOptions options = evaluationOptionsFromConfig(config);
+  const torch::Device device = selectDevice(config.getString("run.device"));
+  const FeatureSet features = encoder ? encoderFeatures(*encoder, dataset, options.limits, device) : pixelFeatures(dataset, options.limits);
+  nlohmann::json result = evaluateFeatures(features, options);
+  result["dataset"] = {{"format", dataset.format}, {"source", dataset.source}, {"val_fraction", dataset.valFraction},
+                       {"split_seed", dataset.splitSeed}};
+  return result;
+}
+
+}  // namespace genrep::app

@@ -1,0 +1,40 @@
+#pragma once
+// The steps that `genrep train`, `genrep eval` and `genrep demo` share: train an encoder
+// from a resolved config into a folder (resuming its checkpoint), and evaluate an encoder
+// or a baseline on the real dataset. The demo calls exactly what the commands call.
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "genrep/Command.h"
+#include "genrep/data/RealDataset.h"
+#include "genrep/gen/Generator.h"
+#include "genrep/learn/ResNetEncoder.h"
+
+namespace genrep::app {
+
+// Keys of `genrep train` (data, gen, source, views, encoder, learn, run.device).
+void addTrainKeys(ConfigSchema& schema);
+// Keys of the probes (eval.*) and run.device.
+void addEvalKeys(ConfigSchema& schema);
+void addDeviceKey(ConfigSchema& schema);
+
+std::shared_ptr<Generator> openGenerator(const Config& config);  // gen.path
+bool sourceNeedsGenerator(const Config& config);
+bool sourceNeedsDataset(const Config& config);
+
+// Trains the encoder the config describes: checkpoint in folder/checkpoint.pt, the encoder
+// in folder/encoder (weights + manifest). Returns the training record (also in the manifest).
+nlohmann::json trainEncoderRun(const Config& config, const std::filesystem::path& folder, MetricsLog& metrics,
+                               std::shared_ptr<Generator> generator, const RealDataset* dataset);
+
+// Every probe on the real dataset for an encoder, or for the raw pixels when `encoder` is null.
+nlohmann::json evaluateRun(const Config& config, ResNetEncoder* encoder, const RealDataset& dataset);
+// An encoder with the initial weights a training run of this config starts from.
+ResNetEncoder randomEncoder(const Config& config, int64_t channels);
+
+CommandSpec demoCommand();
+
+}  // namespace genrep::app

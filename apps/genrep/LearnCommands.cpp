@@ -1,0 +1,103 @@
+// genrep train / eval / demo: learn an encoder from views, measure it on real images.
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "EncoderRuns.h"
+#include "genrep/core/AtomicFile.h"
+#include "genrep/data/DatasetOpener.h"
+#include "genrep/learn/EncoderFile.h"
+
+namespace genrep::app {
+namespace {
+
+void printEvaluation(const std::string& what, const nlohmann::json& r) {
+  fmt::print("{}\n  linear   top-1 {:.2f} %  (weight decay {} picked on validation, {} epochs)\n", what,
+             100 * r["linear"]["top1"].get<double>(), r["linear"]["weight_decay"].get<double>(), r["linear"]["epochs"].get<int64_t>());
+  fmt::print("  kNN      top-1 {:.2f} %  (k {}, T {})\n", 100 * r["knn"]["top1"].get<double>(), r["knn"]["k"].get<int64_t>(),
+             r["knn"]["temperature"].get<double>());
+  fmt::print("  few-shot top-1 {:.2f} +- {:.2f} %  ({} labels per class, {} draws)\n", 100 * r["few_shot"]["mean"].get<double>(),
+             100 * r["few_shot"]["spread"].get<double>(), r["few_shot"]["per_class"].get<int64_t>(),
+             r["few_shot"]["per_draw"].size());
+  fmt::print("  ({} features; fit {} / val {} / test {} real images; {:.1f} s features, {:.1f} s probes)\n",
+             r["feature_dim"].get<int64_t>(), r["fit_images"].get<int64_t>(), r["val_images"].get<int64_t>(),
+             r["test_images"].get<int64_t>(), r["extract_seconds"].get<double>(), r["probe_seconds"].get<double>());
+}
+
+void runTrain(CommandContext& context) {
+  const Config& config = context.config;
+  std::shared_ptr<Generator> generator = sourceNeedsGenerator(config) ? openGenerator(config) : nullptr;
+  std::unique_ptr<RealDataset> dataset;
+  if (sourceNeedsDataset(config)) dataset = std::make_unique<RealDataset>(openDataset(datasetSpecFromConfig(config)));
+  trainEncoderRun(config, context.run.path(), context.metrics, generator, dataset.get());
+  fmt::print("wrote      {}\n", context.run.file("encoder").string());
+}
+
+void runEval(CommandContext& context) {
+  const Config& config = context.config;
+  const std::string encoderPath = config.getString("eval.encoder");
+  const std::string baseline = config.getString("eval.baseline");
+  if (encoderPath.empty() == (baseline == "none")) {
+    throw std::invalid_argument("genrep eval: give either --encoder FOLDER or --baseline pixels|random");
+  }
+  const RealDataset dataset = openDataset(datasetSpecFromConfig(config));
+  nlohmann::json result;
+  std::string what;
+  if (!encoderPath.empty()) {
+    ResNetEncoder encoder = loadEncoder(encoderPath);
+    what = fmt::format("encoder {}", encoderPath);
+    result = evaluateRun(config, &encoder, dataset);
+    result["encoder"] = readEncoderManifest(encoderPath);
+  } else if (baseline == "pixels") {
+    what = "raw pixels";
+    result = evaluateRun(config, nullptr, dataset);
+  } else {
+    ResNetEncoder encoder = randomEncoder(config, dataset.train.channels);
+    what = fmt::format("random encoder (seed {})", config.getInt("run.seed"));
+    result = evaluateRun(config, &encoder, dataset);
+  }
+  result["evaluated"] = what;
+  result["settings"] = config.toJson();
+  printEvaluation(what, result);
+  writeFileAtomic(context.run.file("eval.json"), result.dump(2) + "\n");
+  context.metrics.write({{"event", "eval"},
+                         {"linear_top1", result["linear"]["top1"]},
+                         {"knn_top1", result["knn"]["top1"]},
+                         {"few_shot_mean", result["few_shot"]["mean"]}});
+  fmt::print("wrote {}\n", context.run.file("eval.json").string());
+}
+
+}  // namespace
+
+std::vector<CommandSpec> learnCommands() {
+  std::vector<FlagAlias> trainFlags = datasetFlags();
+  trainFlags.insert(trainFlags.end(), {{"--generator", "gen.path", "generator folder", false},
+                                       {"--source", "source.kind", "generator, real or mix", false},
+                                       {"--objective", "learn.objective", "simclr, supcon, inverter or classifier", false},
+                                       {"--latent-view", "views.latent", "none, gaussian or independent", false},
+                                       {"--steps", "learn.steps", "gradient updates", false},
+                                       {"--batch", "learn.batch", "anchors per step", false},
+                                       {"--device", "run.device", "auto, cpu, cuda, cuda:N", false}});
+  std::vector<FlagAlias> evalFlags = datasetFlags();
+  evalFlags.insert(evalFlags.end(), {{"--encoder", "eval.encoder", "encoder folder (a train run's encoder/)", false},
+                                     {"--baseline", "eval.baseline", "pixels or random (instead of --encoder)", false},
+                                     {"--device", "run.device", "auto, cpu, cuda, cuda:N", false}});
+  return {
+      {{"train"},
+       "train an encoder on views from a generator, real images or a mix (resumes from the run's checkpoint)",
+       addTrainKeys, trainFlags, runTrain},
+      {{"eval"},
+       "linear probe, kNN and few-shot probe of an encoder (or a baseline) on real labelled images",
+       [](ConfigSchema& schema) {
+         addDatasetKeys(schema);
+         addEncoderKeys(schema);
+         addEvalKeys(schema);
+         schema.addString("eval.encoder", "", "encoder folder to evaluate");
+         schema.addString("eval.baseline", "none", "evaluate a baseline instead of an encoder", {"none", "pixels", "random"});
+       },
+       evalFlags, runEval},
+      demoCommand(),
+  };
+}
+
+}  // namespace genrep::app

@@ -1,0 +1,31 @@
+#include "genrep/learn/ContrastiveLoss.h"
+
+#include <limits>
+#include <stdexcept>
+
+namespace genrep {
+
+ContrastiveLossResult contrastiveLoss(const torch::Tensor& embeddings, const torch::Tensor& ids, double tau, double tauBase) {
+  if (embeddings.dim() != 2 || ids.dim() != 1 || ids.size(0) != embeddings.size(0)) {
+    throw std::invalid_argument("contrastive loss: embeddings must be [N, D] and ids [N]");
+  }
+  if (!(tau > 0) || !(tauBase > 0)) throw std::invalid_argument("learn.tau and learn.tau_base must be positive");
+  const int64_t n = embeddings.size(0);
+  const torch::Tensor self = torch::eye(n, torch::TensorOptions().dtype(torch::kBool).device(embeddings.device()));
+  torch::Tensor logits = embeddings.matmul(embeddings.t()) / tau;  // [N, N]
+  const torch::Tensor others = logits.masked_fill(self, -std::numeric_limits<double>::infinity());
+  // Subtracting the row maximum changes nothing mathematically and keeps exp() finite.
+  logits = logits - std::get<0>(others.max(1, true)).detach();
+  const torch::Tensor logDenominator = torch::logsumexp(logits.masked_fill(self, -std::numeric_limits<double>::infinity()), 1, true);
+  const torch::Tensor positive = (ids.unsqueeze(0) == ids.unsqueeze(1)).logical_and(self.logical_not()).to(logits.scalar_type());
+  const torch::Tensor positives = positive.sum(1);  // [N]
+  const torch::Tensor hasPositive = positives > 0;
+  const int64_t used = hasPositive.sum().item<int64_t>();
+  if (used == 0) return {embeddings.sum() * 0, 0};  // nothing to learn from, but a valid graph
+  // `logits` is finite on the diagonal, where `positive` is 0, so the product has no NaN.
+  const torch::Tensor meanLogProb = (positive * (logits - logDenominator)).sum(1) / positives.clamp_min(1);
+  const torch::Tensor loss = -(tau / tauBase) * meanLogProb.masked_select(hasPositive).mean();
+  return {loss, used};
+}
+
+}  // namespace genrep

@@ -1,0 +1,204 @@
+#include "genrep/learn/EncoderTrainer.h"
+
+#include <chrono>
+#include <cmath>
+#include <sstream>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "genrep/core/AtomicFile.h"
+#include "genrep/core/Config.h"
+#include "genrep/core/FileIO.h"
+#include "genrep/core/Progress.h"
+#include "genrep/learn/LrSchedule.h"
+
+namespace genrep {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr int64_t kCheckpointVersion = 1;
+
+struct TrainerState {
+  int64_t step = 0;
+  double trainSeconds = 0, generateSeconds = 0, augmentSeconds = 0;
+  double firstLoss = std::nan("");
+  double lastLoss = std::nan("");
+};
+
+void saveCheckpoint(const std::filesystem::path& file, ResNetEncoder& encoder, Objective& objective,
+                    torch::optim::SGD& optimizer, const TrainerState& s, const std::string& signature) {
+  torch::serialize::OutputArchive archive;
+  const auto sub = [&](const char* name, auto&& saveInto) {
+    torch::serialize::OutputArchive part;
+    saveInto(part);
+    archive.write(name, part);
+  };
+  archive.write("genrep_encoder_checkpoint_version", torch::tensor(kCheckpointVersion));
+  sub("encoder", [&](auto& a) { encoder->save(a); });
+  sub("objective", [&](auto& a) { objective.save(a); });
+  sub("optimizer", [&](auto& a) { optimizer.save(a); });
+  archive.write("step", torch::tensor(s.step));
+  archive.write("times", torch::tensor({s.trainSeconds, s.generateSeconds, s.augmentSeconds, s.firstLoss, s.lastLoss}, torch::kFloat64));
+  archive.write("signature", c10::IValue(signature));
+  std::ostringstream bytes;
+  archive.save_to(bytes);
+  writeFileAtomic(file, bytes.str());
+}
+
+void loadCheckpoint(const std::filesystem::path& file, ResNetEncoder& encoder, Objective& objective,
+                    torch::optim::SGD& optimizer, TrainerState& s, const std::string& signature) {
+  try {
+    torch::serialize::InputArchive archive;
+    std::istringstream in(readFileText(file));
+    archive.load_from(in);
+    torch::Tensor version;
+    archive.read("genrep_encoder_checkpoint_version", version);
+    if (version.item<int64_t>() != kCheckpointVersion) {
+      throw std::runtime_error(fmt::format("checkpoint version {} is not {}", version.item<int64_t>(), kCheckpointVersion));
+    }
+    c10::IValue stored;
+    archive.read("signature", stored);
+    if (stored.toStringRef() != signature) {
+      throw std::runtime_error("it was made with other settings (source, encoder, objective or schedule); use another "
+                               "run.name, or set learn.resume=false to start over");
+    }
+    const auto sub = [&](const char* name, auto&& loadFrom) {
+      torch::serialize::InputArchive part;
+      archive.read(name, part);
+      loadFrom(part);
+    };
+    sub("encoder", [&](auto& a) { encoder->load(a); });
+    sub("objective", [&](auto& a) { objective.load(a); });
+    sub("optimizer", [&](auto& a) { optimizer.load(a); });
+    torch::Tensor step, times;
+    archive.read("step", step);
+    archive.read("times", times);
+    s.step = step.item<int64_t>();
+    s.trainSeconds = times[0].item<double>();
+    s.generateSeconds = times[1].item<double>();
+    s.augmentSeconds = times[2].item<double>();
+    s.firstLoss = times[3].item<double>();
+    s.lastLoss = times[4].item<double>();
+  } catch (const std::exception& error) {
+    const std::string message = error.what();
+    throw std::runtime_error(fmt::format("cannot resume from checkpoint {}: {}", file.string(), message.substr(0, message.find('\n'))));
+  }
+}
+
+}  // namespace
+
+void addEncoderTrainingKeys(ConfigSchema& schema) {
+  schema.addInt("learn.steps", 500, "gradient updates");
+  schema.addInt("learn.batch", 256, "anchors per step (each brings views.count views)");
+  schema.addFloat("learn.lr_per_256", 0.03, "SGD learning rate per 256 anchors (lr = lr_per_256 * batch / 256)");
+  schema.addFloat("learn.momentum", 0.9, "SGD momentum");
+  schema.addFloat("learn.weight_decay", 1e-4, "SGD weight decay");
+  schema.addInt("learn.warmup", 0, "linear warm-up steps before the cosine decay");
+  schema.addInt("learn.checkpoint_every", 100, "steps between checkpoints");
+  schema.addInt("learn.log_every", 10, "steps between metrics lines");
+  schema.addBool("learn.resume", true, "continue from the run folder's checkpoint when there is one");
+}
+
+EncoderTrainingOptions encoderTrainingOptionsFromConfig(const Config& config) {
+  EncoderTrainingOptions o;
+  o.steps = config.getInt("learn.steps");
+  o.batch = config.getInt("learn.batch");
+  o.lrPer256 = config.getFloat("learn.lr_per_256");
+  o.momentum = config.getFloat("learn.momentum");
+  o.weightDecay = config.getFloat("learn.weight_decay");
+  o.warmup = config.getInt("learn.warmup");
+  o.checkpointEvery = config.getInt("learn.checkpoint_every");
+  o.logEvery = config.getInt("learn.log_every");
+  o.resume = config.getBool("learn.resume");
+  o.seed = static_cast<uint64_t>(config.getInt("run.seed"));
+  const auto require = [](bool ok, const std::string& message) {
+    if (!ok) throw std::invalid_argument(message);
+  };
+  require(o.steps >= 1, "learn.steps must be >= 1");
+  require(o.batch >= 2, "learn.batch must be >= 2 (negatives come from the other anchors)");
+  require(o.lrPer256 > 0, "learn.lr_per_256 must be positive");
+  require(o.momentum >= 0 && o.momentum < 1, "learn.momentum must be in [0, 1)");
+  require(o.weightDecay >= 0, "learn.weight_decay must be >= 0");
+  require(o.warmup >= 0 && o.warmup < o.steps, "learn.warmup must be in [0, learn.steps)");
+  require(o.checkpointEvery >= 1 && o.logEvery >= 1, "learn.checkpoint_every and learn.log_every must be >= 1");
+  return o;
+}
+
+EncoderTrainingResult trainEncoder(ResNetEncoder& encoder, Objective& objective, ViewSource& source,
+                                   const EncoderTrainingOptions& options, const std::filesystem::path& checkpoint,
+                                   MetricsLog& metrics) {
+  std::vector<torch::Tensor> parameters = encoder->parameters();
+  for (const torch::Tensor& p : objective.parameters()) parameters.push_back(p);
+  torch::optim::SGD optimizer(parameters,
+                              torch::optim::SGDOptions(options.lr()).momentum(options.momentum).weight_decay(options.weightDecay));
+  const LrSchedule schedule{options.lr(), options.steps, options.warmup, 1e-3};
+
+  TrainerState s;
+  std::error_code ec;
+  if (options.resume && std::filesystem::exists(checkpoint, ec)) {
+    loadCheckpoint(checkpoint, encoder, objective, optimizer, s, options.signature);
+    fmt::print(stderr, "train: resuming from {} at step {}\n", checkpoint.string(), s.step);
+  }
+
+  encoder->train();
+  objective.train();
+  Progress progress(fmt::format("train (step {} of {})", s.step, options.steps), options.steps - s.step, "step");
+  double lossSum = 0;
+  int64_t sinceLog = 0;
+  while (s.step < options.steps) {
+    const auto start = Clock::now();
+    const ViewBatch batch = source.batch(s.step, options.batch);
+    const double lr = schedule.at(s.step);
+    for (auto& group : optimizer.param_groups()) static_cast<torch::optim::SGDOptions&>(group.options()).lr(lr);
+    const torch::Tensor loss = objective.loss(encoder->forward(batch.views), batch);
+    optimizer.zero_grad();
+    loss.backward();
+    optimizer.step();
+    const double value = loss.item<double>();
+    if (!std::isfinite(value)) {
+      throw std::runtime_error(fmt::format("encoder training diverged: the loss is {} at step {} (run.seed {}); lower learn.lr_per_256",
+                                           value, s.step, options.seed));
+    }
+    ++s.step;
+    s.trainSeconds += std::chrono::duration<double>(Clock::now() - start).count();
+    s.generateSeconds += batch.generateSeconds;
+    s.augmentSeconds += batch.augmentSeconds;
+    lossSum += value;
+    ++sinceLog;
+    progress.advance();
+
+    if (s.step % options.logEvery == 0 || s.step == options.steps) {
+      s.lastLoss = lossSum / static_cast<double>(sinceLog);
+      if (std::isnan(s.firstLoss)) s.firstLoss = s.lastLoss;
+      const double viewsPerStep = static_cast<double>(batch.views.size(0));
+      metrics.write({{"step", s.step},
+                     {"loss", s.lastLoss},
+                     {"lr", lr},
+                     {"train_seconds", s.trainSeconds},
+                     {"views_per_second", viewsPerStep * static_cast<double>(s.step) / s.trainSeconds},
+                     {"generate_share", s.generateSeconds / s.trainSeconds},
+                     {"augment_share", s.augmentSeconds / s.trainSeconds}});
+      lossSum = 0;
+      sinceLog = 0;
+    }
+    if (s.step % options.checkpointEvery == 0 || s.step == options.steps) {
+      saveCheckpoint(checkpoint, encoder, objective, optimizer, s, options.signature);
+    }
+  }
+  progress.finish();
+
+  EncoderTrainingResult result;
+  result.steps = s.step;
+  result.trainSeconds = s.trainSeconds;
+  result.generateSeconds = s.generateSeconds;
+  result.augmentSeconds = s.augmentSeconds;
+  const double viewsPerStep = static_cast<double>(source.viewsPerAnchor() * options.batch);
+  result.viewsPerSecond = s.trainSeconds > 0 ? viewsPerStep * static_cast<double>(s.step) / s.trainSeconds : 0;
+  result.finalLoss = s.lastLoss;
+  result.firstLoss = s.firstLoss;
+  encoder->eval();
+  return result;
+}
+
+}  // namespace genrep

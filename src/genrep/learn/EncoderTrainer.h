@@ -1,0 +1,57 @@
+#pragma once
+// The one training loop for every objective and every view source: SGD with momentum and
+// weight decay, linear warm-up then cosine decay by step (SPEC 2.4: lr = lr_per_256 * batch
+// / 256, down to lr / 1000), metrics lines, a progress line, atomic checkpoints in the run
+// folder and exact resume from the last one (views are a pure function of seed and step).
+//
+//   EncoderTrainingOptions options = encoderTrainingOptionsFromConfig(config);
+//   EncoderTrainingResult r = trainEncoder(encoder, *objective, *source, options, run.file("checkpoint.pt"), metrics);
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "genrep/core/MetricsLog.h"
+#include "genrep/learn/Objective.h"
+#include "genrep/learn/ResNetEncoder.h"
+#include "genrep/views/ViewSource.h"
+
+namespace genrep {
+
+class Config;
+class ConfigSchema;
+
+struct EncoderTrainingOptions {
+  int64_t steps = 500;
+  int64_t batch = 256;  // anchors per step (each with V views)
+  double lrPer256 = 0.03;
+  double momentum = 0.9;
+  double weightDecay = 1e-4;
+  int64_t warmup = 0;
+  int64_t checkpointEvery = 100;
+  int64_t logEvery = 10;
+  bool resume = true;
+  uint64_t seed = 0;
+  // Everything that shapes the result; a checkpoint made under another signature is refused.
+  std::string signature;
+
+  double lr() const { return lrPer256 * static_cast<double>(batch) / 256.0; }
+};
+
+void addEncoderTrainingKeys(ConfigSchema& schema);
+EncoderTrainingOptions encoderTrainingOptionsFromConfig(const Config& config);
+
+struct EncoderTrainingResult {
+  int64_t steps = 0;
+  double trainSeconds = 0;     // whole steps: generation, pixel views, forward, backward, update
+  double generateSeconds = 0;  // of which in the generator
+  double augmentSeconds = 0;   // of which in the pixel views
+  double viewsPerSecond = 0;   // views through a whole step, per second
+  double finalLoss = 0;        // mean over the last logging window
+  double firstLoss = 0;        // mean over the first logging window
+};
+
+EncoderTrainingResult trainEncoder(ResNetEncoder& encoder, Objective& objective, ViewSource& source,
+                                   const EncoderTrainingOptions& options, const std::filesystem::path& checkpoint,
+                                   MetricsLog& metrics);
+
+}  // namespace genrep

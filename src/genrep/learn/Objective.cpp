@@ -1,0 +1,113 @@
+#include "genrep/learn/Objective.h"
+
+#include <stdexcept>
+
+#include "genrep/core/Config.h"
+#include "genrep/learn/ContrastiveLoss.h"
+
+namespace genrep {
+namespace nn = torch::nn;
+namespace F = torch::nn::functional;
+
+namespace {
+
+nn::Sequential mlp(int64_t in, int64_t out) {  // the 2-layer head of SPEC 2.4
+  return nn::Sequential(nn::Linear(in, in), nn::ReLU(), nn::Linear(in, out));
+}
+
+class ContrastiveObjective : public Objective {
+ public:
+  ContrastiveObjective(const ObjectiveOptions& options, int64_t featureDim)
+      : options_(options), head_(register_module("head", mlp(featureDim, options.headDim))) {}
+
+  torch::Tensor loss(const torch::Tensor& features, const ViewBatch& batch) override {
+    torch::Tensor ids = batch.anchorIds;
+    if (options_.kind == "supcon") {
+      // Views without a class (real images in a mix) stay positives of their own anchor only.
+      ids = torch::where(batch.classes >= 0, batch.classes, batch.anchorIds + (int64_t{1} << 40));
+    }
+    const torch::Tensor embeddings = F::normalize(head_->forward(features), F::NormalizeFuncOptions().dim(1));
+    return contrastiveLoss(embeddings, ids, options_.tau, options_.tauBase).loss;
+  }
+
+ private:
+  ObjectiveOptions options_;
+  nn::Sequential head_;
+};
+
+class InverterObjective : public Objective {
+ public:
+  InverterObjective(int64_t featureDim, int64_t classes, int64_t latentDim)
+      : latentHead_(register_module("latent_head", mlp(featureDim, latentDim))) {
+    if (classes > 0) classHead_ = register_module("class_head", nn::Linear(featureDim, classes));
+  }
+
+  torch::Tensor loss(const torch::Tensor& features, const ViewBatch& batch) override {
+    // Only generated views have a latent (a mix also holds real ones); each view is paired
+    // with the z it was generated from.
+    const torch::Tensor rows = batch.synthetic.nonzero().squeeze(1);
+    if (rows.numel() == 0) return features.sum() * 0;
+    const torch::Tensor h = features.index_select(0, rows);
+    torch::Tensor loss = F::mse_loss(latentHead_->forward(h), batch.latents.index_select(0, rows));
+    if (!classHead_.is_empty()) loss = loss + F::cross_entropy(classHead_->forward(h), batch.classes.index_select(0, rows));
+    return loss;
+  }
+
+ private:
+  nn::Sequential latentHead_;
+  nn::Linear classHead_{nullptr};
+};
+
+class ClassifierObjective : public Objective {
+ public:
+  ClassifierObjective(int64_t featureDim, int64_t classes)
+      : head_(register_module("head", nn::Linear(featureDim, classes))) {}
+
+  torch::Tensor loss(const torch::Tensor& features, const ViewBatch& batch) override {
+    const torch::Tensor rows = (batch.classes >= 0).nonzero().squeeze(1);
+    if (rows.numel() == 0) return features.sum() * 0;
+    return F::cross_entropy(head_->forward(features.index_select(0, rows)), batch.classes.index_select(0, rows));
+  }
+
+ private:
+  nn::Linear head_;
+};
+
+}  // namespace
+
+void addObjectiveKeys(ConfigSchema& schema) {
+  schema.addString("learn.objective", "simclr", "what the encoder learns", {"simclr", "supcon", "inverter", "classifier"});
+  schema.addFloat("learn.tau", 0.1, "contrastive temperature");
+  schema.addFloat("learn.tau_base", 0.07, "contrastive base temperature (the loss is scaled by tau / tau_base)");
+  schema.addInt("learn.head_dim", 128, "contrastive embedding size (output of the 2-layer MLP head)");
+}
+
+ObjectiveOptions objectiveOptionsFromConfig(const Config& config) {
+  ObjectiveOptions o;
+  o.kind = config.getString("learn.objective");
+  o.tau = config.getFloat("learn.tau");
+  o.tauBase = config.getFloat("learn.tau_base");
+  o.headDim = config.getInt("learn.head_dim");
+  if (!(o.tau > 0) || !(o.tauBase > 0)) throw std::invalid_argument("learn.tau and learn.tau_base must be positive");
+  if (o.headDim < 1) throw std::invalid_argument("learn.head_dim must be >= 1");
+  return o;
+}
+
+std::shared_ptr<Objective> makeObjective(const ObjectiveOptions& options, int64_t featureDim, int64_t classes, int64_t latentDim) {
+  if (options.kind == "simclr") return std::make_shared<ContrastiveObjective>(options, featureDim);
+  if (options.kind == "supcon") {
+    if (classes <= 0) throw std::invalid_argument("learn.objective=supcon needs classes: a conditional generator or labelled images");
+    return std::make_shared<ContrastiveObjective>(options, featureDim);
+  }
+  if (options.kind == "inverter") {
+    if (latentDim <= 0) throw std::invalid_argument("learn.objective=inverter needs a generator source (source.kind=generator or mix)");
+    return std::make_shared<InverterObjective>(featureDim, classes, latentDim);
+  }
+  if (options.kind == "classifier") {
+    if (classes <= 0) throw std::invalid_argument("learn.objective=classifier needs a class-conditional generator");
+    return std::make_shared<ClassifierObjective>(featureDim, classes);
+  }
+  throw std::invalid_argument("learn.objective: unknown objective '" + options.kind + "' (simclr, supcon, inverter, classifier)");
+}
+
+}  // namespace genrep

@@ -1,0 +1,45 @@
+#pragma once
+// What an encoder learns from a ViewBatch (SPEC 2.4). Every objective owns its heads and
+// turns the encoder features of the views into a loss; adding a method = adding an
+// Objective. The heads are trained with the encoder and thrown away for evaluation.
+//   simclr      contrastive, positives = views of the same anchor
+//   supcon      contrastive, positives = views of the same class (the generator's y)
+//   inverter    an MLP regresses the latent z of each view (MSE), plus cross-entropy on y
+//   classifier  cross-entropy on the generator's class
+//
+//   std::shared_ptr<Objective> objective = makeObjective(options, encoder->arch().featureDim(), classes, zDim);
+//   torch::Tensor loss = objective->loss(encoder->forward(batch.views), batch);
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include <torch/torch.h>
+
+#include "genrep/views/ViewSource.h"
+
+namespace genrep {
+
+class Config;
+class ConfigSchema;
+
+struct ObjectiveOptions {
+  std::string kind = "simclr";  // simclr | supcon | inverter | classifier
+  double tau = 0.1;
+  double tauBase = 0.07;
+  int64_t headDim = 128;  // contrastive embedding size
+};
+
+void addObjectiveKeys(ConfigSchema& schema);
+ObjectiveOptions objectiveOptionsFromConfig(const Config& config);
+
+class Objective : public torch::nn::Module {
+ public:
+  // features [V*B, F] from the encoder for batch.views -> scalar loss.
+  virtual torch::Tensor loss(const torch::Tensor& features, const ViewBatch& batch) = 0;
+};
+
+// Throws std::invalid_argument when the objective cannot learn from the source, e.g. an
+// inverter without latents or a classifier without classes.
+std::shared_ptr<Objective> makeObjective(const ObjectiveOptions& options, int64_t featureDim, int64_t classes, int64_t latentDim);
+
+}  // namespace genrep

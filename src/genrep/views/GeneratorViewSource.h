@@ -1,0 +1,54 @@
+#pragma once
+// Views streamed from a generator (SPEC 2.2-2.3): anchor i has latent z_i (and class y_i),
+// view 0 of an anchor is G(z_i), views 1..V-1 are G(z') for neighbours picked uniformly from
+// its pool of N (views.pool); every view then gets its own pixel view Tx. With
+// views.anchors = 0 every step draws fresh anchors (a continuous stream); with A > 0 a step
+// picks its anchors from the fixed set 0..A-1 (a fixed dataset that is never stored).
+// All images of a step come from one batched generator call.
+//
+//   GeneratorViewSource source(generator, options, device);
+//   ViewBatch b = source.batch(step, 256);
+#include <memory>
+#include <vector>
+
+#include "genrep/gen/Generator.h"
+#include "genrep/views/LatentView.h"
+#include "genrep/views/PixelView.h"
+#include "genrep/views/ViewSource.h"
+
+namespace genrep {
+
+struct GeneratorViewOptions {
+  LatentViewOptions latent;
+  PixelViewOptions pixel;
+  int64_t viewsPerAnchor = 2;  // V >= 2
+  int64_t pool = 1;            // N neighbours per anchor
+  int64_t anchors = 0;         // 0 = continuous stream, A = fixed set of A anchors
+  uint64_t seed = 0;
+};
+
+class GeneratorViewSource : public ViewSource {
+ public:
+  GeneratorViewSource(std::shared_ptr<Generator> generator, GeneratorViewOptions options, torch::Device device);
+
+  ViewBatch batch(int64_t step, int64_t anchors) override;
+  // The anchors of a step: step * anchors + b in a stream, uniform picks from a fixed set.
+  std::vector<uint64_t> anchorIndices(int64_t step, int64_t anchors) const;
+  // The views of the given anchors; `drawKey` seeds the neighbour picks and pixel views.
+  ViewBatch views(const std::vector<uint64_t>& indices, uint64_t drawKey);
+  std::string describe() const override;
+  int64_t viewsPerAnchor() const override { return options_.viewsPerAnchor; }
+  int64_t classes() const override { return generator_->info().classes; }
+  int64_t latentDim() const override { return generator_->info().latentDim; }
+
+ private:
+  std::shared_ptr<Generator> generator_;
+  GeneratorViewOptions options_;
+  LatentSampler latents_;
+  torch::Device device_;
+};
+
+// Maps a generator's output range onto [-1, 1] and refuses non-finite images.
+torch::Tensor normaliseGenerated(const torch::Tensor& images, const GeneratorInfo& info);  // [B, C, H, W]
+
+}  // namespace genrep

@@ -1,0 +1,74 @@
+#include "genrep/views/LatentView.h"
+
+#include <cmath>
+#include <stdexcept>
+
+namespace genrep {
+
+LatentViewKind parseLatentViewKind(const std::string& name) {
+  if (name == "none") return LatentViewKind::None;
+  if (name == "gaussian") return LatentViewKind::Gaussian;
+  if (name == "independent") return LatentViewKind::Independent;
+  throw std::invalid_argument("views.latent: unknown latent view '" + name + "' (none, gaussian, independent)");
+}
+
+std::string latentViewName(LatentViewKind kind) {
+  switch (kind) {
+    case LatentViewKind::None: return "none";
+    case LatentViewKind::Gaussian: return "gaussian";
+    case LatentViewKind::Independent: return "independent";
+  }
+  return "?";
+}
+
+double truncatedNormal(RandomStream& rng, double bound) {
+  // Box-Muller; each draw lands inside [-2, 2] with probability 0.95.
+  for (;;) {
+    const double u1 = 1.0 - rng.uniform01();  // (0, 1]
+    const double u2 = rng.uniform01();
+    const double value = std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2);
+    if (std::abs(value) <= bound) return value;
+  }
+}
+
+LatentSampler::LatentSampler(LatentViewOptions options, int64_t latentDim, int64_t classes, uint64_t seed)
+    : options_(options), latentDim_(latentDim), classes_(classes), seed_(deriveSeed(seed, "views.latent")) {
+  if (latentDim <= 0) throw std::invalid_argument("latent views: the generator's latent size must be positive");
+  if (!(options.truncation > 0)) throw std::invalid_argument("views.truncation must be positive");
+  if (options.kind == LatentViewKind::Gaussian && !(options.sigma > 0)) {
+    throw std::invalid_argument("views.sigma must be positive for gaussian latent views");
+  }
+  if (options.kind == LatentViewKind::Independent && classes <= 0) {
+    throw std::invalid_argument(
+        "views.latent=independent needs a class-conditional generator (same class, fresh z); use gaussian or none");
+  }
+}
+
+RandomStream LatentSampler::stream(uint64_t anchorIndex, uint64_t k) const {
+  return RandomStream(mix64(seed_ ^ mix64(anchorIndex * 0x9e3779b97f4a7c15ULL + mix64(k))));
+}
+
+LatentCode LatentSampler::anchor(uint64_t anchorIndex) const {
+  RandomStream rng = stream(anchorIndex, 0);
+  LatentCode code;
+  code.y = classes_ > 0 ? static_cast<int64_t>(rng.uniformInt(static_cast<uint64_t>(classes_))) : -1;
+  code.z.resize(static_cast<size_t>(latentDim_));
+  for (float& value : code.z) value = static_cast<float>(options_.truncation * truncatedNormal(rng, 2.0));
+  return code;
+}
+
+LatentCode LatentSampler::neighbour(uint64_t anchorIndex, uint64_t k) const {
+  LatentCode code = anchor(anchorIndex);
+  if (k == 0 || options_.kind == LatentViewKind::None) return code;
+  RandomStream rng = stream(anchorIndex, k);
+  for (float& value : code.z) {
+    if (options_.kind == LatentViewKind::Gaussian) {
+      value += static_cast<float>(options_.sigma * truncatedNormal(rng, 2.0));
+    } else {  // independent: a fresh anchor-distributed z of the same class
+      value = static_cast<float>(options_.truncation * truncatedNormal(rng, 2.0));
+    }
+  }
+  return code;
+}
+
+}  // namespace genrep

@@ -1,0 +1,65 @@
+#pragma once
+// Latent views Tz of SPEC 2.2, and the anchors they start from, drawn from keyed random
+// streams: anchor i of a run always has the same z and y, and neighbour k of anchor i the
+// same z'. So a fixed set of anchors (views.anchors = A) and its pool of neighbours
+// (views.pool = N) exist without being stored, a continuous stream is the same thing with
+// an ever-growing anchor index, and a resumed run sees exactly the views it would have seen.
+// LibTorch-free: the view source turns these vectors into tensors.
+//
+//   LatentSampler latents({LatentViewKind::Gaussian, 0.5, 1.0}, 64, 10, seed);
+//   LatentCode a = latents.anchor(17);        // z = t * TN(-2, 2), y uniform
+//   LatentCode n = latents.neighbour(17, 3);  // z' = z + 0.5 * TN(-2, 2), same y
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "genrep/core/Random.h"
+
+namespace genrep {
+
+enum class LatentViewKind {
+  None,         // z' = z: only the pixel views differ ("Tx only")
+  Gaussian,     // z' = z + sigma * TN(-2, 2), same class
+  Independent,  // a fresh z', same class (conditional generators only)
+};
+
+LatentViewKind parseLatentViewKind(const std::string& name);  // "none" | "gaussian" | "independent"
+std::string latentViewName(LatentViewKind kind);
+
+struct LatentViewOptions {
+  LatentViewKind kind = LatentViewKind::Gaussian;
+  double sigma = 0.5;       // gaussian only
+  double truncation = 1.0;  // anchors: z = truncation * TN(-2, 2)
+};
+
+struct LatentCode {
+  std::vector<float> z;  // [latentDim]
+  int64_t y = -1;        // class, -1 for an unconditional generator
+};
+
+// A standard normal truncated to [-bound, bound], by redrawing (exact law).
+double truncatedNormal(RandomStream& rng, double bound);
+
+class LatentSampler {
+ public:
+  // classes = 0: unconditional. Throws std::invalid_argument on impossible settings
+  // (independent views of an unconditional generator, sigma <= 0, truncation <= 0).
+  LatentSampler(LatentViewOptions options, int64_t latentDim, int64_t classes, uint64_t seed);
+
+  LatentCode anchor(uint64_t anchorIndex) const;
+  // Neighbour k >= 1 of an anchor (k = 0 is the anchor itself).
+  LatentCode neighbour(uint64_t anchorIndex, uint64_t k) const;
+
+  const LatentViewOptions& options() const { return options_; }
+  int64_t latentDim() const { return latentDim_; }
+  int64_t classes() const { return classes_; }
+
+ private:
+  RandomStream stream(uint64_t anchorIndex, uint64_t k) const;
+  LatentViewOptions options_;
+  int64_t latentDim_;
+  int64_t classes_;
+  uint64_t seed_;
+};
+
+}  // namespace genrep

@@ -1,0 +1,28 @@
+#pragma once
+// The config keys of the view sources and the one place that builds a source from them:
+//   source.kind    generator | real | mix    source.share  synthetic share of a mix
+//   views.latent   none | gaussian | independent, views.sigma, views.truncation,
+//   views.count (views per anchor), views.pool, views.anchors (0 = stream), views.pixel, ...
+//
+//   std::unique_ptr<ViewSource> s = makeViewSource(config, generator, &dataset, device);
+#include <memory>
+
+#include "genrep/data/RealDataset.h"
+#include "genrep/gen/Generator.h"
+#include "genrep/views/GeneratorViewSource.h"
+#include "genrep/views/ViewSource.h"
+
+namespace genrep {
+
+class Config;
+class ConfigSchema;
+
+void addViewSourceKeys(ConfigSchema& schema);
+GeneratorViewOptions generatorViewOptionsFromConfig(const Config& config);
+PixelViewOptions pixelViewOptionsFromConfig(const Config& config);
+
+// `generator` may be null for source.kind=real; `dataset` may be null for source.kind=generator.
+std::unique_ptr<ViewSource> makeViewSource(const Config& config, std::shared_ptr<Generator> generator,
+                                           const RealDataset* dataset, const torch::Device& device);
+
+}  // namespace genrep
