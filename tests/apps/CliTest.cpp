@@ -158,6 +158,70 @@ TEST_F(Cli, GanTrainSampleAndEvalMakeAGeneratorAndMeasureIt) {
   }
 }
 
+TEST_F(Cli, TrainEvalAndDemoLearnEncodersAndTheDemoReusesItsWork) {
+  const std::string root = " --set run.root=" + quote(dir_ / "runs");
+  const auto gan = genrep("gan train --path " + quote(data_) + root +
+                          " --run-name gan --steps 2 --set gan.latent_dim=8 --set gan.width_g=4 --set gan.width_d=4"
+                          " --set gan.batch=8 --set gan.eval_every=0");
+  ASSERT_EQ(gan.status, 0) << gan.output;
+  const fs::path generator = dir_ / "runs" / "gan" / "generator";
+  const std::string tiny = " --set encoder.stages=2 --set encoder.width=4 --set learn.head_dim=8 --batch 8 --steps 3";
+  const std::string probes = " --set eval.few_shot_per_class=2 --set eval.few_shot_draws=2 --set eval.knn_k=5 --set eval.linear_epochs=2"
+                             " --set eval.few_shot_steps=5";
+
+  const auto trained = genrep("train --generator " + quote(generator) + root + tiny + " --run-name enc --latent-view gaussian");
+  ASSERT_EQ(trained.status, 0) << trained.output;
+  const fs::path encoder = dir_ / "runs" / "enc" / "encoder";
+  EXPECT_TRUE(fs::exists(encoder / "encoder.pt"));
+  const nlohmann::json manifest = nlohmann::json::parse(readFileText(encoder / "encoder.json"));
+  EXPECT_EQ(manifest["training"]["steps"], 3);
+  EXPECT_GT(manifest["training"]["views_per_second"].get<double>(), 0);
+
+  const auto evaluated = genrep("eval --encoder " + quote(encoder) + " --path " + quote(data_) + root + probes + " --run-name ev");
+  ASSERT_EQ(evaluated.status, 0) << evaluated.output;
+  const nlohmann::json result = nlohmann::json::parse(readFileText(dir_ / "runs" / "ev" / "eval.json"));
+  for (const char* probe : {"linear", "knn"}) EXPECT_TRUE(result[probe]["top1"].is_number()) << probe;
+  EXPECT_EQ(result["test_images"], 30);
+
+  const std::string demo = "demo --generator " + quote(generator) + " --path " + quote(data_) + root + tiny + probes;
+  const auto first = genrep(demo);
+  ASSERT_EQ(first.status, 0) << first.output;
+  const fs::path table = dir_ / "runs" / "demo" / "table.md";
+  const std::string text = readFileText(table);
+  for (const char* row : {"Tx only", "gaussian", "SupCon", "Inverter", "Classifier", "real images", "Random encoder", "Raw pixels"}) {
+    EXPECT_NE(text.find(row), std::string::npos) << row;
+  }
+  const auto again = genrep(demo);
+  ASSERT_EQ(again.status, 0) << again.output;
+  EXPECT_NE(again.output.find("reused"), std::string::npos) << again.output;
+  EXPECT_EQ(again.output.find("== "), std::string::npos) << "nothing is trained or evaluated again";
+  EXPECT_EQ(readFileText(table), text);
+
+  const auto changed = genrep(demo + " --set views.sigma=0.9");
+  EXPECT_EQ(changed.status, 1);
+  EXPECT_NE(changed.output.find("other settings"), std::string::npos) << changed.output;
+}
+
+TEST_F(Cli, LearningCommandsNameImpossibleSettings) {
+  const std::string root = " --set run.root=" + quote(dir_ / "runs");
+  const auto inverterOnReal = genrep("train --source real --objective inverter --path " + quote(data_) + root);
+  EXPECT_EQ(inverterOnReal.status, 1);
+  EXPECT_NE(inverterOnReal.output.find("learn.objective=inverter"), std::string::npos) << inverterOnReal.output;
+  EXPECT_EQ(lineCount(inverterOnReal.output), 1u) << inverterOnReal.output;
+
+  const auto noTarget = genrep("eval --path " + quote(data_) + root);
+  EXPECT_EQ(noTarget.status, 1);
+  EXPECT_NE(noTarget.output.find("--encoder"), std::string::npos) << noTarget.output;
+
+  const auto badObjective = genrep("train --objective byol" + root);
+  EXPECT_NE(badObjective.status, 0);
+  EXPECT_NE(badObjective.output.find("byol"), std::string::npos) << badObjective.output;
+
+  const auto missingEncoder = genrep("eval --encoder " + quote(dir_ / "none") + " --path " + quote(data_) + root);
+  EXPECT_EQ(missingEncoder.status, 1);
+  EXPECT_NE(missingEncoder.output.find("encoder.json"), std::string::npos) << missingEncoder.output;
+}
+
 TEST_F(Cli, MissingGeneratorIsAOneLineError) {
   const auto result = genrep("gan sample --generator " + quote(dir_ / "nothing") + " --set run.root=" + quote(dir_ / "runs"));
   EXPECT_EQ(result.status, 1);
