@@ -4,6 +4,7 @@
 // default) keeps every sub-run: run again, finished ones are reused; interrupted, a
 // training run resumes from its checkpoint.
 #include <cmath>
+#include <cstdio>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -62,24 +63,36 @@ std::string percent(const Stat& s, bool withSpread) {
   return withSpread ? fmt::format("{:.2f} ± {:.2f}", 100 * s.mean, 100 * s.spread) : fmt::format("{:.2f}", 100 * s.mean);
 }
 
+// What decides a sub-run's numbers: every key but where it runs (threads, device, folders)
+// and the demo's own bookkeeping.
+std::string resultSignature(const Config& config) {
+  nlohmann::json settings = config.toJson();
+  settings.erase("demo");
+  settings["run"] = {{"seed", config.getInt("run.seed")}};
+  return settings.dump();
+}
+
 // One method at one seed: reuse its eval.json when it exists for the same settings,
 // otherwise train (resuming) and evaluate.
 nlohmann::json runMethod(const Method& method, const Config& config, const std::filesystem::path& folder,
                          std::shared_ptr<Generator> generator, const RealDataset& dataset) {
   const std::filesystem::path resultFile = folder / "eval.json";
-  const std::string settings = config.toToml();
+  const std::string settings = resultSignature(config);
   std::error_code ec;
   if (std::filesystem::exists(resultFile, ec)) {
     nlohmann::json stored = nlohmann::json::parse(readFileText(resultFile));
-    if (stored.value("settings_toml", "") != settings) {
+    if (!stored.contains("settings_signature")) {
+      fmt::print("{:<38} {} predates result signatures: evaluated again\n", method.label, resultFile.string());
+    } else if (stored["settings_signature"] != settings) {
       throw std::invalid_argument(fmt::format("{} was made with other settings; use another --run-name for new settings, or delete it",
                                               resultFile.string()));
+    } else {
+      fmt::print("{:<38} reused {}\n", method.label, resultFile.string());
+      return stored;
     }
-    fmt::print("{:<38} reused {}\n", method.label, resultFile.string());
-    return stored;
   }
   std::filesystem::create_directories(folder);
-  writeFileAtomic(folder / "config.toml", settings);
+  writeFileAtomic(folder / "config.toml", config.toToml());
   nlohmann::json result;
   fmt::print("\n== {} ({})\n", method.label, folder.string());
   if (method.id == "pixels") {
@@ -100,36 +113,24 @@ nlohmann::json runMethod(const Method& method, const Config& config, const std::
   fmt::print("{:<38} linear {:.2f} %  kNN {:.2f} %  few-shot {:.2f} %\n", method.label, 100 * result["linear"]["top1"].get<double>(),
              100 * result["knn"]["top1"].get<double>(), 100 * result["few_shot"]["mean"].get<double>());
   result["method"] = method.id;
-  result["settings_toml"] = settings;
+  result["settings_signature"] = settings;
   writeFileAtomic(resultFile, result.dump(2) + "\n");
   return result;
 }
 
-void runDemo(CommandContext& context) {
+// The table over the seeds finished so far: spread over seeds when there are several, over
+// the few-shot draws otherwise. Markdown + JSON in the demo folder.
+void writeDemoTable(CommandContext& context, const std::vector<Method>& methods,
+                    const std::vector<std::vector<nlohmann::json>>& results, const nlohmann::json& quality, bool partial) {
   const Config& config = context.config;
-  const int64_t seeds = config.getInt("demo.seeds");
-  if (seeds < 1) throw std::invalid_argument("demo.seeds must be >= 1");
+  const auto seeds = static_cast<int64_t>(results.front().size());
   const auto firstSeed = config.getInt("run.seed");
-  std::shared_ptr<Generator> generator = openGenerator(config);
-  const RealDataset dataset = openDataset(datasetSpecFromConfig(config));
-  const ConfigSchema& schema = context.schema;
-
-  nlohmann::json quality;
-  const std::filesystem::path qualityFile = std::filesystem::path(config.getString("gen.path")) / "quality.json";
-  std::error_code ec;
-  if (std::filesystem::exists(qualityFile, ec)) quality = nlohmann::json::parse(readFileText(qualityFile));
-
-  const std::vector<Method> methods = demoMethods();
   nlohmann::json rows = nlohmann::json::array();
-  for (const Method& method : methods) {
+  for (size_t m = 0; m < methods.size(); ++m) {
     std::vector<double> linear, knn, fewShot, fewShotSpread, viewsPerSecond;
     nlohmann::json perSeed = nlohmann::json::array();
     for (int64_t s = 0; s < seeds; ++s) {
-      std::vector<std::string> overrides = method.overrides;
-      overrides.push_back(fmt::format("run.seed={}", firstSeed + s));
-      const Config methodConfig = Config::fromToml(schema, config.toToml(), "demo", overrides);
-      const nlohmann::json r = runMethod(method, methodConfig, context.run.path() / fmt::format("seed-{}", firstSeed + s) / method.id,
-                                         generator, dataset);
+      const nlohmann::json& r = results[m][static_cast<size_t>(s)];
       linear.push_back(r["linear"]["top1"].get<double>());
       knn.push_back(r["knn"]["top1"].get<double>());
       fewShot.push_back(r["few_shot"]["mean"].get<double>());
@@ -142,8 +143,8 @@ void runDemo(CommandContext& context) {
                          {"few_shot_spread_over_draws", fewShotSpread.back()}});
     }
     const Stat l = statOf(linear), k = statOf(knn), f = statOf(fewShot);
-    nlohmann::json row = {{"method", method.id},
-                          {"label", method.label},
+    nlohmann::json row = {{"method", methods[m].id},
+                          {"label", methods[m].label},
                           {"linear_top1", {{"mean", l.mean}, {"spread", l.spread}}},
                           {"knn_top1", {{"mean", k.mean}, {"spread", k.spread}}},
                           {"few_shot", {{"mean", f.mean}, {"spread", seeds > 1 ? f.spread : fewShotSpread.front()}}},
@@ -152,7 +153,6 @@ void runDemo(CommandContext& context) {
     rows.push_back(row);
   }
 
-  // The table: spread over seeds when there are several, over few-shot draws otherwise.
   const bool several = seeds > 1;
   std::string table = fmt::format("| method | linear top-1 % | kNN top-1 % | few-shot {}/class top-1 % | views/s |\n|---|---|---|---|---|\n",
                                   config.getInt("eval.few_shot_per_class"));
@@ -163,9 +163,11 @@ void runDemo(CommandContext& context) {
                          row.contains("views_per_second") ? fmt::format("{:.0f}", row["views_per_second"].get<double>()) : "-");
   }
   std::string header = fmt::format(
-      "genrep demo{}: {} seed(s) from {}; every encoder: {} steps x {} anchors x {} views, ResNet stages {} blocks {} width {}\n",
-      config.getBool("demo.quick") ? " --quick" : "", seeds, firstSeed, config.getInt("learn.steps"), config.getInt("learn.batch"),
-      config.getInt("views.count"), config.getInt("encoder.stages"), config.getInt("encoder.blocks"), config.getInt("encoder.width"));
+      "genrep demo{}: {} seed(s) from {}{}; every encoder: {} steps x {} anchors x {} views, ResNet stages {} blocks {} width {}\n",
+      config.getBool("demo.quick") ? " --quick" : "", seeds, firstSeed,
+      partial ? fmt::format(" (of {} asked)", config.getInt("demo.seeds")) : "", config.getInt("learn.steps"),
+      config.getInt("learn.batch"), config.getInt("views.count"), config.getInt("encoder.stages"), config.getInt("encoder.blocks"),
+      config.getInt("encoder.width"));
   if (!quality.is_null()) {
     header += fmt::format("generator {}: class consistency {:.2f} %, Frechet distance {:.1f} (floor {:.2f}), TSTR {:.2f} %\n",
                           config.getString("gen.path"), 100 * quality.value("class_consistency", 0.0),
@@ -182,6 +184,36 @@ void runDemo(CommandContext& context) {
                           .dump(2) +
                       "\n");
   fmt::print("\nwrote {} and {}\n", context.run.file("table.md").string(), context.run.file("results.json").string());
+  std::fflush(stdout);
+}
+
+void runDemo(CommandContext& context) {
+  const Config& config = context.config;
+  const int64_t seeds = config.getInt("demo.seeds");
+  if (seeds < 1) throw std::invalid_argument("demo.seeds must be >= 1");
+  const auto firstSeed = config.getInt("run.seed");
+  std::shared_ptr<Generator> generator = openGenerator(config);
+  const RealDataset dataset = openDataset(datasetSpecFromConfig(config));
+  const ConfigSchema& schema = context.schema;
+
+  nlohmann::json quality;
+  const std::filesystem::path qualityFile = std::filesystem::path(config.getString("gen.path")) / "quality.json";
+  std::error_code ec;
+  if (std::filesystem::exists(qualityFile, ec)) quality = nlohmann::json::parse(readFileText(qualityFile));
+
+  // Seed by seed, so an interrupted demo leaves complete tables for the seeds it finished.
+  const std::vector<Method> methods = demoMethods();
+  std::vector<std::vector<nlohmann::json>> results(methods.size());  // [method][seed]
+  for (int64_t s = 0; s < seeds; ++s) {
+    for (size_t m = 0; m < methods.size(); ++m) {
+      std::vector<std::string> overrides = methods[m].overrides;
+      overrides.push_back(fmt::format("run.seed={}", firstSeed + s));
+      const Config methodConfig = Config::fromToml(schema, config.toToml(), "demo", overrides);
+      results[m].push_back(runMethod(methods[m], methodConfig,
+                                     context.run.path() / fmt::format("seed-{}", firstSeed + s) / methods[m].id, generator, dataset));
+    }
+    writeDemoTable(context, methods, results, quality, s + 1 < seeds);
+  }
 }
 
 }  // namespace

@@ -115,6 +115,8 @@ int runCommand(const ParsedCommand& parsed) {
 int main(int argc, char** argv) {
   using namespace genrep::app;
   genrep::configureAllocator();
+  // Line by line even into a log file: long commands (the demo) report as they go.
+  std::setvbuf(stdout, nullptr, _IOLBF, 1 << 16);
   CLI::App app{"genrep: learn visual representations from a generative model instead of a dataset"};
   app.name("genrep");
   app.require_subcommand(0, 1);
