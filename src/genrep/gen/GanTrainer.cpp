@@ -2,19 +2,17 @@
 
 #include <chrono>
 #include <cmath>
-#include <sstream>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
-#include "genrep/core/AtomicFile.h"
 #include "genrep/core/Config.h"
-#include "genrep/core/FileIO.h"
 #include "genrep/core/Progress.h"
 #include "genrep/core/Random.h"
 #include "genrep/data/ImageTensor.h"
 #include "genrep/gen/GanGenerator.h"
 #include "genrep/gen/GanLosses.h"
+#include "genrep/runtime/CheckpointArchive.h"
 
 namespace genrep {
 namespace {
@@ -56,59 +54,36 @@ struct GanState {
 };
 
 void saveCheckpoint(const std::filesystem::path& file, GanState& s, const GanTrainingOptions& options) {
-  torch::serialize::OutputArchive archive;
-  const auto sub = [&](const char* name, auto&& saveInto) {
-    torch::serialize::OutputArchive part;
-    saveInto(part);
-    archive.write(name, part);
-  };
-  archive.write("genrep_checkpoint_version", torch::tensor(kCheckpointVersion));
-  sub("g", [&](auto& a) { s.g->save(a); });
-  sub("ema", [&](auto& a) { s.ema->save(a); });
-  sub("d", [&](auto& a) { s.d->save(a); });
-  sub("opt_g", [&](auto& a) { s.optG->save(a); });
-  sub("opt_d", [&](auto& a) { s.optD->save(a); });
-  archive.write("step", torch::tensor(s.step));
-  archive.write("times", torch::tensor({s.trainSeconds, s.dSeconds, s.gSeconds}, torch::kFloat64));
-  archive.write("torch_rng", s.rng.get_state());
+  CheckpointWriter out("genrep_checkpoint_version", kCheckpointVersion);
+  out.part("g", *s.g);
+  out.part("ema", *s.ema);
+  out.part("d", *s.d);
+  out.part("opt_g", *s.optG);
+  out.part("opt_d", *s.optD);
+  out.write("step", torch::tensor(s.step));
+  out.write("times", torch::tensor({s.trainSeconds, s.dSeconds, s.gSeconds}, torch::kFloat64));
+  out.write("torch_rng", s.rng.get_state());
   const auto state = s.dataRng.state();
-  archive.write("data_rng", torch::tensor(std::vector<int64_t>(state.begin(), state.end()), torch::kInt64));
-  archive.write("config", c10::IValue(options.configToml));
-  std::ostringstream bytes;
-  archive.save_to(bytes);
-  writeFileAtomic(file, bytes.str());
+  out.write("data_rng", torch::tensor(std::vector<int64_t>(state.begin(), state.end()), torch::kInt64));
+  out.write("config", c10::IValue(options.configToml));
+  out.commit(file);
 }
 
 void loadCheckpoint(const std::filesystem::path& file, GanState& s) {
-  torch::serialize::InputArchive archive;
   try {
-    std::istringstream in(readFileText(file));
-    archive.load_from(in);
-    torch::Tensor version;
-    archive.read("genrep_checkpoint_version", version);
-    if (version.item<int64_t>() != kCheckpointVersion) {
-      throw std::runtime_error(fmt::format("checkpoint version {} is not {}", version.item<int64_t>(), kCheckpointVersion));
-    }
-    const auto sub = [&](const char* name, auto&& loadFrom) {
-      torch::serialize::InputArchive part;
-      archive.read(name, part);
-      loadFrom(part);
-    };
-    sub("g", [&](auto& a) { s.g->load(a); });
-    sub("ema", [&](auto& a) { s.ema->load(a); });
-    sub("d", [&](auto& a) { s.d->load(a); });
-    sub("opt_g", [&](auto& a) { s.optG->load(a); });
-    sub("opt_d", [&](auto& a) { s.optD->load(a); });
-    torch::Tensor step, times, rngState, dataState;
-    archive.read("step", step);
-    archive.read("times", times);
-    archive.read("torch_rng", rngState);
-    archive.read("data_rng", dataState);
-    s.step = step.item<int64_t>();
+    CheckpointReader in(file, "genrep_checkpoint_version", kCheckpointVersion);
+    in.part("g", *s.g);
+    in.part("ema", *s.ema);
+    in.part("d", *s.d);
+    in.part("opt_g", *s.optG);
+    in.part("opt_d", *s.optD);
+    s.step = in.tensor("step").item<int64_t>();
+    const torch::Tensor times = in.tensor("times");
     s.trainSeconds = times[0].item<double>();
     s.dSeconds = times[1].item<double>();
     s.gSeconds = times[2].item<double>();
-    s.rng.set_state(rngState);
+    s.rng.set_state(in.tensor("torch_rng"));
+    const torch::Tensor dataState = in.tensor("data_rng");
     std::array<uint64_t, 4> state{};
     for (size_t i = 0; i < 4; ++i) state[i] = static_cast<uint64_t>(dataState[static_cast<int64_t>(i)].item<int64_t>());
     s.dataRng.setState(state);

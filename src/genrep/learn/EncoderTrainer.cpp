@@ -2,16 +2,14 @@
 
 #include <chrono>
 #include <cmath>
-#include <sstream>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
-#include "genrep/core/AtomicFile.h"
 #include "genrep/core/Config.h"
-#include "genrep/core/FileIO.h"
 #include "genrep/core/Progress.h"
 #include "genrep/learn/LrSchedule.h"
+#include "genrep/runtime/CheckpointArchive.h"
 
 namespace genrep {
 namespace {
@@ -26,55 +24,33 @@ struct TrainerState {
   double lastLoss = std::nan("");
 };
 
+constexpr const char* kVersionKey = "genrep_encoder_checkpoint_version";
+
 void saveCheckpoint(const std::filesystem::path& file, ResNetEncoder& encoder, Objective& objective,
                     torch::optim::SGD& optimizer, const TrainerState& s, const std::string& signature) {
-  torch::serialize::OutputArchive archive;
-  const auto sub = [&](const char* name, auto&& saveInto) {
-    torch::serialize::OutputArchive part;
-    saveInto(part);
-    archive.write(name, part);
-  };
-  archive.write("genrep_encoder_checkpoint_version", torch::tensor(kCheckpointVersion));
-  sub("encoder", [&](auto& a) { encoder->save(a); });
-  sub("objective", [&](auto& a) { objective.save(a); });
-  sub("optimizer", [&](auto& a) { optimizer.save(a); });
-  archive.write("step", torch::tensor(s.step));
-  archive.write("times", torch::tensor({s.trainSeconds, s.generateSeconds, s.augmentSeconds, s.firstLoss, s.lastLoss}, torch::kFloat64));
-  archive.write("signature", c10::IValue(signature));
-  std::ostringstream bytes;
-  archive.save_to(bytes);
-  writeFileAtomic(file, bytes.str());
+  CheckpointWriter out(kVersionKey, kCheckpointVersion);
+  out.part("encoder", *encoder);
+  out.part("objective", objective);
+  out.part("optimizer", optimizer);
+  out.write("step", torch::tensor(s.step));
+  out.write("times", torch::tensor({s.trainSeconds, s.generateSeconds, s.augmentSeconds, s.firstLoss, s.lastLoss}, torch::kFloat64));
+  out.write("signature", c10::IValue(signature));
+  out.commit(file);
 }
 
 void loadCheckpoint(const std::filesystem::path& file, ResNetEncoder& encoder, Objective& objective,
                     torch::optim::SGD& optimizer, TrainerState& s, const std::string& signature) {
   try {
-    torch::serialize::InputArchive archive;
-    std::istringstream in(readFileText(file));
-    archive.load_from(in);
-    torch::Tensor version;
-    archive.read("genrep_encoder_checkpoint_version", version);
-    if (version.item<int64_t>() != kCheckpointVersion) {
-      throw std::runtime_error(fmt::format("checkpoint version {} is not {}", version.item<int64_t>(), kCheckpointVersion));
-    }
-    c10::IValue stored;
-    archive.read("signature", stored);
-    if (stored.toStringRef() != signature) {
+    CheckpointReader in(file, kVersionKey, kCheckpointVersion);
+    if (in.value("signature").toStringRef() != signature) {
       throw std::runtime_error("it was made with other settings (source, encoder, objective or schedule); use another "
                                "run.name, or set learn.resume=false to start over");
     }
-    const auto sub = [&](const char* name, auto&& loadFrom) {
-      torch::serialize::InputArchive part;
-      archive.read(name, part);
-      loadFrom(part);
-    };
-    sub("encoder", [&](auto& a) { encoder->load(a); });
-    sub("objective", [&](auto& a) { objective.load(a); });
-    sub("optimizer", [&](auto& a) { optimizer.load(a); });
-    torch::Tensor step, times;
-    archive.read("step", step);
-    archive.read("times", times);
-    s.step = step.item<int64_t>();
+    in.part("encoder", *encoder);
+    in.part("objective", objective);
+    in.part("optimizer", optimizer);
+    s.step = in.tensor("step").item<int64_t>();
+    const torch::Tensor times = in.tensor("times");
     s.trainSeconds = times[0].item<double>();
     s.generateSeconds = times[1].item<double>();
     s.augmentSeconds = times[2].item<double>();
