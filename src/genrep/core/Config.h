@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <variant>
 #include <vector>
@@ -20,6 +21,12 @@
 #include <nlohmann/json_fwd.hpp>
 
 namespace genrep {
+
+// Settings checks read as one line each: requireSetting(steps >= 1, "gan.steps must be >= 1").
+// Throws std::invalid_argument with the message, which names the key and the fix.
+inline void requireSetting(bool ok, const std::string& message) {
+  if (!ok) throw std::invalid_argument(message);
+}
 
 enum class ConfigType { Bool, Int, Float, String };
 using ConfigValue = std::variant<bool, int64_t, double, std::string>;

@@ -37,15 +37,12 @@ EvaluationOptions evaluationOptionsFromConfig(const Config& config) {
   o.knnTemperature = config.getFloat("eval.knn_t");
   o.fewShotPerClass = config.getInt("eval.few_shot_per_class");
   o.fewShotDraws = config.getInt("eval.few_shot_draws");
-  const auto require = [](bool ok, const std::string& message) {
-    if (!ok) throw std::invalid_argument(message);
-  };
-  require(o.limits.fitImages >= 0 && o.limits.testImages >= 0, "eval.fit_images and eval.test_images must be >= 0");
-  require(o.limits.batch >= 1, "eval.batch must be >= 1");
-  require(o.linear.epochs >= 1 && o.linear.fewShotSteps >= 1, "eval.linear_epochs and eval.few_shot_steps must be >= 1");
-  require(o.linear.lr > 0 && o.linear.fewShotLr > 0, "eval.linear_lr and eval.few_shot_lr must be positive");
-  require(o.knnK >= 1 && o.knnTemperature > 0, "eval.knn_k must be >= 1 and eval.knn_t positive");
-  require(o.fewShotPerClass >= 1 && o.fewShotDraws >= 1, "eval.few_shot_per_class and eval.few_shot_draws must be >= 1");
+  requireSetting(o.limits.fitImages >= 0 && o.limits.testImages >= 0, "eval.fit_images and eval.test_images must be >= 0");
+  requireSetting(o.limits.batch >= 1, "eval.batch must be >= 1");
+  requireSetting(o.linear.epochs >= 1 && o.linear.fewShotSteps >= 1, "eval.linear_epochs and eval.few_shot_steps must be >= 1");
+  requireSetting(o.linear.lr > 0 && o.linear.fewShotLr > 0, "eval.linear_lr and eval.few_shot_lr must be positive");
+  requireSetting(o.knnK >= 1 && o.knnTemperature > 0, "eval.knn_k must be >= 1 and eval.knn_t positive");
+  requireSetting(o.fewShotPerClass >= 1 && o.fewShotDraws >= 1, "eval.few_shot_per_class and eval.few_shot_draws must be >= 1");
   return o;
 }
 

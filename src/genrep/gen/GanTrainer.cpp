@@ -145,16 +145,13 @@ GanTrainingOptions ganOptionsFromConfig(const Config& config) {
   o.out = config.getString("gan.out");
   o.seed = static_cast<uint64_t>(config.getInt("run.seed"));
   o.configToml = config.toToml();
-  const auto require = [](bool ok, const std::string& message) {
-    if (!ok) throw std::invalid_argument(message);
-  };
-  require(o.steps >= 1, "gan.steps must be >= 1");
-  require(o.batch >= 2, "gan.batch must be >= 2 (batch norm needs two samples)");
-  require(o.lrG > 0 && o.lrD > 0, "gan.lr_g and gan.lr_d must be positive");
-  require(o.beta1 >= 0 && o.beta1 < 1 && o.beta2 >= 0 && o.beta2 < 1, "gan.beta1 and gan.beta2 must be in [0, 1)");
-  require(o.emaDecay >= 0 && o.emaDecay < 1, "gan.ema_decay must be in [0, 1)");
-  require(o.checkpointEvery >= 1 && o.logEvery >= 1 && o.evalEvery >= 0,
-          "gan.checkpoint_every and gan.log_every must be >= 1, gan.eval_every >= 0");
+  requireSetting(o.steps >= 1, "gan.steps must be >= 1");
+  requireSetting(o.batch >= 2, "gan.batch must be >= 2 (batch norm needs two samples)");
+  requireSetting(o.lrG > 0 && o.lrD > 0, "gan.lr_g and gan.lr_d must be positive");
+  requireSetting(o.beta1 >= 0 && o.beta1 < 1 && o.beta2 >= 0 && o.beta2 < 1, "gan.beta1 and gan.beta2 must be in [0, 1)");
+  requireSetting(o.emaDecay >= 0 && o.emaDecay < 1, "gan.ema_decay must be in [0, 1)");
+  requireSetting(o.checkpointEvery >= 1 && o.logEvery >= 1 && o.evalEvery >= 0,
+                 "gan.checkpoint_every and gan.log_every must be >= 1, gan.eval_every >= 0");
   return o;
 }
 

@@ -88,16 +88,13 @@ EncoderTrainingOptions encoderTrainingOptionsFromConfig(const Config& config) {
   o.logEvery = config.getInt("learn.log_every");
   o.resume = config.getBool("learn.resume");
   o.seed = static_cast<uint64_t>(config.getInt("run.seed"));
-  const auto require = [](bool ok, const std::string& message) {
-    if (!ok) throw std::invalid_argument(message);
-  };
-  require(o.steps >= 1, "learn.steps must be >= 1");
-  require(o.batch >= 2, "learn.batch must be >= 2 (negatives come from the other anchors)");
-  require(o.lrPer256 > 0, "learn.lr_per_256 must be positive");
-  require(o.momentum >= 0 && o.momentum < 1, "learn.momentum must be in [0, 1)");
-  require(o.weightDecay >= 0, "learn.weight_decay must be >= 0");
-  require(o.warmup >= 0 && o.warmup < o.steps, "learn.warmup must be in [0, learn.steps)");
-  require(o.checkpointEvery >= 1 && o.logEvery >= 1, "learn.checkpoint_every and learn.log_every must be >= 1");
+  requireSetting(o.steps >= 1, "learn.steps must be >= 1");
+  requireSetting(o.batch >= 2, "learn.batch must be >= 2 (negatives come from the other anchors)");
+  requireSetting(o.lrPer256 > 0, "learn.lr_per_256 must be positive");
+  requireSetting(o.momentum >= 0 && o.momentum < 1, "learn.momentum must be in [0, 1)");
+  requireSetting(o.weightDecay >= 0, "learn.weight_decay must be >= 0");
+  requireSetting(o.warmup >= 0 && o.warmup < o.steps, "learn.warmup must be in [0, learn.steps)");
+  requireSetting(o.checkpointEvery >= 1 && o.logEvery >= 1, "learn.checkpoint_every and learn.log_every must be >= 1");
   return o;
 }
 

@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "genrep/core/Config.h"
+
 namespace genrep {
 namespace F = torch::nn::functional;
 
@@ -48,16 +50,13 @@ torch::Tensor rotateHue(const torch::Tensor& x, const torch::Tensor& turns) {  /
 }  // namespace
 
 void PixelViewOptions::validate() const {
-  const auto require = [](bool ok, const std::string& message) {
-    if (!ok) throw std::invalid_argument(message);
-  };
-  require(scaleMin > 0 && scaleMin <= scaleMax && scaleMax <= 1, "views.crop_scale_min/max must satisfy 0 < min <= max <= 1");
-  require(ratioMin > 0 && ratioMin <= ratioMax, "views.crop_ratio_min/max must satisfy 0 < min <= max");
+  requireSetting(scaleMin > 0 && scaleMin <= scaleMax && scaleMax <= 1, "views.crop_scale_min/max must satisfy 0 < min <= max <= 1");
+  requireSetting(ratioMin > 0 && ratioMin <= ratioMax, "views.crop_ratio_min/max must satisfy 0 < min <= max");
   for (double p : {flipProbability, jitterProbability, greyProbability}) {
-    require(p >= 0 && p <= 1, "views.flip_p, views.jitter_p and views.grey_p must be probabilities in [0, 1]");
+    requireSetting(p >= 0 && p <= 1, "views.flip_p, views.jitter_p and views.grey_p must be probabilities in [0, 1]");
   }
-  require(brightness >= 0 && contrast >= 0 && saturation >= 0, "views.brightness/contrast/saturation must be >= 0");
-  require(hue >= 0 && hue <= 0.5, "views.hue must be in [0, 0.5]");
+  requireSetting(brightness >= 0 && contrast >= 0 && saturation >= 0, "views.brightness/contrast/saturation must be >= 0");
+  requireSetting(hue >= 0 && hue <= 0.5, "views.hue must be in [0, 0.5]");
 }
 
 PixelViewParams samplePixelViewParams(int64_t batch, int64_t channels, int64_t height, int64_t width,
