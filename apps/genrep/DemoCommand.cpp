@@ -3,7 +3,6 @@
 // dataset, and prints one table, saved as Markdown and JSON. Its run folder (runs/demo by
 // default) keeps every sub-run: run again, finished ones are reused; interrupted, a
 // training run resumes from its checkpoint.
-#include <cmath>
 #include <cstdio>
 #include <stdexcept>
 
@@ -12,6 +11,7 @@
 #include "EncoderRuns.h"
 #include "genrep/core/AtomicFile.h"
 #include "genrep/core/FileIO.h"
+#include "genrep/core/MeanSpread.h"
 #include "genrep/core/MetricsLog.h"
 #include "genrep/data/DatasetOpener.h"
 #include "genrep/learn/EncoderFile.h"
@@ -23,7 +23,6 @@ struct Method {
   std::string id;
   std::string label;
   std::vector<std::string> overrides;  // on top of the demo's config
-  bool trained = true;                 // false: a baseline that is only evaluated
 };
 
 std::vector<Method> demoMethods() {
@@ -34,8 +33,8 @@ std::vector<Method> demoMethods() {
       {"inverter", "Inverter, generator", {"source.kind=generator", "learn.objective=inverter", "views.latent=none"}},
       {"classifier", "Classifier, generator", {"source.kind=generator", "learn.objective=classifier", "views.latent=none"}},
       {"simclr-real", "SimCLR, real images", {"source.kind=real", "learn.objective=simclr"}},
-      {"random", "Random encoder (baseline)", {}, false},
-      {"pixels", "Raw pixels (baseline)", {}, false},
+      {"random", "Random encoder (baseline)", {}},
+      {"pixels", "Raw pixels (baseline)", {}},
   };
 }
 
@@ -45,21 +44,7 @@ std::vector<std::string> quickPreset() {
           "eval.linear_epochs=10", "eval.few_shot_steps=200"};
 }
 
-struct Stat {
-  double mean = 0, spread = 0;
-};
-
-Stat statOf(const std::vector<double>& values) {
-  Stat s;
-  for (double v : values) s.mean += v;
-  s.mean /= static_cast<double>(values.size());
-  double squares = 0;
-  for (double v : values) squares += (v - s.mean) * (v - s.mean);
-  s.spread = values.size() > 1 ? std::sqrt(squares / static_cast<double>(values.size() - 1)) : 0.0;
-  return s;
-}
-
-std::string percent(const Stat& s, bool withSpread) {
+std::string percent(const MeanSpread& s, bool withSpread) {
   return withSpread ? fmt::format("{:.2f} ± {:.2f}", 100 * s.mean, 100 * s.spread) : fmt::format("{:.2f}", 100 * s.mean);
 }
 
@@ -80,7 +65,7 @@ nlohmann::json runMethod(const Method& method, const Config& config, const std::
   const std::string settings = resultSignature(config);
   std::error_code ec;
   if (std::filesystem::exists(resultFile, ec)) {
-    nlohmann::json stored = nlohmann::json::parse(readFileText(resultFile));
+    nlohmann::json stored = readJsonFile(resultFile);
     if (!stored.contains("settings_signature")) {
       fmt::print("{:<38} {} predates result signatures: evaluated again\n", method.label, resultFile.string());
     } else if (stored["settings_signature"] != settings) {
@@ -102,10 +87,8 @@ nlohmann::json runMethod(const Method& method, const Config& config, const std::
     result = evaluateRun(config, &encoder, dataset);
   } else {
     MetricsLog metrics(folder / "metrics.jsonl");
-    const bool needsDataset = config.getString("source.kind") != "generator";
-    const nlohmann::json training =
-        trainEncoderRun(config, folder, metrics, config.getString("source.kind") == "real" ? nullptr : generator,
-                        needsDataset ? &dataset : nullptr);
+    const nlohmann::json training = trainEncoderRun(config, folder, metrics, sourceNeedsGenerator(config) ? generator : nullptr,
+                                                    sourceNeedsDataset(config) ? &dataset : nullptr);
     ResNetEncoder encoder = loadEncoder(folder / "encoder");
     result = evaluateRun(config, &encoder, dataset);
     result["training"] = training;
@@ -142,14 +125,14 @@ void writeDemoTable(CommandContext& context, const std::vector<Method>& methods,
                          {"few_shot_mean", fewShot.back()},
                          {"few_shot_spread_over_draws", fewShotSpread.back()}});
     }
-    const Stat l = statOf(linear), k = statOf(knn), f = statOf(fewShot);
+    const MeanSpread l = meanAndSpread(linear), k = meanAndSpread(knn), f = meanAndSpread(fewShot);
     nlohmann::json row = {{"method", methods[m].id},
                           {"label", methods[m].label},
                           {"linear_top1", {{"mean", l.mean}, {"spread", l.spread}}},
                           {"knn_top1", {{"mean", k.mean}, {"spread", k.spread}}},
                           {"few_shot", {{"mean", f.mean}, {"spread", seeds > 1 ? f.spread : fewShotSpread.front()}}},
                           {"per_seed", perSeed}};
-    if (!viewsPerSecond.empty()) row["views_per_second"] = statOf(viewsPerSecond).mean;
+    if (!viewsPerSecond.empty()) row["views_per_second"] = meanAndSpread(viewsPerSecond).mean;
     rows.push_back(row);
   }
 
@@ -157,7 +140,7 @@ void writeDemoTable(CommandContext& context, const std::vector<Method>& methods,
   std::string table = fmt::format("| method | linear top-1 % | kNN top-1 % | few-shot {}/class top-1 % | views/s |\n|---|---|---|---|---|\n",
                                   config.getInt("eval.few_shot_per_class"));
   for (const nlohmann::json& row : rows) {
-    const auto stat = [&](const char* key) { return Stat{row[key]["mean"].get<double>(), row[key]["spread"].get<double>()}; };
+    const auto stat = [&](const char* key) { return MeanSpread{row[key]["mean"].get<double>(), row[key]["spread"].get<double>()}; };
     table += fmt::format("| {} | {} | {} | {} | {} |\n", row["label"].get<std::string>(), percent(stat("linear_top1"), several),
                          percent(stat("knn_top1"), several), percent(stat("few_shot"), true),
                          row.contains("views_per_second") ? fmt::format("{:.0f}", row["views_per_second"].get<double>()) : "-");
@@ -199,16 +182,17 @@ void runDemo(CommandContext& context) {
   nlohmann::json quality;
   const std::filesystem::path qualityFile = std::filesystem::path(config.getString("gen.path")) / "quality.json";
   std::error_code ec;
-  if (std::filesystem::exists(qualityFile, ec)) quality = nlohmann::json::parse(readFileText(qualityFile));
+  if (std::filesystem::exists(qualityFile, ec)) quality = readJsonFile(qualityFile);
 
   // Seed by seed, so an interrupted demo leaves complete tables for the seeds it finished.
   const std::vector<Method> methods = demoMethods();
   std::vector<std::vector<nlohmann::json>> results(methods.size());  // [method][seed]
+  const std::string demoToml = config.toToml();
   for (int64_t s = 0; s < seeds; ++s) {
     for (size_t m = 0; m < methods.size(); ++m) {
       std::vector<std::string> overrides = methods[m].overrides;
       overrides.push_back(fmt::format("run.seed={}", firstSeed + s));
-      const Config methodConfig = Config::fromToml(schema, config.toToml(), "demo", overrides);
+      const Config methodConfig = Config::fromToml(schema, demoToml, "demo", overrides);
       results[m].push_back(runMethod(methods[m], methodConfig,
                                      context.run.path() / fmt::format("seed-{}", firstSeed + s) / methods[m].id, generator, dataset));
     }

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 namespace genrep {
 namespace {
@@ -39,5 +40,14 @@ std::vector<uint8_t> readFileBytes(const std::filesystem::path& file) {
 }
 
 std::string readFileText(const std::filesystem::path& file) { return readWhole<std::string>(file); }
+
+nlohmann::json readJsonFile(const std::filesystem::path& file) {
+  const std::string text = readFileText(file);
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::exception& error) {
+    throw std::invalid_argument(fmt::format("{}: not valid JSON ({})", file.string(), error.what()));
+  }
+}
 
 }  // namespace genrep

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "genrep/core/MeanSpread.h"
 #include "genrep/core/Random.h"
 
 namespace genrep {
@@ -109,11 +110,9 @@ FewShotResult fewShotProbe(const FeatureSet& f, const LinearProbeOptions& option
     const auto [x, y] = drawOf(d);
     result.accuracies.push_back(fit(x, y, f.test, f.testLabels, result.weightDecay, d));
   }
-  double sum = 0, squares = 0;
-  for (double a : result.accuracies) sum += a;
-  result.mean = sum / static_cast<double>(draws);
-  for (double a : result.accuracies) squares += (a - result.mean) * (a - result.mean);
-  result.spread = draws > 1 ? std::sqrt(squares / static_cast<double>(draws - 1)) : 0.0;
+  const MeanSpread summary = meanAndSpread(result.accuracies);
+  result.mean = summary.mean;
+  result.spread = summary.spread;
   return result;
 }
 

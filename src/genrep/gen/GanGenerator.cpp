@@ -71,12 +71,7 @@ std::unique_ptr<GanGenerator> loadGanGenerator(const std::filesystem::path& fold
                                             "or set gen.path)",
                                             folder.string()));
   }
-  nlohmann::json manifest;
-  try {
-    manifest = nlohmann::json::parse(readFileText(manifestFile));
-  } catch (const nlohmann::json::exception& error) {
-    throw std::invalid_argument(fmt::format("{}: not valid JSON ({})", manifestFile.string(), error.what()));
-  }
+  nlohmann::json manifest = readJsonFile(manifestFile);
   if (manifest.value("format", "") != kGeneratorManifestFormat || manifest.value("kind", "") != "genrep-gan") {
     throw std::invalid_argument(fmt::format("{}: not a genrep GAN manifest (format \"{}\", kind \"{}\")", manifestFile.string(),
                                             manifest.value("format", ""), manifest.value("kind", "")));

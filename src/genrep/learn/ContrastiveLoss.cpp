@@ -13,10 +13,11 @@ ContrastiveLossResult contrastiveLoss(const torch::Tensor& embeddings, const tor
   const int64_t n = embeddings.size(0);
   const torch::Tensor self = torch::eye(n, torch::TensorOptions().dtype(torch::kBool).device(embeddings.device()));
   torch::Tensor logits = embeddings.matmul(embeddings.t()) / tau;  // [N, N]
-  const torch::Tensor others = logits.masked_fill(self, -std::numeric_limits<double>::infinity());
+  torch::Tensor others = logits.masked_fill(self, -std::numeric_limits<double>::infinity());  // j != i
   // Subtracting the row maximum changes nothing mathematically and keeps exp() finite.
-  logits = logits - std::get<0>(others.max(1, true)).detach();
-  const torch::Tensor logDenominator = torch::logsumexp(logits.masked_fill(self, -std::numeric_limits<double>::infinity()), 1, true);
+  const torch::Tensor rowMax = std::get<0>(others.max(1, true)).detach();
+  logits = logits - rowMax;
+  const torch::Tensor logDenominator = torch::logsumexp(others - rowMax, 1, true);
   const torch::Tensor positive = (ids.unsqueeze(0) == ids.unsqueeze(1)).logical_and(self.logical_not()).to(logits.scalar_type());
   const torch::Tensor positives = positive.sum(1);  // [N]
   const torch::Tensor hasPositive = positives > 0;

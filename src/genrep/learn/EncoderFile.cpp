@@ -37,12 +37,7 @@ nlohmann::json readEncoderManifest(const std::filesystem::path& folder) {
     throw std::invalid_argument(fmt::format("{} is not a genrep encoder folder (no encoder.json); train one with genrep train",
                                             folder.string()));
   }
-  nlohmann::json manifest;
-  try {
-    manifest = nlohmann::json::parse(readFileText(file));
-  } catch (const nlohmann::json::exception& error) {
-    throw std::invalid_argument(fmt::format("{}: not valid JSON ({})", file.string(), error.what()));
-  }
+  const nlohmann::json manifest = readJsonFile(file);
   if (manifest.value("format", "") != kEncoderManifestFormat || manifest.value("version", 0) != kEncoderManifestVersion) {
     throw std::invalid_argument(fmt::format("{}: not a {} manifest of version {}", file.string(), kEncoderManifestFormat,
                                             kEncoderManifestVersion));
