@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The main job: set up, build, and run genrep on the embedded dataset (Fashion-MNIST) from the
-# shipped generator: its sample sheet and quality report, then `genrep demo` (encoders by every
+# shipped generator: its sample sheet, quality report and a view panel, then `genrep demo` (encoders by every
 # method, evaluated on the real test split; about 20 minutes on 2 cores).
 #   bash scripts/main.sh                       # uses models/fashion-mnist-cgan as shipped
 #   bash scripts/main.sh --retrain-generator   # first retrains it from scratch (docs/gan.md)
@@ -17,4 +17,5 @@ if [[ "${1:-}" == "--retrain-generator" ]]; then
 fi
 ./build/genrep gan sample --generator models/fashion-mnist-cgan --run-name main-gan-sample
 ./build/genrep gan eval --generator models/fashion-mnist-cgan --run-name main-gan-eval
+./build/genrep views --generator models/fashion-mnist-cgan --run-name main-views
 ./build/genrep demo

@@ -60,5 +60,6 @@ void addGeneratorKeys(ConfigSchema& schema);
 std::vector<CommandSpec> dataCommands();
 std::vector<CommandSpec> ganCommands();
 std::vector<CommandSpec> learnCommands();
+std::vector<CommandSpec> syntheticCommands();
 
 }  // namespace genrep::app

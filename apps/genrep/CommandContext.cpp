@@ -20,7 +20,7 @@ std::vector<FlagAlias> datasetFlags() {
 }
 
 void addGeneratorKeys(ConfigSchema& schema) {
-  schema.addString("gen.path", "models/fashion-mnist-cgan", "generator folder (manifest.json + weights)");
+  schema.addString("gen.path", "models/fashion-mnist-cgan", "generator folder: genrep GAN or TorchScript (manifest.json + weights)");
 }
 
 }  // namespace genrep::app

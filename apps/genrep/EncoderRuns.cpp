@@ -5,7 +5,7 @@
 #include "genrep/core/Random.h"
 #include "genrep/data/DatasetOpener.h"
 #include "genrep/eval/Evaluation.h"
-#include "genrep/gen/GanGenerator.h"
+#include "genrep/gen/GeneratorLoader.h"
 #include "genrep/learn/EncoderFile.h"
 #include "genrep/learn/EncoderTrainer.h"
 #include "genrep/learn/Objective.h"
@@ -49,10 +49,16 @@ void addEvalKeys(ConfigSchema& schema) {
   if (!schema.find("run.device")) addDeviceKey(schema);
 }
 
-std::shared_ptr<Generator> openGenerator(const Config& config) { return loadGanGenerator(config.getString("gen.path")); }
+std::shared_ptr<Generator> openGenerator(const Config& config) { return loadGenerator(config.getString("gen.path")); }
 
-bool sourceNeedsGenerator(const Config& config) { return config.getString("source.kind") != "real"; }
-bool sourceNeedsDataset(const Config& config) { return config.getString("source.kind") != "generator"; }
+bool sourceNeedsGenerator(const Config& config) {
+  const std::string kind = config.getString("source.kind");
+  return kind == "generator" || kind == "mix";
+}
+bool sourceNeedsDataset(const Config& config) {
+  const std::string kind = config.getString("source.kind");
+  return kind == "real" || kind == "mix";
+}
 
 ResNetEncoder randomEncoder(const Config& config, int64_t channels) {
   torch::manual_seed(deriveSeed(static_cast<uint64_t>(config.getInt("run.seed")), "encoder.init"));
@@ -63,8 +69,7 @@ nlohmann::json trainEncoderRun(const Config& config, const std::filesystem::path
                                std::shared_ptr<Generator> generator, const RealDataset* dataset) {
   const torch::Device device = selectDevice(config.getString("run.device"));
   std::unique_ptr<ViewSource> source = makeViewSource(config, generator, dataset, device);
-  const int64_t channels = generator ? generator->info().channels : dataset->train.channels;
-  ResNetEncoder encoder = randomEncoder(config, channels);
+  ResNetEncoder encoder = randomEncoder(config, source->channels());
   std::shared_ptr<Objective> objective =
       makeObjective(objectiveOptionsFromConfig(config), encoder->arch().featureDim(), source->classes(), source->latentDim());
   encoder->to(device);

@@ -8,6 +8,7 @@
 #include "genrep/data/DatasetOpener.h"
 #include "genrep/gen/GanGenerator.h"
 #include "genrep/gen/GanTrainer.h"
+#include "genrep/gen/GeneratorLoader.h"
 #include "genrep/gen/GeneratorQuality.h"
 #include "genrep/report/GeneratorSheet.h"
 
@@ -51,7 +52,7 @@ void runTrain(CommandContext& context) {
 }
 
 void runSample(CommandContext& context) {
-  std::unique_ptr<GanGenerator> generator = loadGanGenerator(context.config.getString("gen.path"));
+  std::unique_ptr<Generator> generator = loadGenerator(context.config.getString("gen.path"));
   const std::filesystem::path file = context.run.file("samples.png");
   writeGeneratorSheet(*generator, file, sheetOptions(context.config));
   fmt::print("generator  {}  {}\nwrote      {}\n", context.config.getString("gen.path"), generator->info().description,
@@ -61,7 +62,7 @@ void runSample(CommandContext& context) {
 void runEval(CommandContext& context) {
   const Config& config = context.config;
   const std::filesystem::path folder = config.getString("gen.path");
-  std::unique_ptr<GanGenerator> generator = loadGanGenerator(folder);
+  std::unique_ptr<Generator> generator = loadGenerator(folder);
   const RealDataset dataset = openDataset(datasetSpecFromConfig(config));
   const QualityOptions options = qualityOptionsFromConfig(config);
   QualityClassifier classifier = loadOrTrainQualityClassifier(dataset, options);

@@ -202,6 +202,46 @@ TEST_F(Cli, TrainEvalAndDemoLearnEncodersAndTheDemoReusesItsWork) {
   EXPECT_NE(changed.output.find("other settings"), std::string::npos) << changed.output;
 }
 
+TEST_F(Cli, ATorchScriptGeneratorSamplesDrawsViewPanelsWritesShardsAndTrains) {
+  const fs::path generator = fs::path(GENREP_FIXTURE_DIR) / "gan-torchscript";
+  const std::string root = " --set run.root=" + quote(dir_ / "runs");
+  const std::string tiny = " --set encoder.stages=2 --set encoder.width=4 --set learn.head_dim=8 --batch 8 --steps 3";
+  const auto sampled = genrep("gan sample --generator " + quote(generator) + root + " --run-name sample");
+  ASSERT_EQ(sampled.status, 0) << sampled.output;
+  EXPECT_TRUE(fs::exists(dir_ / "runs" / "sample" / "samples.png"));
+
+  const auto panel = genrep("views --generator " + quote(generator) + root + " --run-name views --anchors 3");
+  ASSERT_EQ(panel.status, 0) << panel.output;
+  EXPECT_TRUE(fs::exists(dir_ / "runs" / "views" / "views.png"));
+  const nlohmann::json layout = nlohmann::json::parse(readFileText(dir_ / "runs" / "views" / "views.json"));
+  EXPECT_EQ(layout["groups"].size(), 5u);  // anchor, three sigmas, independent
+  EXPECT_EQ(layout["rows"], 3);
+
+  const fs::path shards = dir_ / "shards";
+  const std::string generate = "generate --generator " + quote(generator) + root + " --run-name gen --anchors 4 --pool 2"
+                               " --set generate.shard_anchors=5 --out " + quote(shards);
+  const auto written = genrep(generate);
+  ASSERT_EQ(written.status, 0) << written.output;
+  EXPECT_NE(written.output.find("3 written now"), std::string::npos) << written.output;
+  EXPECT_TRUE(nlohmann::json::parse(readFileText(shards / "dataset.json"))["complete"].get<bool>());
+  const auto again = genrep(generate);
+  ASSERT_EQ(again.status, 0) << again.output;
+  EXPECT_NE(again.output.find("0 written now, 3 there already"), std::string::npos) << again.output;
+  const auto otherSigma = genrep(generate + " --sigma 0.9");
+  EXPECT_EQ(otherSigma.status, 1);
+  EXPECT_NE(otherSigma.output.find("other settings"), std::string::npos) << otherSigma.output;
+
+  const auto fromShards = genrep("train --set source.kind=shards --set source.path=" + quote(shards) + root + tiny + " --run-name enc");
+  ASSERT_EQ(fromShards.status, 0) << fromShards.output;
+  EXPECT_NE(fromShards.output.find("offline dataset (12 anchors x pool 2"), std::string::npos) << fromShards.output;
+  EXPECT_TRUE(fs::exists(dir_ / "runs" / "enc" / "encoder" / "encoder.pt"));
+  const auto streamed = genrep("train --generator " + quote(generator) + root + tiny + " --run-name enc-stream");
+  ASSERT_EQ(streamed.status, 0) << streamed.output;
+  const auto noPath = genrep("train --set source.kind=shards" + root + tiny);
+  EXPECT_EQ(noPath.status, 1);
+  EXPECT_NE(noPath.output.find("source.path"), std::string::npos) << noPath.output;
+}
+
 TEST_F(Cli, LearningCommandsNameImpossibleSettings) {
   const std::string root = " --set run.root=" + quote(dir_ / "runs");
   const auto inverterOnReal = genrep("train --source real --objective inverter --path " + quote(data_) + root);

@@ -52,6 +52,7 @@ class InterruptedSource : public ViewSource {
   int64_t classes() const override { return inner_.classes(); }
   int64_t latentDim() const override { return inner_.latentDim(); }
   int64_t viewsPerAnchor() const override { return inner_.viewsPerAnchor(); }
+  int64_t channels() const override { return inner_.channels(); }
 
  private:
   ViewSource& inner_;

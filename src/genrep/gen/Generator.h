@@ -35,4 +35,8 @@ class Generator {
   virtual void to(const torch::Device& device) = 0;
 };
 
+// Maps a generator's output range onto [-1, 1], where every consumer works, and refuses
+// non-finite images with an error naming the generator.
+torch::Tensor normaliseGenerated(const torch::Tensor& images, const GeneratorInfo& info);  // [B, C, H, W]
+
 }  // namespace genrep

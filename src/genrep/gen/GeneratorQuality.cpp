@@ -35,11 +35,7 @@ torch::Tensor generateImages(Generator& generator, int64_t count, double truncat
     const int64_t n = std::min(kGenerateBatch, count - start);
     const torch::Tensor z = sampleLatents(n, info.latentDim, truncation, rng);
     const torch::Tensor y = labels.defined() ? labels.slice(0, start, start + n) : torch::Tensor();
-    torch::Tensor images = generator.sample(z, y);
-    if (!torch::isfinite(images).all().item<bool>()) {
-      throw std::runtime_error(fmt::format("generator returned NaN or Inf for images {}..{}", start, start + n - 1));
-    }
-    parts.push_back(images);
+    parts.push_back(normaliseGenerated(generator.sample(z, y), info));
   }
   return torch::cat(parts);
 }

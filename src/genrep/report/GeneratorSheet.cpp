@@ -18,7 +18,7 @@ void writeGeneratorSheet(Generator& generator, const std::filesystem::path& file
   torch::NoGradGuard noGrad;
   const torch::Tensor z = sampleLatents(count, info.latentDim, options.truncation, rng);
   const torch::Tensor y = info.classes > 0 ? torch::arange(count, torch::kInt64).div(options.columns, "floor") : torch::Tensor();
-  const ImageArray images = tensorToImages(generator.sample(z, y), y);
+  const ImageArray images = tensorToImages(normaliseGenerated(generator.sample(z, y), info), y);
   std::vector<int64_t> order(static_cast<size_t>(count));
   for (int64_t i = 0; i < count; ++i) order[static_cast<size_t>(i)] = i;
   GridStyle style;

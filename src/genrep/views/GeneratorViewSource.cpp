@@ -13,15 +13,6 @@ double since(Clock::time_point start) { return std::chrono::duration<double>(Clo
 
 }  // namespace
 
-torch::Tensor normaliseGenerated(const torch::Tensor& images, const GeneratorInfo& info) {
-  if (!torch::isfinite(images).all().item<bool>()) {
-    throw std::runtime_error(fmt::format("generator '{}' returned NaN or Inf images; check its weights (gen.path)",
-                                         info.description));
-  }
-  if (info.outputMin == -1.0 && info.outputMax == 1.0) return images;
-  return images.sub(info.outputMin).mul_(2.0 / (info.outputMax - info.outputMin)).sub_(1.0);
-}
-
 GeneratorViewSource::GeneratorViewSource(std::shared_ptr<Generator> generator, GeneratorViewOptions options,
                                          torch::Device device)
     : generator_(std::move(generator)),

@@ -38,6 +38,7 @@ class GeneratorViewSource : public ViewSource {
   ViewBatch views(const std::vector<uint64_t>& indices, uint64_t drawKey);
   std::string describe() const override;
   int64_t viewsPerAnchor() const override { return options_.viewsPerAnchor; }
+  int64_t channels() const override { return generator_->info().channels; }
   int64_t classes() const override { return generator_->info().classes; }
   int64_t latentDim() const override { return generator_->info().latentDim; }
 
@@ -47,8 +48,5 @@ class GeneratorViewSource : public ViewSource {
   LatentSampler latents_;
   torch::Device device_;
 };
-
-// Maps a generator's output range onto [-1, 1] and refuses non-finite images.
-torch::Tensor normaliseGenerated(const torch::Tensor& images, const GeneratorInfo& info);  // [B, C, H, W]
 
 }  // namespace genrep

@@ -52,6 +52,7 @@ LatentCode LatentSampler::anchor(uint64_t anchorIndex) const {
   RandomStream rng = stream(anchorIndex, 0);
   LatentCode code;
   code.y = classes_ > 0 ? static_cast<int64_t>(rng.uniformInt(static_cast<uint64_t>(classes_))) : -1;
+  if (classes_ > 0 && options_.balancedClasses) code.y = static_cast<int64_t>(anchorIndex % static_cast<uint64_t>(classes_));
   code.z.resize(static_cast<size_t>(latentDim_));
   for (float& value : code.z) value = static_cast<float>(options_.truncation * truncatedNormal(rng, 2.0));
   return code;

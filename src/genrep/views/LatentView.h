@@ -30,6 +30,9 @@ struct LatentViewOptions {
   LatentViewKind kind = LatentViewKind::Gaussian;
   double sigma = 0.5;       // gaussian only
   double truncation = 1.0;  // anchors: z = truncation * TN(-2, 2)
+  // Anchor i gets class i % classes instead of a uniform draw (its z stays the same), so
+  // any run of `classes` consecutive anchors is balanced: offline datasets of M per class.
+  bool balancedClasses = false;
 };
 
 struct LatentCode {

@@ -18,6 +18,7 @@ class MixedViewSource : public ViewSource {
   ViewBatch batch(int64_t step, int64_t anchors) override;
   std::string describe() const override;
   int64_t viewsPerAnchor() const override { return real_->viewsPerAnchor(); }
+  int64_t channels() const override { return real_->channels(); }
   int64_t classes() const override { return generated_->classes(); }
   int64_t latentDim() const override { return generated_->latentDim(); }
 

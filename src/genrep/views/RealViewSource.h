@@ -22,6 +22,7 @@ class RealViewSource : public ViewSource {
   ViewBatch views(const std::vector<int64_t>& imageIndices, uint64_t drawKey);
   std::string describe() const override;
   int64_t viewsPerAnchor() const override { return viewsPerAnchor_; }
+  int64_t channels() const override { return images_.size(1); }
   int64_t classes() const override { return classes_; }
   int64_t latentDim() const override { return 0; }
   int64_t size() const { return images_.size(0); }

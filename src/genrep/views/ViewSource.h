@@ -33,6 +33,7 @@ class ViewSource {
   virtual int64_t classes() const = 0;    // classes of the labels in `classes` (0 = none)
   virtual int64_t latentDim() const = 0;  // 0 when no view carries a latent
   virtual int64_t viewsPerAnchor() const = 0;
+  virtual int64_t channels() const = 0;  // of the views
 };
 
 }  // namespace genrep

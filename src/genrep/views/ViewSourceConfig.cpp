@@ -5,15 +5,29 @@
 #include "genrep/core/Config.h"
 #include "genrep/views/MixedViewSource.h"
 #include "genrep/views/RealViewSource.h"
+#include "genrep/views/ShardViewSource.h"
 
 namespace genrep {
 
-void addViewSourceKeys(ConfigSchema& schema) {
-  schema.addString("source.kind", "generator", "where training views come from", {"generator", "real", "mix"});
-  schema.addFloat("source.share", 0.5, "mix: probability that an anchor is synthetic (else real)");
+void addLatentViewKeys(ConfigSchema& schema) {
   schema.addString("views.latent", "gaussian", "latent view Tz", {"none", "gaussian", "independent"});
   schema.addFloat("views.sigma", 0.5, "gaussian latent view: z' = z + sigma * TN(-2, 2)");
   schema.addFloat("views.truncation", 1.0, "anchors: z = truncation * TN(-2, 2)");
+}
+
+LatentViewOptions latentViewOptionsFromConfig(const Config& config) {
+  LatentViewOptions o;
+  o.kind = parseLatentViewKind(config.getString("views.latent"));
+  o.sigma = config.getFloat("views.sigma");
+  o.truncation = config.getFloat("views.truncation");
+  return o;
+}
+
+void addViewSourceKeys(ConfigSchema& schema) {
+  schema.addString("source.kind", "generator", "where training views come from", {"generator", "real", "mix", "shards"});
+  schema.addFloat("source.share", 0.5, "mix: probability that an anchor is synthetic (else real)");
+  schema.addString("source.path", "", "shards: the offline dataset folder written by `genrep generate`");
+  addLatentViewKeys(schema);
   schema.addInt("views.count", 2, "views per anchor (the anchor and count-1 neighbours, or count pixel views)");
   schema.addInt("views.pool", 1, "neighbours per anchor to pick from");
   schema.addInt("views.anchors", 0, "unique anchors: 0 = a continuous stream, A = a fixed set of A");
@@ -51,9 +65,7 @@ PixelViewOptions pixelViewOptionsFromConfig(const Config& config) {
 
 GeneratorViewOptions generatorViewOptionsFromConfig(const Config& config) {
   GeneratorViewOptions o;
-  o.latent.kind = parseLatentViewKind(config.getString("views.latent"));
-  o.latent.sigma = config.getFloat("views.sigma");
-  o.latent.truncation = config.getFloat("views.truncation");
+  o.latent = latentViewOptionsFromConfig(config);
   o.pixel = pixelViewOptionsFromConfig(config);
   o.viewsPerAnchor = config.getInt("views.count");
   o.pool = config.getInt("views.pool");
@@ -77,6 +89,12 @@ std::unique_ptr<ViewSource> makeViewSource(const Config& config, std::shared_ptr
     return std::make_unique<GeneratorViewSource>(generator, generatorViewOptionsFromConfig(config), device);
   };
   if (kind == "generator") return generated();
+  if (kind == "shards") {
+    const std::string path = config.getString("source.path");
+    if (path.empty()) throw std::invalid_argument("source.kind=shards needs source.path (a folder written by `genrep generate`)");
+    return std::make_unique<ShardViewSource>(loadOfflineDataset(path), pixelViewOptionsFromConfig(config),
+                                             config.getInt("views.count"), seed, device);
+  }
   if (kind == "real") return real();
   if (kind == "mix") {
     auto g = generated();
@@ -87,7 +105,7 @@ std::unique_ptr<ViewSource> makeViewSource(const Config& config, std::shared_ptr
     }
     return std::make_unique<MixedViewSource>(std::move(g), std::move(r), config.getFloat("source.share"), seed);
   }
-  throw std::invalid_argument("source.kind: unknown source '" + kind + "' (generator, real, mix)");
+  throw std::invalid_argument("source.kind: unknown source '" + kind + "' (generator, real, mix, shards)");
 }
 
 }  // namespace genrep

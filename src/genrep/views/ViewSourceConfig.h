@@ -1,6 +1,7 @@
 #pragma once
 // The config keys of the view sources and the one place that builds a source from them:
-//   source.kind    generator | real | mix    source.share  synthetic share of a mix
+//   source.kind    generator | real | mix | shards    source.share  synthetic share of a mix
+//   source.path    shards: the offline dataset folder (`genrep generate`)
 //   views.latent   none | gaussian | independent, views.sigma, views.truncation,
 //   views.count (views per anchor), views.pool, views.anchors (0 = stream), views.pixel, ...
 //
@@ -18,10 +19,14 @@ class Config;
 class ConfigSchema;
 
 void addViewSourceKeys(ConfigSchema& schema);
+// views.latent, views.sigma, views.truncation alone (`genrep generate`, `genrep views`).
+void addLatentViewKeys(ConfigSchema& schema);
+LatentViewOptions latentViewOptionsFromConfig(const Config& config);
 GeneratorViewOptions generatorViewOptionsFromConfig(const Config& config);
 PixelViewOptions pixelViewOptionsFromConfig(const Config& config);
 
-// `generator` may be null for source.kind=real; `dataset` may be null for source.kind=generator.
+// `generator` may be null unless source.kind is generator or mix; `dataset` may be null
+// unless it is real or mix.
 std::unique_ptr<ViewSource> makeViewSource(const Config& config, std::shared_ptr<Generator> generator,
                                            const RealDataset* dataset, const torch::Device& device);
 

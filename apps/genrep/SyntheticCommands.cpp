@@ -1,0 +1,146 @@
+// genrep generate / views: offline synthetic datasets and view panels from any generator.
+#include <sstream>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "EncoderRuns.h"
+#include "genrep/core/AtomicFile.h"
+#include "genrep/core/Progress.h"
+#include "genrep/gen/GeneratorLoader.h"
+#include "genrep/report/ViewPanel.h"
+#include "genrep/runtime/Device.h"
+#include "genrep/views/OfflineDataset.h"
+#include "genrep/views/ViewSourceConfig.h"
+
+namespace genrep::app {
+namespace {
+
+void runGenerate(CommandContext& context) {
+  const Config& config = context.config;
+  const std::string generatorPath = config.getString("gen.path");
+  std::unique_ptr<Generator> generator = loadGenerator(generatorPath);
+  OfflineDatasetOptions options;
+  options.latent = latentViewOptionsFromConfig(config);
+  options.anchorsPerClass = config.getInt("generate.anchors");
+  options.pool = config.getInt("generate.pool");
+  options.shardAnchors = config.getInt("generate.shard_anchors");
+  options.batch = config.getInt("generate.batch");
+  options.seed = static_cast<uint64_t>(config.getInt("run.seed"));
+  const std::string out = config.getString("generate.out");
+  const std::filesystem::path folder = out.empty() ? context.run.path() : std::filesystem::path(out);
+  const torch::Device device = selectDevice(config.getString("run.device"));
+
+  const GeneratorInfo& info = generator->info();
+  fmt::print("generator  {}  {}\n", generatorPath, info.description);
+  fmt::print("dataset    {} anchors{} x (1 + {} neighbours, latent view {}), {} per shard -> {}\n",
+             options.anchorsPerClass, info.classes > 0 ? fmt::format(" per class x {} classes", info.classes) : std::string(),
+             options.pool, latentViewName(options.latent.kind), options.shardAnchors, folder.string());
+  std::unique_ptr<Progress> progress;
+  const OfflineDatasetReport report = writeOfflineDataset(
+      *generator, folder, options, {{"path", generatorPath}, {"description", info.description}}, device,
+      [&progress](int64_t done, int64_t total) {
+        if (!progress) progress = std::make_unique<Progress>("generate", total, "shard");
+        progress->advance();
+        (void)done;
+      });
+  if (progress) progress->finish();
+  fmt::print("shards     {} written now, {} there already ({} anchors)\n", report.shardsWritten,
+             report.shards - report.shardsWritten, report.anchors);
+  if (report.images > 0) {
+    fmt::print("throughput {:.0f} images/s written, generator forward alone {:.0f} images/s ({:.1f} %)\n",
+               report.imagesPerSecond(), report.generatorImagesPerSecond(),
+               100.0 * report.imagesPerSecond() / report.generatorImagesPerSecond());
+  }
+  context.metrics.write({{"event", "generate"},
+                         {"shards_written", report.shardsWritten},
+                         {"images", report.images},
+                         {"seconds", report.seconds},
+                         {"images_per_second", report.imagesPerSecond()},
+                         {"generator_images_per_second", report.generatorImagesPerSecond()}});
+  fmt::print("wrote      {}  (train on it: genrep train --set source.kind=shards --set source.path={})\n",
+             (folder / "dataset.json").string(), folder.string());
+}
+
+std::vector<double> parseSigmas(const std::string& text) {
+  std::vector<double> sigmas;
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    try {
+      size_t used = 0;
+      const double sigma = std::stod(item, &used);
+      if (item.find_first_not_of(" ", used) != std::string::npos) throw std::invalid_argument(item);
+      sigmas.push_back(sigma);
+    } catch (const std::exception&) {
+      throw std::invalid_argument(fmt::format("panel.sigmas: '{}' is not a number (write e.g. \"0.25,0.5,1.0\")", item));
+    }
+  }
+  return sigmas;
+}
+
+void runViews(CommandContext& context) {
+  const Config& config = context.config;
+  std::unique_ptr<Generator> generator = loadGenerator(config.getString("gen.path"));
+  ViewPanelOptions options;
+  options.anchors = config.getInt("panel.anchors");
+  options.sigmas = parseSigmas(config.getString("panel.sigmas"));
+  options.perGroup = config.getInt("panel.per_group");
+  options.independent = config.getBool("panel.independent");
+  options.truncation = config.getFloat("panel.truncation");
+  options.seed = static_cast<uint64_t>(config.getInt("run.seed"));
+  const std::filesystem::path file = context.run.file("views.png");
+  nlohmann::json layout = writeViewPanel(*generator, file, options);
+  layout["generator"] = config.getString("gen.path");
+  writeFileAtomic(context.run.file("views.json"), layout.dump(2) + "\n");
+  std::string columns;
+  for (const auto& group : layout["groups"]) {
+    columns += fmt::format("{}{} ({})", columns.empty() ? "" : " | ", group["view"].get<std::string>(), group["columns"].get<int64_t>());
+  }
+  fmt::print("generator  {}  {}\ncolumns    {}\nwrote      {}  ({} rows; layout in views.json)\n", config.getString("gen.path"),
+             generator->info().description, columns, file.string(), options.anchors);
+}
+
+}  // namespace
+
+std::vector<CommandSpec> syntheticCommands() {
+  const std::vector<FlagAlias> generateFlags = {
+      {"--generator", "gen.path", "generator folder", false},
+      {"--anchors", "generate.anchors", "anchors M (per class for a conditional generator)", false},
+      {"--pool", "generate.pool", "neighbours K per anchor", false},
+      {"--latent-view", "views.latent", "none, gaussian or independent", false},
+      {"--sigma", "views.sigma", "gaussian latent view: z' = z + sigma * TN(-2, 2)", false},
+      {"--out", "generate.out", "dataset folder (default: the run folder)", false},
+      {"--device", "run.device", "auto, cpu, cuda, cuda:N", false}};
+  return {
+      {{"generate"},
+       "write an offline synthetic dataset: M anchors (per class), each with K neighbours, as shards (resumable)",
+       [](ConfigSchema& schema) {
+         addGeneratorKeys(schema);
+         addLatentViewKeys(schema);
+         addDeviceKey(schema);
+         schema.addInt("generate.anchors", 1000, "anchors M (per class for a conditional generator, classes balanced)");
+         schema.addInt("generate.pool", 10, "neighbours K per anchor (0 only with views.latent=none)");
+         schema.addInt("generate.shard_anchors", 1000, "anchors per shard file");
+         schema.addInt("generate.batch", 256, "images per generator call");
+         schema.addString("generate.out", "", "dataset folder; empty = the run folder");
+       },
+       generateFlags, runGenerate},
+      {{"views"},
+       "a PNG panel of latent views: one row per anchor, gaussian neighbours at several sigma, independent views",
+       [](ConfigSchema& schema) {
+         addGeneratorKeys(schema);
+         schema.addInt("panel.anchors", 8, "rows (anchors, classes balanced)");
+         schema.addString("panel.sigmas", "0.25,0.5,1.0", "gaussian latent view sigmas, one column group each");
+         schema.addInt("panel.per_group", 3, "views shown per sigma and for independent");
+         schema.addBool("panel.independent", true, "show independent views (conditional generators)");
+         schema.addFloat("panel.truncation", 1.0, "anchors: z = truncation * TN(-2, 2)");
+       },
+       {{"--generator", "gen.path", "generator folder", false},
+        {"--anchors", "panel.anchors", "rows", false},
+        {"--sigmas", "panel.sigmas", "comma-separated sigmas", false}},
+       runViews},
+  };
+}
+
+}  // namespace genrep::app

@@ -1,0 +1,17 @@
+#pragma once
+// Opens any generator folder by its manifest's "kind": "genrep-gan" (genrep's own GAN) or
+// "torchscript" (a module the user brings). Everything that takes a generator goes
+// through here, so both kinds work wherever one does.
+//
+//   std::shared_ptr<Generator> g = loadGenerator(config.getString("gen.path"));
+#include <filesystem>
+#include <memory>
+
+#include "genrep/gen/Generator.h"
+
+namespace genrep {
+
+// Throws std::invalid_argument naming the folder when it is not a generator folder.
+std::unique_ptr<Generator> loadGenerator(const std::filesystem::path& folder);
+
+}  // namespace genrep

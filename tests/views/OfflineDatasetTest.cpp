@@ -1,0 +1,110 @@
+#include "genrep/views/OfflineDataset.h"
+
+#include <gtest/gtest.h>
+
+#include "genrep/core/FileIO.h"
+#include "genrep/data/SyntheticShard.h"
+#include "support/EchoGenerator.h"
+#include "support/Fixtures.h"
+
+namespace genrep {
+namespace {
+
+using test::EchoGenerator;
+
+OfflineDatasetOptions smallOptions() {
+  OfflineDatasetOptions o;
+  o.latent = {LatentViewKind::Gaussian, 0.5, 1.0};
+  o.anchorsPerClass = 4;
+  o.pool = 3;
+  o.shardAnchors = 5;  // 12 anchors -> shards of 5, 5, 2
+  o.batch = 7;         // generator calls that straddle anchors
+  o.seed = 11;
+  return o;
+}
+
+torch::Tensor bytesOf(const torch::Tensor& images) { return images.add(1).mul(127.5).round().clamp(0, 255).to(torch::kUInt8); }
+
+TEST(OfflineDataset, StoresAnchorsWithTheirNeighboursTheirLatentsAndBalancedClasses) {
+  test::TempDir dir;
+  EchoGenerator generator(3);
+  const OfflineDatasetReport r = writeOfflineDataset(generator, dir.path(), smallOptions(), {{"path", "echo"}}, torch::kCPU);
+  EXPECT_EQ(r.anchors, 12);
+  EXPECT_EQ(r.shards, 3);
+  EXPECT_EQ(r.shardsWritten, 3);
+  EXPECT_EQ(r.images, 12 * 4);
+  EXPECT_GT(r.generatorSeconds, 0);
+
+  const OfflineDataset d = loadOfflineDataset(dir.path());
+  ASSERT_EQ(d.images.sizes(), torch::IntArrayRef({12, 4, 1, 4, 8}));
+  ASSERT_EQ(d.latents.sizes(), torch::IntArrayRef({12, 4, 6}));
+  EXPECT_EQ(d.pool(), 3);
+  EXPECT_EQ(d.classCount, 3);
+  // Anchor j has class j % 3, and the latents are the keyed streams' anchor j and its neighbours.
+  LatentViewOptions latent = smallOptions().latent;
+  latent.balancedClasses = true;
+  const LatentSampler sampler(latent, 6, 3, 11);
+  for (int64_t j = 0; j < 12; ++j) {
+    EXPECT_EQ(d.classes[j].item<int64_t>(), j % 3);
+    for (int64_t k = 0; k < 4; ++k) {
+      const LatentCode code = sampler.neighbour(static_cast<uint64_t>(j), static_cast<uint64_t>(k));
+      const torch::Tensor z = torch::tensor(code.z);
+      ASSERT_TRUE(torch::equal(d.latents[j][k], z)) << j << " " << k;
+      // Each stored image is the generator's image of the stored z and y, quantised to bytes.
+      const torch::Tensor expected = bytesOf(generator.sample(z.view({1, 6}), torch::tensor({code.y})))[0];
+      ASSERT_TRUE(torch::equal(d.images[j][k], expected)) << j << " " << k;
+    }
+  }
+  const nlohmann::json description = readJsonFile(dir / "dataset.json");
+  EXPECT_TRUE(description["complete"].get<bool>());
+  EXPECT_EQ(description["settings"]["pool"], 3);
+}
+
+TEST(OfflineDataset, AnInterruptedRunResumesWithTheMissingShardsOnly) {
+  test::TempDir full, resumed;
+  EchoGenerator generator(3);
+  writeOfflineDataset(generator, full.path(), smallOptions(), {{"path", "echo"}}, torch::kCPU);
+  // Interrupted after shard 0: shard 0 is on disk, dataset.json says incomplete.
+  writeOfflineDataset(generator, resumed.path(), smallOptions(), {{"path", "echo"}}, torch::kCPU);
+  std::filesystem::remove(resumed / shardFileName(1));
+  std::filesystem::remove(resumed / shardFileName(2));
+  nlohmann::json description = readJsonFile(resumed / "dataset.json");
+  description["complete"] = false;
+  test::writeText(resumed / "dataset.json", description.dump());
+  EXPECT_NE(test::errorOf<std::invalid_argument>([&] { loadOfflineDataset(resumed.path()); }).find("incomplete"),
+            std::string::npos);
+
+  const OfflineDatasetReport r = writeOfflineDataset(generator, resumed.path(), smallOptions(), {{"path", "echo"}}, torch::kCPU);
+  EXPECT_EQ(r.shardsWritten, 2);
+  for (uint64_t s = 0; s < 3; ++s) {
+    EXPECT_EQ(readFileBytes(full / shardFileName(s)), readFileBytes(resumed / shardFileName(s))) << s;
+  }
+  EXPECT_EQ(writeOfflineDataset(generator, resumed.path(), smallOptions(), {{"path", "echo"}}, torch::kCPU).shardsWritten, 0);
+}
+
+TEST(OfflineDataset, RefusesAFolderOfOtherSettingsAndImpossibleOnes) {
+  test::TempDir dir;
+  EchoGenerator generator(3);
+  writeOfflineDataset(generator, dir.path(), smallOptions(), {{"path", "echo"}}, torch::kCPU);
+  OfflineDatasetOptions other = smallOptions();
+  other.latent.sigma = 1.0;
+  EXPECT_NE(test::errorOf<std::invalid_argument>([&] {
+              writeOfflineDataset(generator, dir.path(), other, {{"path", "echo"}}, torch::kCPU);
+            }).find("other settings"),
+            std::string::npos);
+  other = smallOptions();
+  other.pool = 0;
+  EXPECT_NE(test::errorOf<std::invalid_argument>([&] {
+              writeOfflineDataset(generator, dir / "x", other, {{"path", "echo"}}, torch::kCPU);
+            }).find("generate.pool"),
+            std::string::npos);
+  EchoGenerator broken(3, /*nan=*/true);
+  EXPECT_NE(test::errorOf<std::runtime_error>([&] {
+              writeOfflineDataset(broken, dir / "nan", smallOptions(), {{"path", "echo"}}, torch::kCPU);
+            }).find("NaN"),
+            std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(dir / "nan" / shardFileName(0)));
+}
+
+}  // namespace
+}  // namespace genrep
