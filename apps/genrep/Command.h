@@ -61,5 +61,6 @@ std::vector<CommandSpec> dataCommands();
 std::vector<CommandSpec> ganCommands();
 std::vector<CommandSpec> learnCommands();
 std::vector<CommandSpec> syntheticCommands();
+std::vector<CommandSpec> steerCommands();
 
 }  // namespace genrep::app

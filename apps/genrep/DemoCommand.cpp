@@ -30,6 +30,8 @@ std::vector<Method> demoMethods() {
       {"simclr-tx", "SimCLR, generator, Tx only", {"source.kind=generator", "learn.objective=simclr", "views.latent=none"}},
       {"simclr-gaussian", "SimCLR, generator, gaussian Tz + Tx", {"source.kind=generator", "learn.objective=simclr", "views.latent=gaussian"}},
       {"supcon-gaussian", "SupCon, generator, gaussian Tz + Tx", {"source.kind=generator", "learn.objective=supcon", "views.latent=gaussian"}},
+      // views.walks is set by runDemo: the walks it learns first, in its own folder.
+      {"simclr-steering", "SimCLR, generator, steering Tz + Tx", {"source.kind=generator", "learn.objective=simclr", "views.latent=steering"}},
       {"inverter", "Inverter, generator", {"source.kind=generator", "learn.objective=inverter", "views.latent=none"}},
       {"classifier", "Classifier, generator", {"source.kind=generator", "learn.objective=classifier", "views.latent=none"}},
       {"simclr-real", "SimCLR, real images", {"source.kind=real", "learn.objective=simclr"}},
@@ -41,7 +43,32 @@ std::vector<Method> demoMethods() {
 // --quick: the same table in about 2 minutes on 2 cores (docs/demo.md has the measurements).
 std::vector<std::string> quickPreset() {
   return {"run.name=demo-quick",  "learn.steps=60",        "learn.batch=128",     "eval.fit_images=10000", "eval.test_images=5000",
-          "eval.linear_epochs=10", "eval.few_shot_steps=200"};
+          "eval.linear_epochs=10", "eval.few_shot_steps=200", "steer.steps=60"};
+}
+
+// The steering walks every seed's steering encoder uses: learned once (with the first seed)
+// into <demo>/walks, reused when they exist for the same generator and steer.* settings.
+std::filesystem::path demoWalks(const Config& config, std::shared_ptr<Generator> generator, const std::filesystem::path& demoFolder) {
+  const std::filesystem::path folder = demoFolder / "walks";
+  nlohmann::json settings = config.toJson()["steer"];
+  settings["generator"] = config.getString("gen.path");
+  settings["seed"] = config.getInt("run.seed");
+  const std::filesystem::path settingsFile = folder / "settings.json";
+  std::error_code ec;
+  if (std::filesystem::exists(folder / "walks.json", ec) && std::filesystem::exists(settingsFile, ec)) {
+    if (readJsonFile(settingsFile) != settings) {
+      throw std::invalid_argument(fmt::format("{} holds walks learned with other settings; use another --run-name, or delete it",
+                                              folder.string()));
+    }
+    fmt::print("{:<38} reused {}\n", "Steering walks", (folder / "walks.json").string());
+    return folder;
+  }
+  fmt::print("\n== Steering walks ({})\n", folder.string());
+  std::filesystem::create_directories(folder);
+  MetricsLog metrics(folder / "metrics.jsonl");
+  trainWalksRun(config, generator, folder, metrics);
+  writeFileAtomic(settingsFile, settings.dump(2) + "\n");
+  return folder;
 }
 
 std::string percent(const MeanSpread& s, bool withSpread) {
@@ -188,9 +215,11 @@ void runDemo(CommandContext& context) {
   const std::vector<Method> methods = demoMethods();
   std::vector<std::vector<nlohmann::json>> results(methods.size());  // [method][seed]
   const std::string demoToml = config.toToml();
+  const std::filesystem::path walks = demoWalks(config, generator, context.run.path());
   for (int64_t s = 0; s < seeds; ++s) {
     for (size_t m = 0; m < methods.size(); ++m) {
       std::vector<std::string> overrides = methods[m].overrides;
+      if (methods[m].id == "simclr-steering") overrides.push_back("views.walks=" + walks.string());
       overrides.push_back(fmt::format("run.seed={}", firstSeed + s));
       const Config methodConfig = Config::fromToml(schema, demoToml, "demo", overrides);
       results[m].push_back(runMethod(methods[m], methodConfig,
@@ -215,6 +244,7 @@ CommandSpec demoCommand() {
                    [](ConfigSchema& schema) {
                      addTrainKeys(schema);
                      addEvalKeys(schema);
+                     addSteerKeys(schema);
                      schema.addInt("demo.seeds", 1, "seeds per method");
                      schema.addBool("demo.quick", false, "the quick preset is in effect");
                      // The demo's budget: about 20 minutes per seed on 2 cores (docs/demo.md).

@@ -37,4 +37,10 @@ ResNetEncoder randomEncoder(const Config& config, int64_t channels);
 
 CommandSpec demoCommand();
 
+// Keys of `genrep steer train` (steer.*).
+void addSteerKeys(ConfigSchema& schema);
+// Learns walks for the generator into `folder` (walks.json); returns the per-edit report.
+nlohmann::json trainWalksRun(const Config& config, std::shared_ptr<Generator> generator, const std::filesystem::path& folder,
+                             MetricsLog& metrics);
+
 }  // namespace genrep::app

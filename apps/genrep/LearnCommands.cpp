@@ -74,7 +74,8 @@ std::vector<CommandSpec> learnCommands() {
   trainFlags.insert(trainFlags.end(), {{"--generator", "gen.path", "generator folder", false},
                                        {"--source", "source.kind", "generator, real or mix", false},
                                        {"--objective", "learn.objective", "simclr, supcon, inverter or classifier", false},
-                                       {"--latent-view", "views.latent", "none, gaussian or independent", false},
+                                       {"--latent-view", "views.latent", "none, gaussian, independent or steering", false},
+                                       {"--walks", "views.walks", "steering walks folder (genrep steer train)", false},
                                        {"--steps", "learn.steps", "gradient updates", false},
                                        {"--batch", "learn.batch", "anchors per step", false},
                                        {"--device", "run.device", "auto, cpu, cuda, cuda:N", false}});

@@ -89,6 +89,9 @@ void runViews(CommandContext& context) {
   options.independent = config.getBool("panel.independent");
   options.truncation = config.getFloat("panel.truncation");
   options.seed = static_cast<uint64_t>(config.getInt("run.seed"));
+  if (!config.getString("panel.walks").empty()) {
+    options.walks = std::make_shared<const SteeringWalks>(loadSteeringWalks(config.getString("panel.walks")));
+  }
   const std::filesystem::path file = context.run.file("views.png");
   nlohmann::json layout = writeViewPanel(*generator, file, options);
   layout["generator"] = config.getString("gen.path");
@@ -108,7 +111,8 @@ std::vector<CommandSpec> syntheticCommands() {
       {"--generator", "gen.path", "generator folder", false},
       {"--anchors", "generate.anchors", "anchors M (per class for a conditional generator)", false},
       {"--pool", "generate.pool", "neighbours K per anchor", false},
-      {"--latent-view", "views.latent", "none, gaussian or independent", false},
+      {"--latent-view", "views.latent", "none, gaussian, independent or steering", false},
+      {"--walks", "views.walks", "steering walks folder", false},
       {"--sigma", "views.sigma", "gaussian latent view: z' = z + sigma * TN(-2, 2)", false},
       {"--out", "generate.out", "dataset folder (default: the run folder)", false},
       {"--device", "run.device", "auto, cpu, cuda, cuda:N", false}};
@@ -127,7 +131,7 @@ std::vector<CommandSpec> syntheticCommands() {
        },
        generateFlags, runGenerate},
       {{"views"},
-       "a PNG panel of latent views: one row per anchor, gaussian neighbours at several sigma, independent views",
+       "a PNG panel of latent views: one row per anchor, gaussian neighbours at several sigma, independent, steering",
        [](ConfigSchema& schema) {
          addGeneratorKeys(schema);
          schema.addInt("panel.anchors", 8, "rows (anchors, classes balanced)");
@@ -135,10 +139,12 @@ std::vector<CommandSpec> syntheticCommands() {
          schema.addInt("panel.per_group", 3, "views shown per sigma and for independent");
          schema.addBool("panel.independent", true, "show independent views (conditional generators)");
          schema.addFloat("panel.truncation", 1.0, "anchors: z = truncation * TN(-2, 2)");
+         schema.addString("panel.walks", "", "steering walks folder (`genrep steer train`): adds a steering group");
        },
        {{"--generator", "gen.path", "generator folder", false},
         {"--anchors", "panel.anchors", "rows", false},
-        {"--sigmas", "panel.sigmas", "comma-separated sigmas", false}},
+        {"--sigmas", "panel.sigmas", "comma-separated sigmas", false},
+        {"--walks", "panel.walks", "steering walks folder", false}},
        runViews},
   };
 }

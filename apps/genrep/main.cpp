@@ -125,7 +125,7 @@ int main(int argc, char** argv) {
 
   // Specs live as long as main: the CLI callbacks hold pointers into this list.
   std::vector<std::unique_ptr<CommandSpec>> specs;
-  for (auto family : {dataCommands, ganCommands, learnCommands, syntheticCommands}) {
+  for (auto family : {dataCommands, ganCommands, learnCommands, syntheticCommands, steerCommands}) {
     for (CommandSpec& spec : family()) specs.push_back(std::make_unique<CommandSpec>(std::move(spec)));
   }
   std::vector<std::unique_ptr<ParsedCommand>> parsed;

@@ -183,12 +183,14 @@ TEST_F(Cli, TrainEvalAndDemoLearnEncodersAndTheDemoReusesItsWork) {
   for (const char* probe : {"linear", "knn"}) EXPECT_TRUE(result[probe]["top1"].is_number()) << probe;
   EXPECT_EQ(result["test_images"], 30);
 
-  const std::string demo = "demo --generator " + quote(generator) + " --path " + quote(data_) + root + tiny + probes;
+  const std::string demo = "demo --generator " + quote(generator) + " --path " + quote(data_) + root + tiny + probes +
+                           " --set steer.steps=3 --set steer.eval_samples=16";
   const auto first = genrep(demo);
   ASSERT_EQ(first.status, 0) << first.output;
   const fs::path table = dir_ / "runs" / "demo" / "table.md";
   const std::string text = readFileText(table);
-  for (const char* row : {"Tx only", "gaussian", "SupCon", "Inverter", "Classifier", "real images", "Random encoder", "Raw pixels"}) {
+  for (const char* row :
+       {"Tx only", "gaussian", "SupCon", "steering", "Inverter", "Classifier", "real images", "Random encoder", "Raw pixels"}) {
     EXPECT_NE(text.find(row), std::string::npos) << row;
   }
   const auto again = genrep(demo);
@@ -240,6 +242,39 @@ TEST_F(Cli, ATorchScriptGeneratorSamplesDrawsViewPanelsWritesShardsAndTrains) {
   const auto noPath = genrep("train --set source.kind=shards" + root + tiny);
   EXPECT_EQ(noPath.status, 1);
   EXPECT_NE(noPath.output.find("source.path"), std::string::npos) << noPath.output;
+}
+
+TEST_F(Cli, SteeringWalksAreLearnedAndUsedByTrainGenerateAndViews) {
+  const fs::path generator = fs::path(GENREP_FIXTURE_DIR) / "gan-torchscript";
+  const std::string root = " --set run.root=" + quote(dir_ / "runs");
+  const auto learned = genrep("steer train --generator " + quote(generator) + root +
+                              " --run-name steer --steps 4 --set steer.batch=8 --set steer.eval_samples=16");
+  ASSERT_EQ(learned.status, 0) << learned.output;
+  for (const char* edit : {"zoom", "shift_x", "shift_y", "rotate", "brightness", "contrast"}) {
+    EXPECT_NE(learned.output.find(edit), std::string::npos) << edit;
+  }
+  const fs::path walks = dir_ / "runs" / "steer" / "walks";
+  const nlohmann::json saved = nlohmann::json::parse(readFileText(walks / "walks.json"));
+  EXPECT_EQ(saved["walks"].size(), 6u);
+  EXPECT_EQ(saved["walks"][0]["direction"].size(), 8u);
+
+  const auto panel = genrep("views --generator " + quote(generator) + root + " --run-name views --walks " + quote(walks));
+  ASSERT_EQ(panel.status, 0) << panel.output;
+  EXPECT_NE(panel.output.find("steering (3)"), std::string::npos) << panel.output;
+  const std::string tiny = " --set encoder.stages=2 --set encoder.width=4 --set learn.head_dim=8 --batch 8 --steps 3";
+  const auto trained = genrep("train --generator " + quote(generator) + root + tiny + " --run-name enc --latent-view steering --walks " +
+                              quote(walks));
+  ASSERT_EQ(trained.status, 0) << trained.output;
+  EXPECT_NE(trained.output.find("latent view steering (6 walks)"), std::string::npos) << trained.output;
+  const auto written = genrep("generate --generator " + quote(generator) + root + " --run-name gen --anchors 2 --pool 2 --latent-view steering"
+                              " --walks " + quote(walks) + " --out " + quote(dir_ / "steered"));
+  ASSERT_EQ(written.status, 0) << written.output;
+  const auto noWalks = genrep("train --generator " + quote(generator) + root + tiny + " --latent-view steering");
+  EXPECT_EQ(noWalks.status, 1);
+  EXPECT_NE(noWalks.output.find("views.walks"), std::string::npos) << noWalks.output;
+  const auto colour = genrep("steer train --generator " + quote(generator) + root + " --edits zoom,red --steps 1");
+  EXPECT_EQ(colour.status, 1);
+  EXPECT_NE(colour.output.find("needs an RGB generator"), std::string::npos) << colour.output;
 }
 
 TEST_F(Cli, LearningCommandsNameImpossibleSettings) {

@@ -42,7 +42,7 @@ TEST(ViewPanel, RowsAreAnchorsAndColumnGroupsAreTheirLatentViews) {
   const auto pixel = [&](int64_t row, int64_t column, int64_t x) {
     return png.get()[(2 + row * 10) * width + 2 + column * 18 + 2 * x];
   };
-  const LatentSampler gaussian({LatentViewKind::Gaussian, 1.0, 1.0, true}, 6, 3, 7);
+  const LatentSampler gaussian({LatentViewKind::Gaussian, 1.0, 1.0, true, nullptr}, 6, 3, 7);
   for (int64_t row = 0; row < 4; ++row) {
     const LatentCode anchor = gaussian.anchor(static_cast<uint64_t>(row));
     const LatentCode second = gaussian.neighbour(static_cast<uint64_t>(row), 2);

@@ -17,7 +17,7 @@ using test::EchoGenerator;
 
 GeneratorViewOptions noPixels(LatentViewKind kind, int64_t views) {
   GeneratorViewOptions o;
-  o.latent = {kind, 0.5, 1.0};
+  o.latent = {kind, 0.5, 1.0, false, nullptr};
   o.pixel.enabled = false;
   o.viewsPerAnchor = views;
   o.pool = 4;
@@ -42,7 +42,7 @@ TEST(GeneratorViewSource, LaysOutViewsViewMajorWithTheirLatentsIdsAndClasses) {
   EXPECT_TRUE(torch::allclose(b.views.select(1, 0).select(1, 1).select(1, 0) * 10, b.classes.to(torch::kFloat32), 1e-5, 1e-5));
 
   // View 0 is the anchor of the stream: index step * B + b.
-  const LatentSampler sampler({LatentViewKind::Gaussian, 0.5, 1.0}, 6, 10, 9);
+  const LatentSampler sampler({LatentViewKind::Gaussian, 0.5, 1.0, false, nullptr}, 6, 10, 9);
   for (int64_t a = 0; a < 4; ++a) {
     const LatentCode code = sampler.anchor(static_cast<uint64_t>(2 * 4 + a));
     EXPECT_TRUE(torch::allclose(b.latents[a], torch::tensor(code.z), 0, 0));

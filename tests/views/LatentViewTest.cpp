@@ -30,7 +30,7 @@ constexpr int64_t kDim = 16;
 constexpr uint64_t kAnchors = 4000;
 
 TEST(LatentView, AnchorsFollowTheScaledTruncatedNormalAndUniformClasses) {
-  const LatentSampler sampler({LatentViewKind::None, 0.5, 1.5}, kDim, 10, 7);
+  const LatentSampler sampler({LatentViewKind::None, 0.5, 1.5, false, nullptr}, kDim, 10, 7);
   std::vector<double> values;
   std::vector<int> perClass(10, 0);
   for (uint64_t i = 0; i < kAnchors; ++i) {
@@ -50,9 +50,9 @@ TEST(LatentView, AnchorsFollowTheScaledTruncatedNormalAndUniformClasses) {
 }
 
 TEST(LatentView, TheSameAnchorIndexGivesTheSameCode) {
-  const LatentSampler a({LatentViewKind::Gaussian, 0.5, 1.0}, kDim, 10, 3);
-  const LatentSampler b({LatentViewKind::Gaussian, 0.5, 1.0}, kDim, 10, 3);
-  const LatentSampler other({LatentViewKind::Gaussian, 0.5, 1.0}, kDim, 10, 4);
+  const LatentSampler a({LatentViewKind::Gaussian, 0.5, 1.0, false, nullptr}, kDim, 10, 3);
+  const LatentSampler b({LatentViewKind::Gaussian, 0.5, 1.0, false, nullptr}, kDim, 10, 3);
+  const LatentSampler other({LatentViewKind::Gaussian, 0.5, 1.0, false, nullptr}, kDim, 10, 4);
   EXPECT_EQ(a.anchor(12).z, b.anchor(12).z);
   EXPECT_EQ(a.neighbour(12, 3).z, b.neighbour(12, 3).z);
   EXPECT_NE(a.anchor(12).z, a.anchor(13).z);
@@ -62,7 +62,7 @@ TEST(LatentView, TheSameAnchorIndexGivesTheSameCode) {
 }
 
 TEST(LatentView, NoneKeepsTheLatent) {
-  const LatentSampler sampler({LatentViewKind::None, 0.5, 1.0}, kDim, 10, 1);
+  const LatentSampler sampler({LatentViewKind::None, 0.5, 1.0, false, nullptr}, kDim, 10, 1);
   for (uint64_t i = 0; i < 50; ++i) {
     EXPECT_EQ(sampler.neighbour(i, 1).z, sampler.anchor(i).z);
     EXPECT_EQ(sampler.neighbour(i, 1).y, sampler.anchor(i).y);
@@ -71,7 +71,7 @@ TEST(LatentView, NoneKeepsTheLatent) {
 
 TEST(LatentView, GaussianOffsetsHaveSigmaTimesTheTruncatedNormalLaw) {
   const double sigma = 0.3;
-  const LatentSampler sampler({LatentViewKind::Gaussian, sigma, 1.0}, kDim, 10, 2);
+  const LatentSampler sampler({LatentViewKind::Gaussian, sigma, 1.0, false, nullptr}, kDim, 10, 2);
   std::vector<double> offsets;
   for (uint64_t i = 0; i < kAnchors; ++i) {
     const LatentCode anchor = sampler.anchor(i), neighbour = sampler.neighbour(i, 1);
@@ -85,7 +85,7 @@ TEST(LatentView, GaussianOffsetsHaveSigmaTimesTheTruncatedNormalLaw) {
 }
 
 TEST(LatentView, IndependentViewsKeepTheClassAndDrawAFreshLatent) {
-  const LatentSampler sampler({LatentViewKind::Independent, 0.5, 1.0}, kDim, 10, 5);
+  const LatentSampler sampler({LatentViewKind::Independent, 0.5, 1.0, false, nullptr}, kDim, 10, 5);
   std::vector<double> values;
   double product = 0;
   for (uint64_t i = 0; i < kAnchors; ++i) {
@@ -100,10 +100,10 @@ TEST(LatentView, IndependentViewsKeepTheClassAndDrawAFreshLatent) {
 }
 
 TEST(LatentView, ImpossibleSettingsAreNamed) {
-  EXPECT_NE(test::errorOf<std::invalid_argument>([] { LatentSampler({LatentViewKind::Independent, 0.5, 1.0}, 8, 0, 0); })
+  EXPECT_NE(test::errorOf<std::invalid_argument>([] { LatentSampler({LatentViewKind::Independent, 0.5, 1.0, false, nullptr}, 8, 0, 0); })
                 .find("conditional"),
             std::string::npos);
-  EXPECT_NE(test::errorOf<std::invalid_argument>([] { LatentSampler({LatentViewKind::Gaussian, 0.0, 1.0}, 8, 10, 0); })
+  EXPECT_NE(test::errorOf<std::invalid_argument>([] { LatentSampler({LatentViewKind::Gaussian, 0.0, 1.0, false, nullptr}, 8, 10, 0); })
                 .find("views.sigma"),
             std::string::npos);
   EXPECT_NE(test::errorOf<std::invalid_argument>([] { parseLatentViewKind("steer"); }).find("steer"), std::string::npos);

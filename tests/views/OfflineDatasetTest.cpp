@@ -1,5 +1,7 @@
 #include "genrep/views/OfflineDataset.h"
 
+#include <cmath>
+
 #include <gtest/gtest.h>
 
 #include "genrep/core/FileIO.h"
@@ -14,7 +16,7 @@ using test::EchoGenerator;
 
 OfflineDatasetOptions smallOptions() {
   OfflineDatasetOptions o;
-  o.latent = {LatentViewKind::Gaussian, 0.5, 1.0};
+  o.latent = {LatentViewKind::Gaussian, 0.5, 1.0, false, nullptr};
   o.anchorsPerClass = 4;
   o.pool = 3;
   o.shardAnchors = 5;  // 12 anchors -> shards of 5, 5, 2
@@ -80,6 +82,34 @@ TEST(OfflineDataset, AnInterruptedRunResumesWithTheMissingShardsOnly) {
     EXPECT_EQ(readFileBytes(full / shardFileName(s)), readFileBytes(resumed / shardFileName(s))) << s;
   }
   EXPECT_EQ(writeOfflineDataset(generator, resumed.path(), smallOptions(), {{"path", "echo"}}, torch::kCPU).shardsWritten, 0);
+}
+
+TEST(OfflineDataset, SteeringViewsStoreTheAmountOfEveryWalk) {
+  test::TempDir dir;
+  EchoGenerator generator(3);
+  auto walks = std::make_shared<SteeringWalks>();
+  walks->latentDim = 6;
+  walks->walks.push_back({"zoom", 0.5, 2.0, true, std::vector<float>(6, 0.1F), {}});
+  walks->walks.push_back({"brightness", -0.5, 0.5, false, std::vector<float>(6, -0.2F), {}});
+  OfflineDatasetOptions o = smallOptions();
+  o.latent = {LatentViewKind::Steering, 0.5, 1.0, false, walks};
+  writeOfflineDataset(generator, dir.path(), o, {{"path", "echo"}}, torch::kCPU);
+  const SyntheticShard shard = readShard(dir / shardFileName(0));
+  EXPECT_EQ(shard.header.latentView, 3u);
+  ASSERT_EQ(shard.header.paramDim, 2u);
+  ASSERT_EQ(shard.params.size(), 5u * 4u * 2u);
+  EXPECT_EQ(shard.params[0], 1.0F);  // the anchor: zoom 1, brightness 0
+  EXPECT_EQ(shard.params[1], 0.0F);
+  for (size_t view = 1; view < 4; ++view) {
+    const float zoom = shard.params[view * 2], brightness = shard.params[view * 2 + 1];
+    EXPECT_GE(zoom, 0.5F);
+    EXPECT_LE(zoom, 2.0F);
+    EXPECT_LE(std::abs(brightness), 0.5F);
+    // z' = z + step(zoom) * 0.1 + step(brightness) * -0.2 in every coordinate
+    const float expected = shard.z[0] + static_cast<float>(walks->walks[0].step(zoom) * 0.1 + walks->walks[1].step(brightness) * -0.2);
+    EXPECT_NEAR(shard.z[view * 6], expected, 1e-5);
+  }
+  EXPECT_EQ(readJsonFile(dir / "dataset.json")["settings"]["walks"], walksFingerprint(*walks));
 }
 
 TEST(OfflineDataset, RefusesAFolderOfOtherSettingsAndImpossibleOnes) {

@@ -10,8 +10,8 @@
 //          28  u32      channels, 32 u32 height, 36 u32 width
 //          40  u32      latent size Z
 //          44  i32      classes (0 = unconditional)
-//          48  u32      latent view (0 none, 1 gaussian, 2 independent)
-//          52  u32      view parameters P per view (0 for the latent views above)
+//          48  u32      latent view (0 none, 1 gaussian, 2 independent, 3 steering)
+//          52  u32      view parameters P per view (steering: the alpha of each walk; else 0)
 //          56  f64      sigma, 64 f64 truncation
 //          72  u64      seed of the latent streams
 //          80  u64      FNV-1a 64 hash of the payload

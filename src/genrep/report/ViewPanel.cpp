@@ -20,7 +20,7 @@ nlohmann::json writeViewPanel(Generator& generator, const std::filesystem::path&
     int64_t columns;
   };
   const auto sampler = [&](LatentViewKind kind, double sigma) {
-    LatentViewOptions o{kind, sigma, options.truncation, true};
+    LatentViewOptions o{kind, sigma, options.truncation, true, options.walks};
     return LatentSampler(o, info.latentDim, info.classes, options.seed);
   };
   std::vector<Group> groups;
@@ -32,6 +32,7 @@ nlohmann::json writeViewPanel(Generator& generator, const std::filesystem::path&
   if (options.independent && info.classes > 0) {
     groups.push_back({"independent", sampler(LatentViewKind::Independent, 1.0), options.perGroup});
   }
+  if (options.walks) groups.push_back({"steering", sampler(LatentViewKind::Steering, 1.0), options.perGroup});
 
   // Every image of the panel in one generator call; cells: image index, or -1 for a gap.
   std::vector<float> z;

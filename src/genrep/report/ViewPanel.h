@@ -2,6 +2,7 @@
 // View panels like the paper's figures (SPEC 2.6): one row per anchor, then groups of
 // columns, each a latent view of that anchor:
 //   anchor | gaussian neighbours at sigma_1 | ... at sigma_n | independent (same class)
+//          | steering (every learned walk at a random amount, when walks are given)
 // An empty column separates the groups. Anchors come from the keyed latent streams with
 // balanced classes, so row i is anchor i of a run with the same seed and truncation.
 //
@@ -9,11 +10,13 @@
 //   nlohmann::json layout = writeViewPanel(generator, "runs/views/panel.png", o);
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "genrep/gen/Generator.h"
+#include "genrep/steer/SteeringWalks.h"
 
 namespace genrep {
 
@@ -24,6 +27,7 @@ struct ViewPanelOptions {
   bool independent = true;                 // conditional generators only
   double truncation = 1.0;
   uint64_t seed = 0;
+  std::shared_ptr<const SteeringWalks> walks;  // adds a steering group when set
 };
 
 // Writes the PNG atomically; returns its layout (the column groups, their views, the rows'

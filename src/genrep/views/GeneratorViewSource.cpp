@@ -98,6 +98,7 @@ ViewBatch GeneratorViewSource::views(const std::vector<uint64_t>& indices, uint6
 std::string GeneratorViewSource::describe() const {
   std::string latent = latentViewName(options_.latent.kind);
   if (options_.latent.kind == LatentViewKind::Gaussian) latent += fmt::format(" sigma {}", options_.latent.sigma);
+  if (options_.latent.kind == LatentViewKind::Steering) latent += fmt::format(" ({} walks)", options_.latent.walks->walks.size());
   return fmt::format("generator ({}), latent view {}, {} views per anchor, pool {}, {}, pixel views {}",
                      generator_->info().description, latent, options_.viewsPerAnchor, options_.pool,
                      options_.anchors == 0 ? std::string("continuous stream") : fmt::format("{} fixed anchors", options_.anchors),

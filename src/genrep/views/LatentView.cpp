@@ -9,7 +9,8 @@ LatentViewKind parseLatentViewKind(const std::string& name) {
   if (name == "none") return LatentViewKind::None;
   if (name == "gaussian") return LatentViewKind::Gaussian;
   if (name == "independent") return LatentViewKind::Independent;
-  throw std::invalid_argument("views.latent: unknown latent view '" + name + "' (none, gaussian, independent)");
+  if (name == "steering") return LatentViewKind::Steering;
+  throw std::invalid_argument("views.latent: unknown latent view '" + name + "' (none, gaussian, independent, steering)");
 }
 
 std::string latentViewName(LatentViewKind kind) {
@@ -17,6 +18,7 @@ std::string latentViewName(LatentViewKind kind) {
     case LatentViewKind::None: return "none";
     case LatentViewKind::Gaussian: return "gaussian";
     case LatentViewKind::Independent: return "independent";
+    case LatentViewKind::Steering: return "steering";
   }
   return "?";
 }
@@ -42,6 +44,19 @@ LatentSampler::LatentSampler(LatentViewOptions options, int64_t latentDim, int64
     throw std::invalid_argument(
         "views.latent=independent needs a class-conditional generator (same class, fresh z); use gaussian or none");
   }
+  if (options.kind == LatentViewKind::Steering) {
+    if (!options.walks || options.walks->walks.empty()) {
+      throw std::invalid_argument("views.latent=steering needs walks (views.walks: a folder written by `genrep steer train`)");
+    }
+    if (options.walks->latentDim != latentDim) {
+      throw std::invalid_argument("views.walks: the walks were learned for latent size " + std::to_string(options.walks->latentDim) +
+                                  ", this generator's is " + std::to_string(latentDim) + "; learn walks for this generator");
+    }
+  }
+}
+
+int64_t LatentSampler::paramDim() const {
+  return options_.kind == LatentViewKind::Steering ? static_cast<int64_t>(options_.walks->walks.size()) : 0;
 }
 
 RandomStream LatentSampler::stream(uint64_t anchorIndex, uint64_t k) const {
@@ -60,8 +75,20 @@ LatentCode LatentSampler::anchor(uint64_t anchorIndex) const {
 
 LatentCode LatentSampler::neighbour(uint64_t anchorIndex, uint64_t k) const {
   LatentCode code = anchor(anchorIndex);
+  if (k == 0 && options_.kind == LatentViewKind::Steering) {
+    for (const SteeringWalk& walk : options_.walks->walks) code.params.push_back(walk.logScale ? 1.0F : 0.0F);  // no edit
+  }
   if (k == 0 || options_.kind == LatentViewKind::None) return code;
   RandomStream rng = stream(anchorIndex, k);
+  if (options_.kind == LatentViewKind::Steering) {
+    for (const SteeringWalk& walk : options_.walks->walks) {
+      const double alpha = walk.drawAlpha(rng);
+      const auto step = static_cast<float>(walk.step(alpha));
+      for (size_t i = 0; i < code.z.size(); ++i) code.z[i] += step * walk.direction[i];
+      code.params.push_back(static_cast<float>(alpha));
+    }
+    return code;
+  }
   for (float& value : code.z) {
     if (options_.kind == LatentViewKind::Gaussian) {
       value += static_cast<float>(options_.sigma * truncatedNormal(rng, 2.0));

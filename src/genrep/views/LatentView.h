@@ -10,10 +10,12 @@
 //   LatentCode a = latents.anchor(17);        // z = t * TN(-2, 2), y uniform
 //   LatentCode n = latents.neighbour(17, 3);  // z' = z + 0.5 * TN(-2, 2), same y
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "genrep/core/Random.h"
+#include "genrep/steer/SteeringWalks.h"
 
 namespace genrep {
 
@@ -21,9 +23,10 @@ enum class LatentViewKind {
   None,         // z' = z: only the pixel views differ ("Tx only")
   Gaussian,     // z' = z + sigma * TN(-2, 2), same class
   Independent,  // a fresh z', same class (conditional generators only)
+  Steering,     // z' = z + sum_e step_e(alpha_e) * w_e, every alpha_e drawn (learned walks)
 };
 
-LatentViewKind parseLatentViewKind(const std::string& name);  // "none" | "gaussian" | "independent"
+LatentViewKind parseLatentViewKind(const std::string& name);  // "none" | "gaussian" | "independent" | "steering"
 std::string latentViewName(LatentViewKind kind);
 
 struct LatentViewOptions {
@@ -33,11 +36,13 @@ struct LatentViewOptions {
   // Anchor i gets class i % classes instead of a uniform draw (its z stays the same), so
   // any run of `classes` consecutive anchors is balanced: offline datasets of M per class.
   bool balancedClasses = false;
+  std::shared_ptr<const SteeringWalks> walks;  // steering only
 };
 
 struct LatentCode {
-  std::vector<float> z;  // [latentDim]
-  int64_t y = -1;        // class, -1 for an unconditional generator
+  std::vector<float> z;       // [latentDim]
+  int64_t y = -1;             // class, -1 for an unconditional generator
+  std::vector<float> params;  // the view's parameters: steering's alpha per walk, else empty
 };
 
 // A standard normal truncated to [-bound, bound], by redrawing (exact law).
@@ -46,7 +51,8 @@ double truncatedNormal(RandomStream& rng, double bound);
 class LatentSampler {
  public:
   // classes = 0: unconditional. Throws std::invalid_argument on impossible settings
-  // (independent views of an unconditional generator, sigma <= 0, truncation <= 0).
+  // (independent views of an unconditional generator, sigma <= 0, truncation <= 0,
+  // steering without walks or with walks of another latent size).
   LatentSampler(LatentViewOptions options, int64_t latentDim, int64_t classes, uint64_t seed);
 
   LatentCode anchor(uint64_t anchorIndex) const;
@@ -56,6 +62,8 @@ class LatentSampler {
   const LatentViewOptions& options() const { return options_; }
   int64_t latentDim() const { return latentDim_; }
   int64_t classes() const { return classes_; }
+  // Parameters per view (steering: one alpha per walk; 0 for the other views).
+  int64_t paramDim() const;
 
  private:
   RandomStream stream(uint64_t anchorIndex, uint64_t k) const;

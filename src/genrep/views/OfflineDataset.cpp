@@ -22,7 +22,7 @@ torch::Tensor toBytes(const torch::Tensor& images) {  // [B, C, H, W] float
   return images.add(1.0).mul_(127.5).round_().clamp_(0, 255).to(torch::kUInt8);
 }
 
-ShardHeader headerOf(const GeneratorInfo& info, const OfflineDatasetOptions& o) {
+ShardHeader headerOf(const GeneratorInfo& info, const OfflineDatasetOptions& o, int64_t paramDim) {
   ShardHeader h;
   h.viewsPerAnchor = static_cast<uint32_t>(1 + o.pool);
   h.channels = static_cast<uint32_t>(info.channels);
@@ -34,6 +34,7 @@ ShardHeader headerOf(const GeneratorInfo& info, const OfflineDatasetOptions& o) 
   h.sigma = o.latent.kind == LatentViewKind::Gaussian ? o.latent.sigma : 0.0;
   h.truncation = o.latent.truncation;
   h.seed = o.seed;
+  h.paramDim = static_cast<uint32_t>(paramDim);
   return h;
 }
 
@@ -80,6 +81,7 @@ OfflineDatasetReport writeOfflineDataset(Generator& generator, const std::filesy
       {"image_shape", {info.channels, info.height, info.width}},
       {"latent_view", latentViewName(options.latent.kind)},
       {"sigma", options.latent.kind == LatentViewKind::Gaussian ? options.latent.sigma : 0.0},
+      {"walks", options.latent.walks ? walksFingerprint(*options.latent.walks) : std::string()},
       {"truncation", options.latent.truncation},
       {"anchors_per_class", options.anchorsPerClass},
       {"pool", options.pool},
@@ -107,7 +109,7 @@ OfflineDatasetReport writeOfflineDataset(Generator& generator, const std::filesy
   generator.to(device);
   for (int64_t s = 0; s < report.shards; ++s) {
     SyntheticShard shard;
-    shard.header = headerOf(info, options);
+    shard.header = headerOf(info, options, latents.paramDim());
     const int64_t first = s * options.shardAnchors;
     const int64_t n = std::min(options.shardAnchors, report.anchors - first);
     shard.header.firstAnchor = static_cast<uint64_t>(first);
@@ -120,12 +122,14 @@ OfflineDatasetReport writeOfflineDataset(Generator& generator, const std::filesy
     // Row r = a * (1+K) + k: anchor a of the shard, view k (0 = the anchor itself).
     const int64_t rows = n * views;
     shard.z.resize(static_cast<size_t>(rows * info.latentDim));
+    shard.params.resize(static_cast<size_t>(rows * latents.paramDim()));
     shard.y.resize(static_cast<size_t>(n));
     std::vector<int64_t> rowClasses(static_cast<size_t>(rows));
     for (int64_t a = 0; a < n; ++a) {
       for (int64_t k = 0; k < views; ++k) {
         const LatentCode code = latents.neighbour(static_cast<uint64_t>(first + a), static_cast<uint64_t>(k));
         std::copy(code.z.begin(), code.z.end(), shard.z.begin() + (a * views + k) * info.latentDim);
+        std::copy(code.params.begin(), code.params.end(), shard.params.begin() + (a * views + k) * latents.paramDim());
         rowClasses[static_cast<size_t>(a * views + k)] = code.y;
       }
       shard.y[static_cast<size_t>(a)] = rowClasses[static_cast<size_t>(a * views)];

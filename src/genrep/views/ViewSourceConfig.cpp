@@ -10,9 +10,10 @@
 namespace genrep {
 
 void addLatentViewKeys(ConfigSchema& schema) {
-  schema.addString("views.latent", "gaussian", "latent view Tz", {"none", "gaussian", "independent"});
+  schema.addString("views.latent", "gaussian", "latent view Tz", {"none", "gaussian", "independent", "steering"});
   schema.addFloat("views.sigma", 0.5, "gaussian latent view: z' = z + sigma * TN(-2, 2)");
   schema.addFloat("views.truncation", 1.0, "anchors: z = truncation * TN(-2, 2)");
+  schema.addString("views.walks", "", "steering latent view: the walks folder written by `genrep steer train`");
 }
 
 LatentViewOptions latentViewOptionsFromConfig(const Config& config) {
@@ -20,6 +21,11 @@ LatentViewOptions latentViewOptionsFromConfig(const Config& config) {
   o.kind = parseLatentViewKind(config.getString("views.latent"));
   o.sigma = config.getFloat("views.sigma");
   o.truncation = config.getFloat("views.truncation");
+  if (o.kind == LatentViewKind::Steering) {
+    const std::string walks = config.getString("views.walks");
+    if (walks.empty()) throw std::invalid_argument("views.latent=steering needs views.walks (a folder written by `genrep steer train`)");
+    o.walks = std::make_shared<const SteeringWalks>(loadSteeringWalks(walks));
+  }
   return o;
 }
 

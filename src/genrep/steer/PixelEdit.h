@@ -1,0 +1,42 @@
+#pragma once
+// The pixel edits that steering walks learn to reproduce (SPEC 2.2): geometric ones through
+// an affine resampling (zoom, shift, rotation) and photometric ones (brightness, contrast, a
+// colour channel). Each returns the edited images and a mask of the pixels the edit defines:
+// a zoom out, shift or rotation leaves borders with nothing to show, and those pixels must
+// not count in the walk's loss.
+//
+//   torch::Tensor alpha = torch::full({B}, 0.25);              // shift by a quarter of the width
+//   EditedImages e = applyEdit(EditKind::ShiftX, images, alpha);  // e.images, e.mask [B, 1, H, W]
+#include <string>
+
+#include <torch/torch.h>
+
+namespace genrep {
+
+enum class EditKind { Zoom, ShiftX, ShiftY, Rotate, Brightness, Contrast, Red, Green, Blue };
+
+EditKind parseEditKind(const std::string& name);  // zoom, shift_x, shift_y, rotate, brightness, contrast, red, green, blue
+std::string editName(EditKind kind);
+bool isColourEdit(EditKind kind);  // red, green, blue: RGB images only
+
+struct EditRange {
+  double min = -1, max = 1;
+  bool logScale = false;  // zoom: log-uniform
+};
+// The defaults, scaled from the paper's: zoom 0.5-2 (log-uniform), shift +-25 % of the width,
+// rotation +-30 degrees, brightness, contrast and colour +-0.5.
+EditRange defaultEditRange(EditKind kind);
+
+struct EditedImages {
+  torch::Tensor images;  // [B, C, H, W] in [-1, 1]
+  torch::Tensor mask;    // [B, 1, H, W] float: 1 where the edit defines the pixel
+};
+
+// images [B, C, H, W] in [-1, 1]; alpha [B] float, the amount of each image's edit: zoom
+// factor (> 1 enlarges), shift as a share of the width or height (> 0 moves the content right
+// or down), rotation in degrees (> 0 counter-clockwise), brightness / contrast / colour as an
+// amount on the [0, 1] pixel scale (0 = unchanged). Throws std::invalid_argument on a colour
+// edit of a grey image or on mismatched shapes.
+EditedImages applyEdit(EditKind kind, const torch::Tensor& images, const torch::Tensor& alpha);
+
+}  // namespace genrep
