@@ -1,5 +1,4 @@
 // genrep steer train: learn latent walks that reproduce pixel edits (SPEC 2.2, steering).
-#include <sstream>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -7,24 +6,13 @@
 #include "EncoderRuns.h"
 #include "genrep/core/AtomicFile.h"
 #include "genrep/core/Progress.h"
+#include "genrep/core/TextList.h"
 #include "genrep/gen/GeneratorLoader.h"
 #include "genrep/runtime/Device.h"
 #include "genrep/steer/WalkTrainer.h"
 
 namespace genrep::app {
 namespace {
-
-std::vector<std::string> splitList(const std::string& text) {
-  std::vector<std::string> items;
-  std::stringstream in(text);
-  std::string item;
-  while (std::getline(in, item, ',')) {
-    item.erase(0, item.find_first_not_of(' '));
-    item.erase(item.find_last_not_of(' ') + 1);
-    if (!item.empty()) items.push_back(item);
-  }
-  return items;
-}
 
 // The edits and their ranges from steer.*; empty steer.edits = every edit the images allow.
 std::vector<EditSpec> editsFromConfig(const Config& config, int64_t channels) {

@@ -1,5 +1,4 @@
 // genrep generate / views: offline synthetic datasets and view panels from any generator.
-#include <sstream>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -7,6 +6,7 @@
 #include "EncoderRuns.h"
 #include "genrep/core/AtomicFile.h"
 #include "genrep/core/Progress.h"
+#include "genrep/core/TextList.h"
 #include "genrep/gen/GeneratorLoader.h"
 #include "genrep/report/ViewPanel.h"
 #include "genrep/runtime/Device.h"
@@ -62,29 +62,12 @@ void runGenerate(CommandContext& context) {
              (folder / "dataset.json").string(), folder.string());
 }
 
-std::vector<double> parseSigmas(const std::string& text) {
-  std::vector<double> sigmas;
-  std::stringstream in(text);
-  std::string item;
-  while (std::getline(in, item, ',')) {
-    try {
-      size_t used = 0;
-      const double sigma = std::stod(item, &used);
-      if (item.find_first_not_of(" ", used) != std::string::npos) throw std::invalid_argument(item);
-      sigmas.push_back(sigma);
-    } catch (const std::exception&) {
-      throw std::invalid_argument(fmt::format("panel.sigmas: '{}' is not a number (write e.g. \"0.25,0.5,1.0\")", item));
-    }
-  }
-  return sigmas;
-}
-
 void runViews(CommandContext& context) {
   const Config& config = context.config;
   std::unique_ptr<Generator> generator = loadGenerator(config.getString("gen.path"));
   ViewPanelOptions options;
   options.anchors = config.getInt("panel.anchors");
-  options.sigmas = parseSigmas(config.getString("panel.sigmas"));
+  options.sigmas = parseNumberList("panel.sigmas", config.getString("panel.sigmas"));
   options.perGroup = config.getInt("panel.per_group");
   options.independent = config.getBool("panel.independent");
   options.truncation = config.getFloat("panel.truncation");
