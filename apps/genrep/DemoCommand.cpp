@@ -5,6 +5,7 @@
 // training run resumes from its checkpoint.
 #include <cstdio>
 #include <stdexcept>
+#include <variant>
 
 #include <fmt/format.h>
 
@@ -76,18 +77,45 @@ std::string percent(const MeanSpread& s, bool withSpread) {
 }
 
 // What decides a sub-run's numbers: every key but where it runs (threads, device, folders)
-// and the demo's own bookkeeping.
-std::string resultSignature(const Config& config) {
-  nlohmann::json settings = config.toJson();
-  settings.erase("demo");
-  settings["run"] = {{"seed", config.getInt("run.seed")}};
-  return settings.dump();
+// and the demo's own bookkeeping (demo.*). Keys are flat ("learn.steps").
+nlohmann::json resultSettings(const nlohmann::json& settings) {
+  nlohmann::json kept = nlohmann::json::object();
+  for (const auto& [key, value] : settings.items()) {
+    const bool bookkeeping = key.rfind("demo.", 0) == 0 || (key.rfind("run", 0) == 0 && key != "run.seed");
+    if (!bookkeeping) kept[key] = value;
+  }
+  return kept;
+}
+
+std::string resultSignature(const Config& config) { return resultSettings(config.toJson()).dump(); }
+
+// Whether a stored result was made with the current settings. A key the stored settings do
+// not have was added to genrep after they were made; it counts as the same when it holds its
+// default (the behaviour the key was introduced with), so new features do not invalidate
+// finished work.
+bool sameSettings(const std::string& stored, const std::string& current, const ConfigSchema& schema) {
+  const nlohmann::json parsed = nlohmann::json::parse(stored, nullptr, false);
+  if (parsed.is_discarded() || !parsed.is_object()) return false;
+  const nlohmann::json before = resultSettings(parsed);
+  const nlohmann::json now = nlohmann::json::parse(current);
+  for (const auto& [key, value] : now.items()) {
+    if (before.contains(key)) {
+      if (before[key] != value) return false;
+      continue;
+    }
+    const ConfigKey* known = schema.find(key);
+    if (!known || std::visit([](const auto& v) { return nlohmann::json(v); }, known->defaultValue) != value) return false;
+  }
+  for (const auto& [key, value] : before.items()) {
+    if (!now.contains(key)) return false;  // a key genrep no longer has
+  }
+  return true;
 }
 
 // One method at one seed: reuse its eval.json when it exists for the same settings,
 // otherwise train (resuming) and evaluate.
 nlohmann::json runMethod(const Method& method, const Config& config, const std::filesystem::path& folder,
-                         std::shared_ptr<Generator> generator, const RealDataset& dataset) {
+                         std::shared_ptr<Generator> generator, const RealDataset& dataset, const ConfigSchema& schema) {
   const std::filesystem::path resultFile = folder / "eval.json";
   const std::string settings = resultSignature(config);
   std::error_code ec;
@@ -95,7 +123,7 @@ nlohmann::json runMethod(const Method& method, const Config& config, const std::
     nlohmann::json stored = readJsonFile(resultFile);
     if (!stored.contains("settings_signature")) {
       fmt::print("{:<38} {} predates result signatures: evaluated again\n", method.label, resultFile.string());
-    } else if (stored["settings_signature"] != settings) {
+    } else if (!sameSettings(stored["settings_signature"].get<std::string>(), settings, schema)) {
       throw std::invalid_argument(fmt::format("{} was made with other settings; use another --run-name for new settings, or delete it",
                                               resultFile.string()));
     } else {
@@ -223,7 +251,8 @@ void runDemo(CommandContext& context) {
       overrides.push_back(fmt::format("run.seed={}", firstSeed + s));
       const Config methodConfig = Config::fromToml(schema, demoToml, "demo", overrides);
       results[m].push_back(runMethod(methods[m], methodConfig,
-                                     context.run.path() / fmt::format("seed-{}", firstSeed + s) / methods[m].id, generator, dataset));
+                                     context.run.path() / fmt::format("seed-{}", firstSeed + s) / methods[m].id, generator, dataset,
+                                     schema));
     }
     writeDemoTable(context, methods, results, quality, s + 1 < seeds);
   }
