@@ -9,7 +9,6 @@
 #include "genrep/core/AtomicFile.h"
 #include "genrep/core/FileIO.h"
 #include "genrep/data/SyntheticShard.h"
-#include "genrep/views/GeneratorViewSource.h"
 
 namespace genrep {
 namespace {
