@@ -42,11 +42,11 @@ std::vector<uint8_t> gunzip(const std::vector<uint8_t>& bytes, const std::string
   inflateEnd(&stream);
   if (status != Z_STREAM_END) {
     if (status == Z_BUF_ERROR || status == Z_OK) {
-      throw std::runtime_error(fmt::format(
+      throw std::invalid_argument(fmt::format(
           "cannot decompress {}: the gzip stream is truncated (file cut short; download it again)",
           source));
     }
-    throw std::runtime_error(fmt::format("cannot decompress {}: corrupt gzip data ({})", source,
+    throw std::invalid_argument(fmt::format("cannot decompress {}: corrupt gzip data ({})", source,
                                          message.empty() ? "zlib error" : message));
   }
   return out;

@@ -12,7 +12,8 @@ namespace genrep {
 bool isGzip(const std::vector<uint8_t>& bytes);
 
 // Decompresses every gzip member of `bytes`; `source` names the data in errors
-// (a truncated or corrupt stream throws std::runtime_error naming it).
+// (a truncated or corrupt stream is bad input: std::invalid_argument naming it; a zlib that
+// cannot start is std::runtime_error).
 std::vector<uint8_t> gunzip(const std::vector<uint8_t>& bytes, const std::string& source);
 
 // Reads `file` and decompresses it when it starts with the gzip magic.

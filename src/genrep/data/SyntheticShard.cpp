@@ -81,6 +81,7 @@ uint64_t checkedCount(const ShardHeader& h, uint64_t per, uint64_t limit, const 
 template <typename T>
 void copyOut(std::vector<T>& out, const std::vector<uint8_t>& bytes, size_t& offset, uint64_t count) {
   out.resize(static_cast<size_t>(count));
+  if (count == 0) return;  // an empty vector's data() may be null, which memcpy must not get
   std::memcpy(out.data(), bytes.data() + offset, count * sizeof(T));
   offset += count * sizeof(T);
 }
