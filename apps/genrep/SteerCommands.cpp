@@ -67,6 +67,8 @@ nlohmann::json trainWalksRun(const Config& config, std::shared_ptr<Generator> ge
   options.evalSamples = config.getInt("steer.eval_samples");
   options.seed = static_cast<uint64_t>(config.getInt("run.seed"));
   const torch::Device device = selectDevice(config.getString("run.device"));
+  options.validate(generator->info());  // before anything is printed or written
+  fmt::print("generator  {}  {}\n", config.getString("gen.path"), generator->info().description);
   std::string names;
   for (const EditSpec& e : options.edits) names += (names.empty() ? "" : ", ") + editName(e.kind);
   fmt::print("walks      {}  ({} steps x {} latents, Adam lr {})\n", names, options.steps, options.batch, options.lr);
@@ -98,7 +100,6 @@ namespace {
 void runSteerTrain(CommandContext& context) {
   const Config& config = context.config;
   std::shared_ptr<Generator> generator = loadGenerator(config.getString("gen.path"));
-  fmt::print("generator  {}  {}\n", config.getString("gen.path"), generator->info().description);
   const std::filesystem::path folder = context.run.file("walks");
   trainWalksRun(config, generator, folder, context.metrics);
   fmt::print("wrote      {}  (use it: --set views.latent=steering --set views.walks={})\n", (folder / "walks.json").string(),

@@ -30,6 +30,7 @@ void runGenerate(CommandContext& context) {
   const std::string out = config.getString("generate.out");
   const std::filesystem::path folder = out.empty() ? context.run.path() : std::filesystem::path(out);
   const torch::Device device = selectDevice(config.getString("run.device"));
+  options.validate();  // before anything is printed or written
 
   const GeneratorInfo& info = generator->info();
   fmt::print("generator  {}  {}\n", generatorPath, info.description);

@@ -1,4 +1,6 @@
 // The genrep binary as a user runs it: exit codes, one-line errors, run folders.
+#include <functional>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -283,6 +285,120 @@ TEST_F(Cli, SteeringWalksAreLearnedAndUsedByTrainGenerateAndViews) {
   const auto colour = genrep("steer train --generator " + quote(generator) + root + " --edits zoom,red --steps 1");
   EXPECT_EQ(colour.status, 1);
   EXPECT_NE(colour.output.find("needs an RGB generator"), std::string::npos) << colour.output;
+}
+
+// Bad generators, manifests, TorchScript modules, offline datasets, walks and checkpoints: each
+// is one line naming the problem, exit status 1, and no crash.
+TEST_F(Cli, BadGeneratorsDatasetsWalksAndCheckpointsGiveOneLineErrors) {
+  const fs::path fixtures = GENREP_FIXTURE_DIR;
+  const std::string root = " --set run.root=" + quote(dir_ / "runs");
+  // Generator folders, each a fixture copy with one thing wrong.
+  const auto variant = [&](const std::string& name, const std::string& from, const std::function<void(nlohmann::json&)>& edit) {
+    const fs::path folder = dir_ / "gens" / name;
+    fs::create_directories(folder);
+    for (const auto& entry : fs::directory_iterator(fixtures / from)) fs::copy_file(entry.path(), folder / entry.path().filename());
+    nlohmann::json manifest = nlohmann::json::parse(readFileText(folder / "manifest.json"));
+    edit(manifest);
+    test::writeText(folder / "manifest.json", manifest.dump());
+    return folder;
+  };
+  const auto keep = [](nlohmann::json&) {};
+  const fs::path notJson = variant("not-json", "gan-torchscript", keep);
+  test::writeText(notJson / "manifest.json", "{\"format\": ");
+  const fs::path corruptModule = variant("corrupt-module", "gan-torchscript", keep);
+  test::writeText(corruptModule / "module.pt", "garbage");
+  const fs::path missingModule = variant("missing-module", "gan-torchscript", keep);
+  fs::remove(missingModule / "module.pt");
+  const fs::path corruptWeights = variant("corrupt-weights", "gan-native", keep);
+  test::writeText(corruptWeights / "generator.pt", "garbage");
+
+  // An offline dataset, then broken copies of it.
+  const fs::path generator = fixtures / "gan-torchscript";
+  const auto made = genrep("generate --generator " + quote(generator) + root + " --run-name gen --anchors 2 --pool 2"
+                           " --set generate.shard_anchors=3 --out " + quote(dir_ / "shards"));
+  ASSERT_EQ(made.status, 0) << made.output;
+  const auto shardsVariant = [&](const std::string& name) {
+    fs::copy(dir_ / "shards", dir_ / name, fs::copy_options::recursive);
+    return dir_ / name;
+  };
+  const fs::path flipped = shardsVariant("flipped");
+  std::vector<uint8_t> bytes = readFileBytes(flipped / "shard-000000.grs");
+  bytes[100] ^= 1;
+  test::writeBytes(flipped / "shard-000000.grs", bytes);
+  const fs::path truncated = shardsVariant("truncated");
+  bytes = readFileBytes(truncated / "shard-000001.grs");
+  bytes.resize(bytes.size() - 5);
+  test::writeBytes(truncated / "shard-000001.grs", bytes);
+  const fs::path missingShard = shardsVariant("missing-shard");
+  fs::remove(missingShard / "shard-000001.grs");
+  const fs::path incomplete = shardsVariant("incomplete");
+  nlohmann::json description = nlohmann::json::parse(readFileText(incomplete / "dataset.json"));
+  description["complete"] = false;
+  test::writeText(incomplete / "dataset.json", description.dump());
+  test::writeText(dir_ / "walks-other" / "walks.json",
+                  R"({"format": "genrep-walks", "version": 1, "latent_dim": 3, "walks": [{"edit": "zoom", "min": 0.5,
+                      "max": 2, "log_scale": true, "direction": [0, 0, 1]}]})");
+  test::writeText(dir_ / "runs" / "bad-checkpoint" / "checkpoint.pt", "not a checkpoint");
+  test::writeText(dir_ / "bad-encoder" / "encoder.json", "{}");
+
+  const std::string tiny = " --set encoder.stages=2 --set encoder.width=4 --batch 8 --steps 2";
+  const auto sample = [&](const fs::path& folder) { return "gan sample --generator " + quote(folder) + root; };
+  const auto fromShards = [&](const fs::path& folder) {
+    return "train --set source.kind=shards --set source.path=" + quote(folder) + root + tiny;
+  };
+  const std::vector<BadInput> cases = {
+      {"manifest not JSON", sample(notJson), "manifest.json"},
+      {"unknown generator kind", sample(variant("kind", "gan-torchscript", [](nlohmann::json& m) { m["kind"] = "diffusion"; })),
+       "unknown generator kind \"diffusion\""},
+      {"unknown manifest key", sample(variant("key", "gan-torchscript", [](nlohmann::json& m) { m["latent"] = 8; })),
+       "unknown key \"latent\""},
+      {"manifest version", sample(variant("version", "gan-native", [](nlohmann::json& m) { m["version"] = 2; })),
+       "version 2 is not supported"},
+      {"wrong latent size", sample(variant("latent", "gan-torchscript", [](nlohmann::json& m) { m["latent_dim"] = 9; })),
+       "forward failed"},
+      {"wrong image shape", sample(variant("shape", "gan-torchscript", [](nlohmann::json& m) { m["image_shape"] = {1, 16, 16}; })),
+       "image_shape"},
+      {"wrong output range", sample(variant("range", "gan-torchscript", [](nlohmann::json& m) { m["output_range"] = {0.0, 0.1}; })),
+       "output_range"},
+      {"wrong class input", sample(variant("onehot", "gan-torchscript", [](nlohmann::json& m) { m["class_input"] = "one-hot"; })),
+       "forward failed"},
+      {"corrupt TorchScript module", sample(corruptModule), "not a TorchScript module"},
+      {"missing TorchScript module", sample(missingModule), "no such TorchScript module"},
+      {"corrupt GAN weights", sample(corruptWeights), "cannot load generator weights"},
+      {"shards: no dataset", fromShards(dir_ / "nothing"), "no dataset.json"},
+      {"shards: incomplete", fromShards(incomplete), "incomplete"},
+      {"shards: flipped byte", fromShards(flipped), "hash"},
+      {"shards: truncated", fromShards(truncated), "truncated or corrupt"},
+      {"shards: missing file", fromShards(missingShard), "shard-000001.grs"},
+      {"shards: no path", "train --set source.kind=shards" + root + tiny, "source.path"},
+      {"walks: missing", "train --generator " + quote(generator) + root + tiny + " --latent-view steering --walks " +
+                             quote(dir_ / "none"), "no walks.json"},
+      {"walks: other latent size", "train --generator " + quote(generator) + root + tiny + " --latent-view steering --walks " +
+                                       quote(dir_ / "walks-other"), "latent size 3"},
+      {"steering without walks", "train --generator " + quote(generator) + root + tiny + " --latent-view steering", "views.walks"},
+      {"unknown edit", "steer train --generator " + quote(generator) + root + " --edits zoom,shear", "unknown edit 'shear'"},
+      {"colour edit of grey images", "steer train --generator " + quote(generator) + root + " --edits red", "needs an RGB generator"},
+      {"generate: pool 0 with a latent view", "generate --generator " + quote(generator) + root + " --pool 0", "generate.pool"},
+      {"generate: no anchors", "generate --generator " + quote(generator) + root + " --anchors 0", "generate.anchors"},
+      {"views: bad sigma list", "views --generator " + quote(generator) + root + " --sigmas 0.5,x", "panel.sigmas: 'x'"},
+      {"views: negative sigma", "views --generator " + quote(generator) + root + " --sigmas 0.5,-1", "sigma -1"},
+      {"corrupt encoder", "eval --encoder " + quote(dir_ / "bad-encoder") + " --path " + quote(data_) + root, "encoder.json"},
+  };
+  for (const BadInput& bad : cases) {
+    const auto result = genrep(bad.args);
+    EXPECT_EQ(result.status, 1) << bad.name << ": " << result.output;
+    EXPECT_NE(result.output.find(bad.expected), std::string::npos) << bad.name << ": " << result.output;
+    EXPECT_EQ(result.output.rfind("genrep: error: ", 0), 0u) << bad.name << ": " << result.output;
+    EXPECT_EQ(lineCount(result.output), 1u) << bad.name << ": " << result.output;
+  }
+  // A corrupt checkpoint is found once training starts, after the run has printed its set-up:
+  // the error is the last line, and the file is left as it was.
+  const auto resumed = genrep("train --generator " + quote(generator) + root + tiny + " --run-name bad-checkpoint");
+  EXPECT_EQ(resumed.status, 1) << resumed.output;
+  const std::string lastLine = resumed.output.substr(resumed.output.rfind('\n', resumed.output.size() - 2) + 1);
+  EXPECT_EQ(lastLine.rfind("genrep: error: ", 0), 0u) << resumed.output;
+  EXPECT_NE(lastLine.find("checkpoint.pt"), std::string::npos) << resumed.output;
+  EXPECT_EQ(readFileText(dir_ / "runs" / "bad-checkpoint" / "checkpoint.pt"), "not a checkpoint");
 }
 
 TEST_F(Cli, LearningCommandsNameImpossibleSettings) {

@@ -21,7 +21,10 @@ SteeringWalk walkOf(const EditSpec& edit) {
   return walk;
 }
 
-void validate(const WalkTrainingOptions& o, const GeneratorInfo& info) {
+}  // namespace
+
+void WalkTrainingOptions::validate(const GeneratorInfo& info) const {
+  const WalkTrainingOptions& o = *this;
   if (o.edits.empty()) throw std::invalid_argument("steer.edits: no edits to learn");
   if (o.steps < 0 || o.batch < 1 || !(o.lr > 0) || o.evalSamples < 1 || !(o.truncation > 0)) {
     throw std::invalid_argument("steer: steps must be >= 0, batch and eval_samples >= 1, lr and truncation positive");
@@ -37,6 +40,8 @@ void validate(const WalkTrainingOptions& o, const GeneratorInfo& info) {
     }
   }
 }
+
+namespace {
 
 // alpha [B] drawn from the walk's law, and its step [B] on the walk.
 std::pair<torch::Tensor, torch::Tensor> drawAlphas(const SteeringWalk& walk, int64_t count, RandomStream& rng) {
@@ -69,7 +74,7 @@ torch::Tensor maskedSquaredError(const torch::Tensor& images, const torch::Tenso
 SteeringWalks trainWalks(Generator& generator, const WalkTrainingOptions& options, const torch::Device& device,
                          const std::function<void(int64_t, const std::vector<double>&)>& onStep) {
   const GeneratorInfo& info = generator.info();
-  validate(options, info);
+  options.validate(info);
   generator.to(device);
   const auto edits = static_cast<int64_t>(options.edits.size());
   SteeringWalks result;

@@ -36,6 +36,9 @@ struct WalkTrainingOptions {
   double truncation = 1.0;   // z = truncation * TN(-2, 2)
   int64_t evalSamples = 256;  // held-out samples for the report
   uint64_t seed = 0;
+
+  // Throws std::invalid_argument naming the steer.* setting (colour edits need RGB images).
+  void validate(const GeneratorInfo& info) const;
 };
 
 // Masked mean squared error per image: [B] (pixels outside the mask do not count).

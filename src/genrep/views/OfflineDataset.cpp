@@ -37,7 +37,10 @@ ShardHeader headerOf(const GeneratorInfo& info, const OfflineDatasetOptions& o, 
   return h;
 }
 
-void validate(const OfflineDatasetOptions& o) {
+}  // namespace
+
+void OfflineDatasetOptions::validate() const {
+  const OfflineDatasetOptions& o = *this;
   if (o.anchorsPerClass < 1) throw std::invalid_argument("generate.anchors must be >= 1");
   if (o.pool < 0) throw std::invalid_argument("generate.pool must be >= 0");
   if (o.pool == 0 && o.latent.kind != LatentViewKind::None) {
@@ -46,6 +49,8 @@ void validate(const OfflineDatasetOptions& o) {
   if (o.shardAnchors < 1 || o.shardAnchors > (1 << 24)) throw std::invalid_argument("generate.shard_anchors must be in [1, 2^24]");
   if (o.batch < 1) throw std::invalid_argument("generate.batch must be >= 1");
 }
+
+namespace {
 
 // A shard already on disk counts when its header and size say it is the shard we would write.
 bool shardIsComplete(const std::filesystem::path& file, const ShardHeader& expected) {
@@ -64,7 +69,7 @@ bool shardIsComplete(const std::filesystem::path& file, const ShardHeader& expec
 OfflineDatasetReport writeOfflineDataset(Generator& generator, const std::filesystem::path& folder,
                                          const OfflineDatasetOptions& options, const nlohmann::json& generatorRecord,
                                          const torch::Device& device, const std::function<void(int64_t, int64_t)>& progress) {
-  validate(options);
+  options.validate();
   const GeneratorInfo& info = generator.info();
   LatentViewOptions latentOptions = options.latent;
   latentOptions.balancedClasses = true;

@@ -34,6 +34,8 @@ struct OfflineDatasetOptions {
   int64_t shardAnchors = 1000;   // anchors per shard file
   int64_t batch = 256;           // images per generator call
   uint64_t seed = 0;
+
+  void validate() const;  // throws std::invalid_argument naming the generate.* key
 };
 
 struct OfflineDatasetReport {
