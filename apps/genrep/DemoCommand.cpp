@@ -51,7 +51,11 @@ std::vector<std::string> quickPreset() {
 // into <demo>/walks, reused when they exist for the same generator and steer.* settings.
 std::filesystem::path demoWalks(const Config& config, std::shared_ptr<Generator> generator, const std::filesystem::path& demoFolder) {
   const std::filesystem::path folder = demoFolder / "walks";
-  nlohmann::json settings = config.toJson()["steer"];
+  nlohmann::json settings = nlohmann::json::object();
+  const nlohmann::json all = config.toJson();  // items() must not outlive the json it walks
+  for (const auto& [key, value] : all.items()) {
+    if (key.rfind("steer.", 0) == 0) settings[key] = value;  // keys are flat
+  }
   settings["generator"] = config.getString("gen.path");
   settings["seed"] = config.getInt("run.seed");
   const std::filesystem::path settingsFile = folder / "settings.json";

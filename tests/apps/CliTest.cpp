@@ -212,6 +212,9 @@ TEST_F(Cli, TrainEvalAndDemoLearnEncodersAndTheDemoReusesItsWork) {
   const auto changed = genrep(demo + " --set views.sigma=0.9");
   EXPECT_EQ(changed.status, 1);
   EXPECT_NE(changed.output.find("other settings"), std::string::npos) << changed.output;
+  const auto otherWalks = genrep(demo + " --set steer.steps=4");
+  EXPECT_EQ(otherWalks.status, 1);
+  EXPECT_NE(otherWalks.output.find("walks learned with other settings"), std::string::npos) << otherWalks.output;
 }
 
 TEST_F(Cli, ATorchScriptGeneratorSamplesDrawsViewPanelsWritesShardsAndTrains) {
