@@ -11,7 +11,13 @@ torch::Tensor imagesToTensor(const ImageArray& images) {
   // from_blob does not own the memory: convert (which copies) before returning.
   const torch::Tensor raw = torch::from_blob(const_cast<uint8_t*>(images.pixels.data()),
                                              {images.count, images.channels, images.height, images.width}, torch::kUInt8);
-  return raw.to(torch::kFloat32).div_(127.5).sub_(1.0);
+  return bytesToUnit(raw);
+}
+
+torch::Tensor bytesToUnit(const torch::Tensor& bytes) { return bytes.to(torch::kFloat32).div_(127.5).sub_(1.0); }
+
+torch::Tensor unitToBytes(const torch::Tensor& images) {
+  return images.clamp(-1, 1).add(1).mul(127.5).round().to(torch::kUInt8);
 }
 
 torch::Tensor labelsToTensor(const ImageArray& images) {
@@ -22,8 +28,7 @@ ImageArray tensorToImages(const torch::Tensor& images, const torch::Tensor& labe
   if (images.dim() != 4) {
     throw std::invalid_argument(fmt::format("tensorToImages: expected [N, C, H, W], got {} dimensions", images.dim()));
   }
-  const torch::Tensor bytes =
-      images.detach().to(torch::kCPU, torch::kFloat32).clamp(-1, 1).add(1).mul(127.5).round().to(torch::kUInt8).contiguous();
+  const torch::Tensor bytes = unitToBytes(images.detach().to(torch::kCPU, torch::kFloat32)).contiguous();
   ImageArray out;
   out.count = bytes.size(0);
   out.channels = bytes.size(1);

@@ -1,11 +1,11 @@
 #include "genrep/gen/GeneratorQuality.h"
 
-#include <chrono>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
 #include "genrep/core/Random.h"
+#include "genrep/core/Stopwatch.h"
 #include "genrep/data/ImageTensor.h"
 #include "genrep/gen/FrechetDistance.h"
 #include "genrep/gen/Latents.h"
@@ -14,10 +14,6 @@ namespace genrep {
 namespace {
 
 constexpr int64_t kGenerateBatch = 100;  // activations under the 32 MiB mmap threshold
-
-double secondsSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
 
 torch::Generator makeRng(uint64_t seed, const char* stream) {
   return at::make_generator<at::CPUGeneratorImpl>(deriveSeed(seed, stream));
@@ -71,7 +67,7 @@ nlohmann::json measureGeneratorQuality(Generator& generator, const RealDataset& 
   const torch::Tensor testLabels = labelsToTensor(dataset.test);
 
   // Generated images shared by consistency and the Fréchet distance.
-  auto start = std::chrono::steady_clock::now();
+  auto start = SteadyClock::now();
   torch::Generator rng = makeRng(options.seed, "quality.samples");
   torch::Tensor labels;
   const torch::Tensor generated = generateImages(generator, options.samples, options.truncation, rng, labels);
@@ -102,7 +98,7 @@ nlohmann::json measureGeneratorQuality(Generator& generator, const RealDataset& 
 
   // Train on synthetic, test on real.
   if (info.classes > 0) {
-    start = std::chrono::steady_clock::now();
+    start = SteadyClock::now();
     torch::Generator tstrRng = makeRng(options.seed, "quality.tstr");
     torch::Tensor tstrLabels;
     const torch::Tensor tstrImages = generateImages(generator, options.tstrSamples, options.truncation, tstrRng, tstrLabels);

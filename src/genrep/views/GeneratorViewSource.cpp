@@ -1,17 +1,12 @@
 #include "genrep/views/GeneratorViewSource.h"
 
-#include <chrono>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
+#include "genrep/core/Stopwatch.h"
+
 namespace genrep {
-namespace {
-
-using Clock = std::chrono::steady_clock;
-double since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
-
-}  // namespace
 
 GeneratorViewSource::GeneratorViewSource(std::shared_ptr<Generator> generator, GeneratorViewOptions options,
                                          torch::Device device)
@@ -69,7 +64,7 @@ ViewBatch GeneratorViewSource::views(const std::vector<uint64_t>& indices, uint6
   ViewBatch batch;
   batch.anchors = b;
   batch.viewsPerAnchor = v;
-  auto start = Clock::now();
+  auto start = SteadyClock::now();
   torch::Tensor images;
   {
     torch::NoGradGuard noGrad;
@@ -81,12 +76,12 @@ ViewBatch GeneratorViewSource::views(const std::vector<uint64_t>& indices, uint6
     zTensor = zTensor.repeat({v, 1});
     yTensor = yTensor.repeat({v});
   }
-  batch.generateSeconds = since(start);
+  batch.generateSeconds = secondsSince(start);
 
-  start = Clock::now();
+  start = SteadyClock::now();
   torch::Generator rng = at::make_generator<at::CPUGeneratorImpl>(mix64(drawKey ^ 0x5bd1e995ULL));
   batch.views = pixelView(images, options_.pixel, rng);
-  batch.augmentSeconds = since(start);
+  batch.augmentSeconds = secondsSince(start);
 
   batch.anchorIds = torch::arange(b, torch::kInt64).repeat({v}).to(device_);
   batch.classes = yTensor.to(device_);

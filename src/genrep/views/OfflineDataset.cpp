@@ -1,25 +1,19 @@
 #include "genrep/views/OfflineDataset.h"
 
 #include <algorithm>
-#include <chrono>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
 #include "genrep/core/AtomicFile.h"
 #include "genrep/core/FileIO.h"
+#include "genrep/core/Stopwatch.h"
+#include "genrep/data/ImageTensor.h"
 #include "genrep/data/SyntheticShard.h"
 
 namespace genrep {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-double since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
-
-// [-1, 1] -> 0..255, the inverse of what the loader does.
-torch::Tensor toBytes(const torch::Tensor& images) {  // [B, C, H, W] float
-  return images.add(1.0).mul_(127.5).round_().clamp_(0, 255).to(torch::kUInt8);
-}
 
 ShardHeader headerOf(const GeneratorInfo& info, const OfflineDatasetOptions& o, int64_t paramDim) {
   ShardHeader h;
@@ -108,7 +102,7 @@ OfflineDatasetReport writeOfflineDataset(Generator& generator, const std::filesy
                                 {"shards", report.shards},       {"complete", false}};
   writeFileAtomic(descriptionFile, description.dump(2) + "\n");
 
-  const auto start = Clock::now();
+  const auto start = SteadyClock::now();
   const int64_t views = 1 + options.pool;
   generator.to(device);
   for (int64_t s = 0; s < report.shards; ++s) {
@@ -143,7 +137,7 @@ OfflineDatasetReport writeOfflineDataset(Generator& generator, const std::filesy
     torch::Tensor bytes = torch::empty({rows, info.channels, info.height, info.width}, torch::kUInt8);   // [R, C, H, W]
     for (int64_t begin = 0; begin < rows; begin += options.batch) {
       const int64_t end = std::min(rows, begin + options.batch);
-      const auto generateStart = Clock::now();
+      const auto generateStart = SteadyClock::now();
       torch::Tensor images;
       {
         torch::NoGradGuard noGrad;
@@ -151,8 +145,8 @@ OfflineDatasetReport writeOfflineDataset(Generator& generator, const std::filesy
                                                                                      : torch::Tensor());
         if (images.device().is_cuda()) torch::cuda::synchronize();
       }
-      report.generatorSeconds += since(generateStart);
-      bytes.slice(0, begin, end).copy_(toBytes(normaliseGenerated(images, info)).cpu());
+      report.generatorSeconds += secondsSince(generateStart);
+      bytes.slice(0, begin, end).copy_(unitToBytes(normaliseGenerated(images, info)).cpu());
     }
     shard.images.assign(bytes.data_ptr<uint8_t>(), bytes.data_ptr<uint8_t>() + bytes.numel());
     writeShard(file, std::move(shard));
@@ -160,7 +154,7 @@ OfflineDatasetReport writeOfflineDataset(Generator& generator, const std::filesy
     report.images += rows;
     if (progress) progress(s + 1, report.shards);
   }
-  report.seconds = since(start);
+  report.seconds = secondsSince(start);
   description["complete"] = true;
   description["last_run"] = {{"shards_written", report.shardsWritten},
                              {"images", report.images},

@@ -1,11 +1,11 @@
 #include "genrep/views/RealViewSource.h"
 
-#include <chrono>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
 #include "genrep/core/Random.h"
+#include "genrep/core/Stopwatch.h"
 #include "genrep/data/ImageTensor.h"
 
 namespace genrep {
@@ -36,10 +36,10 @@ ViewBatch RealViewSource::views(const std::vector<int64_t>& imageIndices, uint64
   ViewBatch batch;
   batch.anchors = b;
   batch.viewsPerAnchor = v;
-  const auto start = std::chrono::steady_clock::now();
+  const auto start = SteadyClock::now();
   torch::Generator rng = at::make_generator<at::CPUGeneratorImpl>(mix64(drawKey ^ 0x5bd1e995ULL));
   batch.views = pixelView(images_.index_select(0, index).repeat({v, 1, 1, 1}), pixel_, rng);
-  batch.augmentSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  batch.augmentSeconds = secondsSince(start);
   batch.anchorIds = torch::arange(b, torch::kInt64).repeat({v}).to(device_);
   batch.classes = labels_.index_select(0, index).repeat({v});
   batch.latents = torch::Tensor();

@@ -1,21 +1,15 @@
 #include "genrep/views/ShardViewSource.h"
 
-#include <chrono>
 #include <numeric>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
 #include "genrep/core/Random.h"
+#include "genrep/core/Stopwatch.h"
+#include "genrep/data/ImageTensor.h"
 
 namespace genrep {
-namespace {
-
-using Clock = std::chrono::steady_clock;
-double since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
-
-}  // namespace
-
 ShardViewSource::ShardViewSource(OfflineDataset dataset, PixelViewOptions pixel, int64_t viewsPerAnchor, uint64_t seed,
                                  torch::Device device)
     : dataset_(std::move(dataset)), pixel_(pixel), viewsPerAnchor_(viewsPerAnchor), seed_(seed), device_(device) {
@@ -54,21 +48,21 @@ ViewBatch ShardViewSource::batch(int64_t step, int64_t anchors) {
       rows[static_cast<size_t>(view * b + a)] = anchorRows[static_cast<size_t>(a)] * perAnchor + k;
     }
   }
-  auto start = Clock::now();
+  auto start = SteadyClock::now();
   const torch::Tensor index = torch::from_blob(rows.data(), {v * b}, torch::kInt64).clone();  // [V*B]
   const torch::Tensor anchorIndex = torch::from_blob(anchorRows.data(), {b}, torch::kInt64).clone();
   const torch::Tensor flatImages = dataset_.images.flatten(0, 1);    // [N*(1+K), C, H, W]
   const torch::Tensor flatLatents = dataset_.latents.flatten(0, 1);  // [N*(1+K), Z]
-  const torch::Tensor images = flatImages.index_select(0, index).to(device_).to(torch::kFloat32).div_(127.5).sub_(1.0);
+  const torch::Tensor images = bytesToUnit(flatImages.index_select(0, index).to(device_));
 
   ViewBatch batch;
   batch.anchors = b;
   batch.viewsPerAnchor = v;
-  batch.generateSeconds = since(start);  // reading from memory takes the generator's place
-  start = Clock::now();
+  batch.generateSeconds = secondsSince(start);  // reading from memory takes the generator's place
+  start = SteadyClock::now();
   torch::Generator rng = at::make_generator<at::CPUGeneratorImpl>(mix64(drawKey ^ 0x5bd1e995ULL));
   batch.views = pixelView(images, pixel_, rng);
-  batch.augmentSeconds = since(start);
+  batch.augmentSeconds = secondsSince(start);
   batch.anchorIds = torch::arange(b, torch::kInt64).repeat({v}).to(device_);
   batch.classes = dataset_.classes.index_select(0, anchorIndex).repeat({v}).to(device_);
   batch.latents = flatLatents.index_select(0, index).to(device_);
