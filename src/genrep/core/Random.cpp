@@ -1,5 +1,7 @@
 #include "genrep/core/Random.h"
 
+#include "genrep/core/Hash.h"
+
 #include <stdexcept>
 
 namespace genrep {
@@ -17,11 +19,7 @@ uint64_t mix64(uint64_t x) {
 }
 
 uint64_t deriveSeed(uint64_t seed, std::string_view stream) {
-  uint64_t hash = 0xcbf29ce484222325ULL;  // FNV-1a of the stream name
-  for (const char c : stream) {
-    hash = (hash ^ static_cast<uint8_t>(c)) * 0x100000001b3ULL;
-  }
-  return mix64(mix64(seed) ^ hash);
+  return mix64(mix64(seed) ^ fnv1a(stream.data(), stream.size()));
 }
 
 RandomStream::RandomStream(uint64_t seed) {

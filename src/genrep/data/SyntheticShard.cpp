@@ -8,6 +8,7 @@
 
 #include "genrep/core/AtomicFile.h"
 #include "genrep/core/FileIO.h"
+#include "genrep/core/Hash.h"
 
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "shard files are little-endian; this reader copies fields as they lie in memory"
@@ -16,22 +17,13 @@
 namespace genrep {
 namespace {
 
-constexpr uint64_t kFnvOffset = 0xcbf29ce484222325ULL;
-constexpr uint64_t kFnvPrime = 0x100000001b3ULL;
-
-uint64_t fnv1a(uint64_t hash, const void* data, size_t size) {
-  const auto* p = static_cast<const uint8_t*>(data);
-  for (size_t i = 0; i < size; ++i) hash = (hash ^ p[i]) * kFnvPrime;
-  return hash;
-}
-
 template <typename T>
 uint64_t hashVector(uint64_t hash, const std::vector<T>& values) {
-  return fnv1a(hash, values.data(), values.size() * sizeof(T));
+  return fnv1a(values.data(), values.size() * sizeof(T), hash);
 }
 
 uint64_t payloadHash(const SyntheticShard& s) {
-  return hashVector(hashVector(hashVector(hashVector(kFnvOffset, s.images), s.z), s.y), s.params);
+  return hashVector(hashVector(hashVector(hashVector(kFnv1aOffset, s.images), s.z), s.y), s.params);
 }
 
 // Fixed offsets of the layout in the header comment.

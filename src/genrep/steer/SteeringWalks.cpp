@@ -7,6 +7,7 @@
 
 #include "genrep/core/AtomicFile.h"
 #include "genrep/core/FileIO.h"
+#include "genrep/core/Hash.h"
 
 namespace genrep {
 
@@ -22,11 +23,11 @@ double SteeringWalk::step(double alpha) const {
 }
 
 std::string walksFingerprint(const SteeringWalks& walks) {
-  uint64_t hash = 0xcbf29ce484222325ULL;  // FNV-1a over a canonical text of the walks
+  uint64_t hash = kFnv1aOffset;  // over a canonical text of the walks
   for (const SteeringWalk& w : walks.walks) {
     const std::string text = nlohmann::json{{"edit", w.edit}, {"min", w.min}, {"max", w.max}, {"log", w.logScale},
                                             {"direction", w.direction}}.dump();
-    for (const char c : text) hash = (hash ^ static_cast<uint8_t>(c)) * 0x100000001b3ULL;
+    hash = fnv1a(text.data(), text.size(), hash);
   }
   return fmt::format("{:016x}", hash);
 }
