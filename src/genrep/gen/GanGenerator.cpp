@@ -8,6 +8,7 @@
 
 #include "genrep/core/AtomicFile.h"
 #include "genrep/core/FileIO.h"
+#include "genrep/gen/GeneratorLoader.h"
 
 namespace genrep {
 
@@ -64,14 +65,11 @@ void saveGanGenerator(const std::filesystem::path& folder, GanGeneratorNet& net,
 }
 
 std::unique_ptr<GanGenerator> loadGanGenerator(const std::filesystem::path& folder) {
+  return loadGanGenerator(folder, readGeneratorManifest(folder));
+}
+
+std::unique_ptr<GanGenerator> loadGanGenerator(const std::filesystem::path& folder, nlohmann::json manifest) {
   const std::filesystem::path manifestFile = folder / "manifest.json";
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(manifestFile, ec)) {
-    throw std::invalid_argument(fmt::format("{} is not a generator folder: no manifest.json (train one with `genrep gan train` "
-                                            "or set gen.path)",
-                                            folder.string()));
-  }
-  nlohmann::json manifest = readJsonFile(manifestFile);
   if (manifest.value("format", "") != kGeneratorManifestFormat || manifest.value("kind", "") != "genrep-gan") {
     throw std::invalid_argument(fmt::format("{}: not a genrep GAN manifest (format \"{}\", kind \"{}\")", manifestFile.string(),
                                             manifest.value("format", ""), manifest.value("kind", "")));

@@ -37,5 +37,7 @@ class GanGenerator : public Generator {
 void saveGanGenerator(const std::filesystem::path& folder, GanGeneratorNet& net, const nlohmann::json& training);
 // Throws std::invalid_argument naming the folder or file when it is not a genrep generator.
 std::unique_ptr<GanGenerator> loadGanGenerator(const std::filesystem::path& folder);
+// The same, with folder/manifest.json already read (loadGenerator reads it to learn the kind).
+std::unique_ptr<GanGenerator> loadGanGenerator(const std::filesystem::path& folder, nlohmann::json manifest);
 
 }  // namespace genrep

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "genrep/core/FileIO.h"
 #include "genrep/gen/GanGenerator.h"
@@ -10,7 +11,7 @@
 
 namespace genrep {
 
-std::unique_ptr<Generator> loadGenerator(const std::filesystem::path& folder) {
+nlohmann::json readGeneratorManifest(const std::filesystem::path& folder) {
   const std::filesystem::path manifestFile = folder / "manifest.json";
   std::error_code ec;
   if (!std::filesystem::is_regular_file(manifestFile, ec)) {
@@ -18,11 +19,16 @@ std::unique_ptr<Generator> loadGenerator(const std::filesystem::path& folder) {
                                             "or export a TorchScript generator: docs/generators.md)",
                                             folder.string()));
   }
-  const std::string kind = readJsonFile(manifestFile).value("kind", "");
-  if (kind == "genrep-gan") return loadGanGenerator(folder);
-  if (kind == "torchscript") return loadTorchScriptGenerator(folder);
+  return readJsonFile(manifestFile);
+}
+
+std::unique_ptr<Generator> loadGenerator(const std::filesystem::path& folder) {
+  nlohmann::json manifest = readGeneratorManifest(folder);
+  const std::string kind = manifest.value("kind", "");
+  if (kind == "genrep-gan") return loadGanGenerator(folder, std::move(manifest));
+  if (kind == "torchscript") return loadTorchScriptGenerator(folder, manifest);
   throw std::invalid_argument(
-      fmt::format("{}: unknown generator kind \"{}\" (genrep-gan or torchscript)", manifestFile.string(), kind));
+      fmt::format("{}: unknown generator kind \"{}\" (genrep-gan or torchscript)", (folder / "manifest.json").string(), kind));
 }
 
 }  // namespace genrep

@@ -7,9 +7,15 @@
 #include <filesystem>
 #include <memory>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "genrep/gen/Generator.h"
 
 namespace genrep {
+
+// folder/manifest.json, parsed; throws std::invalid_argument naming the folder when there is
+// none. Every generator loader reads its manifest through here.
+nlohmann::json readGeneratorManifest(const std::filesystem::path& folder);
 
 // Throws std::invalid_argument naming the folder when it is not a generator folder.
 std::unique_ptr<Generator> loadGenerator(const std::filesystem::path& folder);

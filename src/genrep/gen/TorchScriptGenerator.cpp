@@ -7,8 +7,8 @@
 #include <fmt/ranges.h>
 #include <torch/script.h>
 
-#include "genrep/core/FileIO.h"
 #include "genrep/gen/GanGenerator.h"
+#include "genrep/gen/GeneratorLoader.h"
 #include "genrep/gen/Latents.h"
 
 namespace genrep {
@@ -156,9 +156,11 @@ torch::Tensor TorchScriptGenerator::sample(const torch::Tensor& z, const torch::
 void TorchScriptGenerator::to(const torch::Device& device) { module_->module.to(device); }
 
 std::unique_ptr<TorchScriptGenerator> loadTorchScriptGenerator(const std::filesystem::path& folder) {
-  const std::filesystem::path manifestFile = folder / "manifest.json";
-  const nlohmann::json json = readJsonFile(manifestFile);
-  const std::string where = manifestFile.string();
+  return loadTorchScriptGenerator(folder, readGeneratorManifest(folder));
+}
+
+std::unique_ptr<TorchScriptGenerator> loadTorchScriptGenerator(const std::filesystem::path& folder, const nlohmann::json& json) {
+  const std::string where = (folder / "manifest.json").string();
   if (json.value("format", "") != kGeneratorManifestFormat || json.value("kind", "") != "torchscript") {
     throw std::invalid_argument(fmt::format("{}: not a TorchScript generator manifest (format \"{}\", kind \"{}\")", where,
                                             json.value("format", ""), json.value("kind", "")));

@@ -54,5 +54,7 @@ class TorchScriptGenerator : public Generator {
 };
 
 std::unique_ptr<TorchScriptGenerator> loadTorchScriptGenerator(const std::filesystem::path& folder);
+// The same, with folder/manifest.json already read.
+std::unique_ptr<TorchScriptGenerator> loadTorchScriptGenerator(const std::filesystem::path& folder, const nlohmann::json& json);
 
 }  // namespace genrep
