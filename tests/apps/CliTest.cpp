@@ -14,6 +14,12 @@ namespace fs = std::filesystem;
 
 std::string quote(const fs::path& path) { return "'" + path.string() + "'"; }
 
+struct BadInput {
+  const char* name;
+  std::string args;
+  const char* expected;
+};
+
 class Cli : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -30,6 +36,15 @@ class Cli : public ::testing::Test {
   }
   std::string dataInfo(const std::string& extra) {
     return "data info --path " + quote(data_) + " --set run.root=" + quote(dir_ / "runs") + " " + extra;
+  }
+
+  // genrep exits 1 with one line, "genrep: error: ...", that contains `bad.expected`.
+  void expectOneLineError(const BadInput& bad) {
+    const auto result = genrep(bad.args);
+    EXPECT_EQ(result.status, 1) << bad.name << ": " << result.output;
+    EXPECT_NE(result.output.find(bad.expected), std::string::npos) << bad.name << ": " << result.output;
+    EXPECT_EQ(result.output.rfind("genrep: error: ", 0), 0u) << bad.name << ": " << result.output;
+    EXPECT_EQ(lineCount(result.output), 1u) << bad.name << ": " << result.output;
   }
 
   static size_t lineCount(const std::string& text) {
@@ -99,12 +114,6 @@ TEST_F(Cli, PrintConfigShowsTheResolvedConfigAndWritesNothing) {
 }
 
 // Bad input: a clear one-line error naming the problem, a non-zero exit, no run folder left.
-struct BadInput {
-  const char* name;
-  std::string args;
-  const char* expected;
-};
-
 TEST_F(Cli, BadInputsGiveOneLineErrors) {
   test::writeText(dir_ / "unknown.toml", "[data]\nval_fractoin = 0.2\n");
   test::writeText(dir_ / "wrongtype.toml", "[data]\nval_fraction = \"half\"\n");
@@ -125,13 +134,7 @@ TEST_F(Cli, BadInputsGiveOneLineErrors) {
       {"bad per-class", dataInfo("--per-class 0"), "info.per_class"},
       {"override without =", dataInfo("--set data.format"), "expected key=value"},
   };
-  for (const BadInput& bad : cases) {
-    const auto result = genrep(bad.args);
-    EXPECT_EQ(result.status, 1) << bad.name << ": " << result.output;
-    EXPECT_NE(result.output.find(bad.expected), std::string::npos) << bad.name << ": " << result.output;
-    EXPECT_EQ(result.output.rfind("genrep: error: ", 0), 0u) << bad.name << ": " << result.output;
-    EXPECT_EQ(lineCount(result.output), 1u) << bad.name << ": " << result.output;
-  }
+  for (const BadInput& bad : cases) expectOneLineError(bad);
 }
 
 TEST_F(Cli, GanTrainSampleAndEvalMakeAGeneratorAndMeasureIt) {
@@ -387,13 +390,7 @@ TEST_F(Cli, BadGeneratorsDatasetsWalksAndCheckpointsGiveOneLineErrors) {
       {"views: negative sigma", "views --generator " + quote(generator) + root + " --sigmas 0.5,-1", "sigma -1"},
       {"corrupt encoder", "eval --encoder " + quote(dir_ / "bad-encoder") + " --path " + quote(data_) + root, "encoder.json"},
   };
-  for (const BadInput& bad : cases) {
-    const auto result = genrep(bad.args);
-    EXPECT_EQ(result.status, 1) << bad.name << ": " << result.output;
-    EXPECT_NE(result.output.find(bad.expected), std::string::npos) << bad.name << ": " << result.output;
-    EXPECT_EQ(result.output.rfind("genrep: error: ", 0), 0u) << bad.name << ": " << result.output;
-    EXPECT_EQ(lineCount(result.output), 1u) << bad.name << ": " << result.output;
-  }
+  for (const BadInput& bad : cases) expectOneLineError(bad);
   // A corrupt checkpoint is found once training starts, after the run has printed its set-up:
   // the error is the last line, and the file is left as it was.
   const auto resumed = genrep("train --generator " + quote(generator) + root + tiny + " --run-name bad-checkpoint");
