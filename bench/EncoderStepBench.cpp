@@ -9,10 +9,11 @@
 #include <benchmark/benchmark.h>
 #include <torch/torch.h>
 
+#include "BenchRuntime.h"
+
 #include "genrep/gen/GanGenerator.h"
 #include "genrep/learn/Objective.h"
 #include "genrep/learn/ResNetEncoder.h"
-#include "genrep/runtime/Runtime.h"
 #include "genrep/views/GeneratorViewSource.h"
 
 namespace {
@@ -97,10 +98,7 @@ BENCHMARK(WholeStepGaussian)->Unit(benchmark::kMillisecond);
 }  // namespace
 
 int main(int argc, char** argv) {
-  configureAllocator();
-  const char* threads = std::getenv("GENREP_THREADS");
-  configureThreads(threads ? std::atol(threads) : 0);
-  torch::manual_seed(0);
+  genrep::bench::configureBenchRuntime();
   std::printf("encoder ResNet stages %lld width %lld; %s; %lld anchors x 2 views; %d threads\n",
               static_cast<long long>(parts().encoder->arch().stages), static_cast<long long>(parts().encoder->arch().width),
               parts().generator->info().description.c_str(), static_cast<long long>(kAnchors), torch::get_num_threads());

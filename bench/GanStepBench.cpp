@@ -3,14 +3,14 @@
 // Counters: img/s = images through the measured part per second. Threads: every core
 // (GENREP_THREADS to change), batch 64, the default Fashion-MNIST architecture.
 #include <cstdio>
-#include <cstdlib>
 
 #include <benchmark/benchmark.h>
 #include <torch/torch.h>
 
+#include "BenchRuntime.h"
+
 #include "genrep/gen/GanLosses.h"
 #include "genrep/gen/GanNetworks.h"
-#include "genrep/runtime/Runtime.h"
 
 namespace {
 
@@ -77,10 +77,7 @@ BENCHMARK(GeneratorStep)->Unit(benchmark::kMillisecond);
 }  // namespace
 
 int main(int argc, char** argv) {
-  configureAllocator();
-  const char* threads = std::getenv("GENREP_THREADS");
-  configureThreads(threads ? std::atol(threads) : 0);
-  torch::manual_seed(0);
+  genrep::bench::configureBenchRuntime();
   std::printf("GAN for 1x28x28, 10 classes: G %lld parameters, D %lld parameters, batch %lld, %d threads\n",
               static_cast<long long>(parameterCount(*nets().g)), static_cast<long long>(parameterCount(*nets().d)),
               static_cast<long long>(kBatch), torch::get_num_threads());
