@@ -7,12 +7,14 @@ void addRunKeys(ConfigSchema& schema) {
   schema.addString("run.name", "", "run folder name; empty = <command>-<date>-<time>; an existing name is continued");
   schema.addInt("run.threads", 0, "CPU threads for LibTorch; 0 = every core");
   schema.addInt("run.seed", 0, "seed of every random stream of the run");
+  schema.addBool("run.resume_changed", false, "continue from a checkpoint made with other settings (the changes are printed)");
 }
 
 std::vector<FlagAlias> runFlags() {
   return {{"--threads", "run.threads", "CPU threads (0 = every core)", false},
           {"--seed", "run.seed", "seed of the run's random streams", false},
-          {"--run-name", "run.name", "run folder name under run.root", false}};
+          {"--run-name", "run.name", "run folder name under run.root", false},
+          {"--resume-changed", "run.resume_changed", "continue from a checkpoint made with other settings", true}};
 }
 
 std::vector<FlagAlias> datasetFlags() {

@@ -5,7 +5,6 @@
 // training run resumes from its checkpoint.
 #include <cstdio>
 #include <stdexcept>
-#include <variant>
 
 #include <fmt/format.h>
 
@@ -14,6 +13,7 @@
 #include "genrep/core/FileIO.h"
 #include "genrep/core/MeanSpread.h"
 #include "genrep/core/MetricsLog.h"
+#include "genrep/core/RunSettings.h"
 #include "genrep/data/DatasetOpener.h"
 #include "genrep/learn/EncoderFile.h"
 
@@ -81,55 +81,27 @@ std::string percent(const MeanSpread& s, bool withSpread) {
 }
 
 // What decides a sub-run's numbers: every key but where it runs (threads, device, folders)
-// and the demo's own bookkeeping (demo.*). Keys are flat ("learn.steps").
-nlohmann::json resultSettings(const nlohmann::json& settings) {
-  nlohmann::json kept = nlohmann::json::object();
-  for (const auto& [key, value] : settings.items()) {
-    const bool bookkeeping = key.rfind("demo.", 0) == 0 || (key.rfind("run", 0) == 0 && key != "run.seed");
-    if (!bookkeeping) kept[key] = value;
-  }
-  return kept;
-}
-
-std::string resultSignature(const Config& config) { return resultSettings(config.toJson()).dump(); }
-
-// Whether a stored result was made with the current settings. A key the stored settings do
-// not have was added to genrep after they were made; it counts as the same when it holds its
-// default (the behaviour the key was introduced with), so new features do not invalidate
-// finished work.
-bool sameSettings(const std::string& stored, const std::string& current, const ConfigSchema& schema) {
-  const nlohmann::json parsed = nlohmann::json::parse(stored, nullptr, false);
-  if (parsed.is_discarded() || !parsed.is_object()) return false;
-  const nlohmann::json before = resultSettings(parsed);
-  const nlohmann::json now = nlohmann::json::parse(current);
-  for (const auto& [key, value] : now.items()) {
-    if (before.contains(key)) {
-      if (before[key] != value) return false;
-      continue;
-    }
-    const ConfigKey* known = schema.find(key);
-    if (!known || std::visit([](const auto& v) { return nlohmann::json(v); }, known->defaultValue) != value) return false;
-  }
-  for (const auto& [key, value] : before.items()) {
-    if (!now.contains(key)) return false;  // a key genrep no longer has
-  }
-  return true;
-}
+// and the demo's own bookkeeping (demo.*). A result made before some key existed is reused
+// while that key holds its default (RunSettings::changesSince).
+RunSettings demoResultSettings(const Config& config, const ConfigSchema& schema) { return RunSettings(config, schema, {}, {"demo."}); }
 
 // One method at one seed: reuse its eval.json when it exists for the same settings,
 // otherwise train (resuming) and evaluate.
 nlohmann::json runMethod(const Method& method, const Config& config, const std::filesystem::path& folder,
                          std::shared_ptr<Generator> generator, const RealDataset& dataset, const ConfigSchema& schema) {
   const std::filesystem::path resultFile = folder / "eval.json";
-  const std::string settings = resultSignature(config);
+  const RunSettings settings = demoResultSettings(config, schema);
+  removeStaleTemporaries(folder);  // what a killed demo was writing here
   std::error_code ec;
   if (std::filesystem::exists(resultFile, ec)) {
     nlohmann::json stored = readJsonFile(resultFile);
     if (!stored.contains("settings_signature")) {
       fmt::print("{:<38} {} predates result signatures: evaluated again\n", method.label, resultFile.string());
-    } else if (!sameSettings(stored["settings_signature"].get<std::string>(), settings, schema)) {
-      throw std::invalid_argument(fmt::format("{} was made with other settings; use another --run-name for new settings, or delete it",
-                                              resultFile.string()));
+    } else if (const auto changes = settings.changesSince(stored["settings_signature"].get<std::string>()); !changes.empty()) {
+      throw std::invalid_argument(fmt::format("{} was made with other settings ({}{}); use another --run-name for new settings, or "
+                                              "delete it",
+                                              resultFile.string(), changes.front(),
+                                              changes.size() > 1 ? fmt::format(" and {} more", changes.size() - 1) : ""));
     } else {
       fmt::print("{:<38} reused {}\n", method.label, resultFile.string());
       return stored;
@@ -146,7 +118,7 @@ nlohmann::json runMethod(const Method& method, const Config& config, const std::
     result = evaluateRun(config, &encoder, dataset);
   } else {
     MetricsLog metrics(folder / "metrics.jsonl");
-    const nlohmann::json training = trainEncoderRun(config, folder, metrics, sourceNeedsGenerator(config) ? generator : nullptr,
+    const nlohmann::json training = trainEncoderRun(config, schema, folder, metrics, sourceNeedsGenerator(config) ? generator : nullptr,
                                                     sourceNeedsDataset(config) ? &dataset : nullptr);
     ResNetEncoder encoder = loadEncoder(folder / "encoder");
     result = evaluateRun(config, &encoder, dataset);
@@ -155,7 +127,7 @@ nlohmann::json runMethod(const Method& method, const Config& config, const std::
   fmt::print("{:<38} linear {:.2f} %  kNN {:.2f} %  few-shot {:.2f} %\n", method.label, 100 * result["linear"]["top1"].get<double>(),
              100 * result["knn"]["top1"].get<double>(), 100 * result["few_shot"]["mean"].get<double>());
   result["method"] = method.id;
-  result["settings_signature"] = settings;
+  result["settings_signature"] = settings.json();
   writeFileAtomic(resultFile, result.dump(2) + "\n");
   return result;
 }

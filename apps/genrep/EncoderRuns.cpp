@@ -13,23 +13,6 @@
 #include "genrep/views/ViewSourceConfig.h"
 
 namespace genrep::app {
-namespace {
-
-// What decides a training run's result: a checkpoint made under another one is refused.
-std::string trainingSignature(const Config& config) {
-  nlohmann::json all = config.toJson(), kept = nlohmann::json::object();
-  for (const char* section : {"data", "gen", "source", "views", "encoder", "learn"}) {
-    if (all.contains(section)) kept[section] = all[section];
-  }
-  if (kept.contains("learn")) {
-    for (const char* operational : {"resume", "checkpoint_every", "log_every"}) kept["learn"].erase(operational);
-  }
-  kept["seed"] = config.getInt("run.seed");
-  return kept.dump();
-}
-
-}  // namespace
-
 void addDeviceKey(ConfigSchema& schema) {
   schema.addString("run.device", "auto", "auto (CUDA when available), cpu, cuda or cuda:N");
 }
@@ -65,8 +48,13 @@ ResNetEncoder randomEncoder(const Config& config, int64_t channels) {
   return ResNetEncoder(encoderArchFromConfig(config, channels));
 }
 
-nlohmann::json trainEncoderRun(const Config& config, const std::filesystem::path& folder, MetricsLog& metrics,
-                               std::shared_ptr<Generator> generator, const RealDataset* dataset) {
+nlohmann::json trainEncoderRun(const Config& config, const ConfigSchema& schema, const std::filesystem::path& folder,
+                               MetricsLog& metrics, std::shared_ptr<Generator> generator, const RealDataset* dataset) {
+  EncoderTrainingOptions options = encoderTrainingOptionsFromConfig(config);
+  // What decides an encoder; eval.* only measures it, and the demo's own keys only choose runs.
+  options.settings = RunSettings(config, schema, {}, {"eval.", "demo."});
+  options.resumeChanged = config.getBool("run.resume_changed");
+  checkEncoderCheckpoint(folder / "checkpoint.pt", options);  // before anything is built or printed
   const torch::Device device = selectDevice(config.getString("run.device"));
   std::unique_ptr<ViewSource> source = makeViewSource(config, generator, dataset, device);
   ResNetEncoder encoder = randomEncoder(config, source->channels());
@@ -75,8 +63,6 @@ nlohmann::json trainEncoderRun(const Config& config, const std::filesystem::path
   encoder->to(device);
   objective->to(device);
 
-  EncoderTrainingOptions options = encoderTrainingOptionsFromConfig(config);
-  options.signature = trainingSignature(config);
   fmt::print("source     {}\nencoder    ResNet stages {} blocks {} width {} ({} features)\nobjective  {}  ({} steps x {} anchors, lr {:.4g})\n",
              source->describe(), encoder->arch().stages, encoder->arch().blocks, encoder->arch().width,
              encoder->arch().featureDim(), config.getString("learn.objective"), options.steps, options.batch, options.lr());

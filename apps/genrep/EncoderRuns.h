@@ -27,8 +27,9 @@ bool sourceNeedsDataset(const Config& config);
 
 // Trains the encoder the config describes: checkpoint in folder/checkpoint.pt, the encoder
 // in folder/encoder (weights + manifest). Returns the training record (also in the manifest).
-nlohmann::json trainEncoderRun(const Config& config, const std::filesystem::path& folder, MetricsLog& metrics,
-                               std::shared_ptr<Generator> generator, const RealDataset* dataset);
+// `schema` is the one `config` was resolved against (defaults of keys newer than a checkpoint).
+nlohmann::json trainEncoderRun(const Config& config, const ConfigSchema& schema, const std::filesystem::path& folder,
+                               MetricsLog& metrics, std::shared_ptr<Generator> generator, const RealDataset* dataset);
 
 // Every probe on the real dataset for an encoder, or for the raw pixels when `encoder` is null.
 nlohmann::json evaluateRun(const Config& config, ResNetEncoder* encoder, const RealDataset& dataset);

@@ -28,7 +28,9 @@ SheetOptions sheetOptions(const Config& config) {
 
 void runTrain(CommandContext& context) {
   const Config& config = context.config;
-  const GanTrainingOptions options = ganOptionsFromConfig(config);
+  GanTrainingOptions options = ganOptionsFromConfig(config);
+  options.settings = ganRunSettings(config, context.schema);
+  checkGanCheckpoint(context.run, options);  // before anything is loaded or printed
   const RealDataset dataset = openDataset(datasetSpecFromConfig(config));
   GanProbe probe;
   QualityClassifier classifier;

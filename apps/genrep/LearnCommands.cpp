@@ -29,7 +29,7 @@ void runTrain(CommandContext& context) {
   std::shared_ptr<Generator> generator = sourceNeedsGenerator(config) ? openGenerator(config) : nullptr;
   std::unique_ptr<RealDataset> dataset;
   if (sourceNeedsDataset(config)) dataset = std::make_unique<RealDataset>(openDataset(datasetSpecFromConfig(config)));
-  trainEncoderRun(config, context.run.path(), context.metrics, generator, dataset.get());
+  trainEncoderRun(config, context.schema, context.run.path(), context.metrics, generator, dataset.get());
   fmt::print("wrote      {}\n", context.run.file("encoder").string());
 }
 

@@ -72,6 +72,7 @@ nlohmann::json trainWalksRun(const Config& config, std::shared_ptr<Generator> ge
   std::string names;
   for (const EditSpec& e : options.edits) names += (names.empty() ? "" : ", ") + editName(e.kind);
   fmt::print("walks      {}  ({} steps x {} latents, Adam lr {})\n", names, options.steps, options.batch, options.lr);
+  metrics.rewindTo(0);  // walks are learned from the start each time: a killed run's lines go
   Progress progress("steer train", options.steps, "step");
   SteeringWalks walks = trainWalks(*generator, options, device, [&](int64_t step, const std::vector<double>& losses) {
     progress.advance();

@@ -58,6 +58,27 @@ TEST(AtomicFile, ProcessKilledBeforeRenameLeavesOldFileIntact) {
   EXPECT_EQ(WTERMSIG(status), SIGKILL);
   EXPECT_EQ(readFileText(dir / "ckpt"), "old contents");
   EXPECT_EQ(filesIn(dir.path()), 2u) << "the killed writer's temporary file stays, the target is untouched";
+
+  // The next run clears it: its writer no longer runs. Files of live writers stay.
+  test::writeText(dir / (".other.tmp." + std::to_string(::getppid()) + ".0"), "a live process's");
+  test::writeText(dir / ".notes.tmp.txt", "not a temporary's name");
+  EXPECT_EQ(removeStaleTemporaries(dir.path()), 1u);
+  EXPECT_EQ(filesIn(dir.path()), 3u);
+  EXPECT_EQ(readFileText(dir / "ckpt"), "old contents");
+}
+
+TEST(AtomicFile, CommitKeepsTheReplacedFileUnderAnotherName) {
+  test::TempDir dir;
+  AtomicFileWriter first(dir / "ckpt");
+  first.write("one");
+  first.commit(dir / "ckpt.previous");
+  EXPECT_FALSE(std::filesystem::exists(dir / "ckpt.previous")) << "nothing to keep the first time";
+  AtomicFileWriter second(dir / "ckpt");
+  second.write("two");
+  second.commit(dir / "ckpt.previous");
+  EXPECT_EQ(readFileText(dir / "ckpt"), "two");
+  EXPECT_EQ(readFileText(dir / "ckpt.previous"), "one");
+  EXPECT_EQ(filesIn(dir.path()), 2u);
 }
 
 TEST(AtomicFile, MissingFolderIsAnErrorNamingThePath) {

@@ -1,7 +1,10 @@
 #include "genrep/gen/GanTrainer.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "genrep/core/CheckpointFile.h"
+#include "genrep/core/Config.h"
 #include "genrep/core/FileIO.h"
 #include "genrep/gen/GanGenerator.h"
 #include "genrep/gen/Latents.h"
@@ -70,6 +73,71 @@ TEST(GanTrainer, ResumesFromTheLastCheckpointToTheSameWeights) {
   for (const auto& item : pa) {
     EXPECT_TRUE(torch::equal(item.value(), pb[item.key()])) << item.key() << " differs after resume";
   }
+}
+
+void expectSameGenerator(const std::filesystem::path& a, const std::filesystem::path& b) {
+  auto pa = loadGanGenerator(a)->net()->named_parameters(), pb = loadGanGenerator(b)->net()->named_parameters();
+  for (const auto& item : pa) EXPECT_TRUE(torch::equal(item.value(), pb[item.key()])) << item.key() << " differs";
+}
+
+// The latest checkpoint damaged on disk: the run resumes from the slot before it and still
+// ends with the weights of an uninterrupted run.
+TEST(GanTrainer, ADamagedLatestCheckpointFallsBackToThePreviousSlot) {
+  test::TempDir straight, interrupted;
+  const RealDataset data = test::tinyDataset(64, 16, 2, 8);
+  const GanTrainingResult full = train(data, tinyOptions(6), straight.path());
+  train(data, tinyOptions(4), interrupted.path());  // checkpoints at steps 2 and 4
+  const std::filesystem::path latest = interrupted / "run" / "checkpoint.pt";
+  ASSERT_EQ(decodeCheckpoint(readFileText(previousCheckpointSlot(latest)), "previous").step, 2);
+  std::string bytes = readFileText(latest);
+  bytes[bytes.size() / 2] ^= 0x40;
+  test::writeText(latest, bytes);
+  const GanTrainingResult resumed = train(data, tinyOptions(6), interrupted.path());
+  EXPECT_EQ(resumed.steps, 6);
+  expectSameGenerator(full.generatorFolder, resumed.generatorFolder);
+}
+
+RunSettings ganSettings(double lrD) {
+  ConfigSchema schema;
+  schema.addFloat("gan.lr_d", 4e-4, "D learning rate");
+  schema.addInt("gan.steps", 4000, "steps");
+  return RunSettings(Config::fromToml(schema, "", "test", {fmt::format("gan.lr_d={}", lrD)}), schema, {"gan"}, {"gan.steps"});
+}
+
+TEST(GanTrainer, MoreStepsContinueButOtherSettingsAreRefused) {
+  test::TempDir dir;
+  const RealDataset data = test::tinyDataset(64, 16, 2, 8);
+  GanTrainingOptions options = tinyOptions(2);
+  options.settings = ganSettings(4e-4);
+  train(data, options, dir.path());
+  options.steps = 4;  // gan.steps is not a deciding setting: training can be extended
+  EXPECT_EQ(train(data, options, dir.path()).steps, 4);
+  options.steps = 6;
+  options.settings = ganSettings(1e-3);
+  const std::string refusal = test::errorOf<std::invalid_argument>([&] { train(data, options, dir.path()); });
+  EXPECT_NE(refusal.find("other settings (gan.lr_d: 0.0004 -> 0.001)"), std::string::npos) << refusal;
+  EXPECT_NE(refusal.find("gan.resume=false"), std::string::npos) << refusal;
+}
+
+TEST(GanTrainer, ADivergingRunStopsWithTheStepsInputsWrittenOut) {
+  test::TempDir dir;
+  const RealDataset data = test::tinyDataset(64, 16, 2, 8);
+  GanTrainingOptions options = tinyOptions(50);
+  options.lrD = 1e38;  // Adam moves each weight by ~lr per step: D overflows at once
+  options.lrG = 1e38;
+  const std::string error = test::errorOf<std::runtime_error>([&] { train(data, options, dir.path()); });
+  EXPECT_NE(error.find("GAN training diverged"), std::string::npos) << error;
+  EXPECT_NE(error.find("(run.seed 3)"), std::string::npos) << error;
+  std::vector<std::filesystem::path> dumps;
+  for (const auto& entry : std::filesystem::directory_iterator(dir / "run")) {
+    if (entry.path().extension() == ".json" && entry.path().filename().string().rfind("failure-step-", 0) == 0) dumps.push_back(entry);
+  }
+  ASSERT_EQ(dumps.size(), 1u) << error;
+  const nlohmann::json described = readJsonFile(dumps[0]);
+  EXPECT_NE(error.find("at step " + std::to_string(described["step"].get<int64_t>())), std::string::npos) << error;
+  EXPECT_EQ(described["seed"], 3);
+  const nlohmann::json& inputs = described["inputs"];
+  EXPECT_TRUE(inputs.contains("fake_latents") || inputs.contains("latents")) << inputs.dump();
 }
 
 TEST(GanTrainer, UnconditionalGanTrainsOnUnlabelledSettings) {

@@ -2,11 +2,17 @@
 
 #include <stdexcept>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "genrep/core/Config.h"
+#include "genrep/core/FileIO.h"
 #include "genrep/eval/Evaluation.h"
 #include "genrep/learn/EncoderFile.h"
+#include "genrep/runtime/FailureDump.h"
+#include "genrep/views/GeneratorViewSource.h"
 #include "genrep/views/RealViewSource.h"
+#include "support/EchoGenerator.h"
 #include "support/Fixtures.h"
 #include "support/TinyDataset.h"
 
@@ -14,6 +20,17 @@ namespace genrep {
 namespace {
 
 constexpr EncoderArch kTinyArch{1, 2, 1, 4};
+
+// The settings a checkpoint records, from a two-key schema.
+RunSettings settingsWith(const std::string& objective, double lr = 1.0) {
+  ConfigSchema schema;
+  schema.addString("learn.objective", "simclr", "objective");
+  schema.addFloat("learn.lr_per_256", 0.03, "learning rate");
+  schema.addInt("learn.log_every", 10, "operational");
+  schema.addInt("run.seed", 0, "seed");
+  const Config config = Config::fromToml(schema, "", "test", {"learn.objective=" + objective, fmt::format("learn.lr_per_256={}", lr)});
+  return RunSettings(config, schema, {"learn"});
+}
 
 EncoderTrainingOptions tinyOptions(int64_t steps) {
   EncoderTrainingOptions o;
@@ -23,7 +40,7 @@ EncoderTrainingOptions tinyOptions(int64_t steps) {
   o.checkpointEvery = 3;
   o.logEvery = 3;
   o.seed = 1;
-  o.signature = "tiny";
+  o.settings = settingsWith("supcon");
   return o;
 }
 
@@ -105,14 +122,114 @@ TEST(EncoderTrainer, ResumesAfterAnInterruptionToTheSameWeights) {
   const auto ab = straight.encoder->named_buffers(), bb = resumed.encoder->named_buffers();
   for (const auto& item : ab) EXPECT_TRUE(torch::equal(item.value(), bb[item.key()])) << item.key();
 
-  // Another configuration must not continue this checkpoint.
+  // Other settings must not continue this checkpoint unless asked to, and the refusal says what changed.
   Learner other = makeLearner("supcon");
-  EncoderTrainingOptions changed = tinyOptions(7);
-  changed.signature = "other";
-  EXPECT_NE(test::errorOf<std::runtime_error>([&] {
-              trainEncoder(other.encoder, *other.objective, source, changed, interruptedDir / "checkpoint.pt", m2);
-            }).find("other settings"),
-            std::string::npos);
+  EncoderTrainingOptions changed = tinyOptions(9);
+  changed.settings = settingsWith("supcon", 2.0);
+  const std::string refusal = test::errorOf<std::invalid_argument>(
+      [&] { trainEncoder(other.encoder, *other.objective, source, changed, interruptedDir / "checkpoint.pt", m2); });
+  EXPECT_NE(refusal.find("other settings (learn.lr_per_256: 1.0 -> 2.0)"), std::string::npos) << refusal;
+  EXPECT_NE(refusal.find("run.resume_changed=true"), std::string::npos) << refusal;
+  changed.resumeChanged = true;
+  EXPECT_EQ(trainEncoder(other.encoder, *other.objective, source, changed, interruptedDir / "checkpoint.pt", m2).steps, 9);
+}
+
+// Inverter training resumes exactly too (its objective has a head of its own, and its views
+// come from a generator).
+TEST(EncoderTrainer, InverterTrainingResumesToTheSameWeights) {
+  // failAt: the step at which the run dies (-1: none).
+  const auto run = [](const std::filesystem::path& dir, int64_t failAt) {
+    GeneratorViewOptions views;
+    views.seed = 4;
+    GeneratorViewSource generated(std::make_shared<test::EchoGenerator>(3), views, torch::kCPU);
+    InterruptedSource source(generated, failAt);
+    torch::manual_seed(5);
+    ResNetEncoder encoder(kTinyArch);
+    std::shared_ptr<Objective> objective = makeObjective({"inverter", 0.1, 0.07, 8}, kTinyArch.featureDim(), 3, 6);
+    EncoderTrainingOptions options = tinyOptions(7);
+    options.settings = settingsWith("inverter");
+    MetricsLog metrics(dir / "metrics.jsonl");
+    try {
+      trainEncoder(encoder, *objective, source, options, dir / "checkpoint.pt", metrics);
+    } catch (const std::runtime_error&) {
+      EXPECT_GE(failAt, 0) << "only the interrupted run stops early";
+    }
+    std::vector<torch::Tensor> state;
+    for (const torch::Tensor& p : encoder->parameters()) state.push_back(p.detach().clone());
+    for (const torch::Tensor& p : objective->parameters()) state.push_back(p.detach().clone());
+    return state;
+  };
+  test::TempDir straight, interrupted;
+  const auto full = run(straight.path(), -1);
+  run(interrupted.path(), 5);  // dies after its checkpoint at step 3
+  const auto resumed = run(interrupted.path(), -1);
+  ASSERT_EQ(full.size(), resumed.size());
+  for (size_t i = 0; i < full.size(); ++i) EXPECT_TRUE(torch::equal(full[i], resumed[i])) << "parameter " << i;
+}
+
+// A source whose views turn NaN at one step: a diverging run, made to order.
+class PoisonedSource : public ViewSource {
+ public:
+  PoisonedSource(ViewSource& inner, int64_t poisonAt) : inner_(inner), poisonAt_(poisonAt) {}
+  ViewBatch batch(int64_t step, int64_t anchors) override {
+    ViewBatch b = inner_.batch(step, anchors);
+    if (step == poisonAt_) b.views[1][0][2][3] = std::nanf("");
+    return b;
+  }
+  std::string describe() const override { return inner_.describe(); }
+  int64_t classes() const override { return inner_.classes(); }
+  int64_t latentDim() const override { return inner_.latentDim(); }
+  int64_t viewsPerAnchor() const override { return inner_.viewsPerAnchor(); }
+  int64_t channels() const override { return inner_.channels(); }
+
+ private:
+  ViewSource& inner_;
+  int64_t poisonAt_;
+};
+
+TEST(EncoderTrainer, ANonFiniteLossStopsTheRunAndWritesTheStepSeedAndInputs) {
+  test::TempDir dir;
+  const RealDataset data = test::tinyDataset(64, 8, 2, 8);
+  RealViewSource clean(data.train.select(data.split.kept), 2, PixelViewOptions(), 2, 4, torch::kCPU);
+  PoisonedSource source(clean, 4);
+  Learner l = makeLearner("simclr");
+  MetricsLog metrics(dir / "metrics.jsonl");
+  const std::string error = test::errorOf<std::runtime_error>(
+      [&] { trainEncoder(l.encoder, *l.objective, source, tinyOptions(7), dir / "checkpoint.pt", metrics); });
+  EXPECT_NE(error.find("the loss is nan at step 4 (run.seed 1)"), std::string::npos) << error;
+  EXPECT_NE(error.find("failure-step-4.pt"), std::string::npos) << error;
+
+  const nlohmann::json described = readJsonFile(dir / "failure-step-4.json");
+  EXPECT_EQ(described["step"], 4);
+  EXPECT_EQ(described["seed"], 1);
+  EXPECT_EQ(described["inputs"]["views"]["non_finite"], 1);
+  const std::vector<uint8_t> bytes = readFileBytes(dir / "failure-step-4.pt");
+  const c10::IValue loaded = torch::pickle_load(std::vector<char>(bytes.begin(), bytes.end()));
+  const auto inputs = loaded.toGenericDict();
+  EXPECT_TRUE(torch::equal(inputs.at("views").toTensor().nan_to_num(7.0),
+                           source.batch(4, 16).views.nan_to_num(7.0)))  // the step's views, as they were
+      << "the dump holds the offending views";
+  EXPECT_EQ(inputs.at("anchor_ids").toTensor().size(0), 32);
+}
+
+TEST(EncoderTrainer, AGeneratorThatReturnsNanStopsTheRunWithItsLatentsWrittenOut) {
+  test::TempDir dir;
+  GeneratorViewOptions views;
+  views.seed = 4;
+  GeneratorViewSource source(std::make_shared<test::EchoGenerator>(3, true), views, torch::kCPU);
+  Learner l = makeLearner("simclr");
+  MetricsLog metrics(dir / "metrics.jsonl");
+  const std::string error = test::errorOf<std::runtime_error>(
+      [&] { trainEncoder(l.encoder, *l.objective, source, tinyOptions(7), dir / "checkpoint.pt", metrics); });
+  EXPECT_NE(error.find("returned NaN or Inf images"), std::string::npos) << error;
+  EXPECT_NE(error.find("at step 0 (run.seed 1)"), std::string::npos) << error;
+  const std::vector<uint8_t> bytes = readFileBytes(dir / "failure-step-0.pt");
+  const auto inputs = torch::pickle_load(std::vector<char>(bytes.begin(), bytes.end())).toGenericDict();
+  const torch::Tensor latents = inputs.at("latents").toTensor();  // [G, Z]
+  EXPECT_EQ(latents.size(1), 6);
+  EXPECT_TRUE(torch::isfinite(latents).all().item<bool>());
+  EXPECT_EQ(inputs.at("classes").toTensor().size(0), latents.size(0));
+  EXPECT_EQ(inputs.at("images").toTensor().size(0), latents.size(0));
 }
 
 TEST(EncoderFile, SavesAndLoadsTheSameEncoderAndRejectsBrokenFiles) {

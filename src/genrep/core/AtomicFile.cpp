@@ -1,6 +1,7 @@
 #include "genrep/core/AtomicFile.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -18,10 +19,32 @@ std::runtime_error fileError(const std::string& what, const std::filesystem::pat
   return std::runtime_error(fmt::format("{} {}: {}", what, file.string(), std::strerror(errno)));
 }
 
+constexpr const char* kTemporaryTag = ".tmp.";
+
+// ".<name>.tmp.<pid>.<n>": hidden, and it names the process that writes it.
 std::filesystem::path temporaryPathFor(const std::filesystem::path& target) {
   static std::atomic<uint64_t> counter{0};
   return target.parent_path() /
-         fmt::format(".{}.tmp.{}.{}", target.filename().string(), ::getpid(), counter++);
+         fmt::format(".{}{}{}.{}", target.filename().string(), kTemporaryTag, ::getpid(), counter++);
+}
+
+// The writer's process id of a temporary's file name, 0 when the name is not one.
+pid_t writerOf(const std::string& name) {
+  if (name.empty() || name[0] != '.') return 0;
+  const size_t tag = name.rfind(kTemporaryTag);
+  if (tag == std::string::npos) return 0;
+  const size_t pidStart = tag + std::char_traits<char>::length(kTemporaryTag);
+  const size_t dot = name.find('.', pidStart);
+  if (dot == std::string::npos || dot == pidStart) return 0;
+  long pid = 0;
+  for (size_t i = pidStart; i < dot; ++i) {
+    if (name[i] < '0' || name[i] > '9' || pid > 1L << 30) return 0;
+    pid = pid * 10 + (name[i] - '0');
+  }
+  for (size_t i = dot + 1; i < name.size(); ++i) {
+    if (name[i] < '0' || name[i] > '9') return 0;
+  }
+  return dot + 1 < name.size() ? static_cast<pid_t>(pid) : 0;
 }
 
 void fsyncFolder(const std::filesystem::path& folder) {
@@ -60,7 +83,9 @@ void AtomicFileWriter::write(const void* data, size_t size) {
   }
 }
 
-void AtomicFileWriter::commit() {
+void AtomicFileWriter::commit() { commit({}); }
+
+void AtomicFileWriter::commit(const std::filesystem::path& previous) {
   if (committed_) return;
   if (::fsync(fd_) != 0) throw fileError("cannot flush", temporary_);
   if (::close(fd_) != 0) {
@@ -68,6 +93,10 @@ void AtomicFileWriter::commit() {
     throw fileError("cannot close", temporary_);
   }
   fd_ = -1;
+  std::error_code ec;
+  if (!previous.empty() && std::filesystem::exists(target_, ec) && std::rename(target_.c_str(), previous.c_str()) != 0) {
+    throw fileError(fmt::format("cannot rename {} to", target_.string()), previous);
+  }
   if (std::rename(temporary_.c_str(), target_.c_str()) != 0) {
     throw fileError(fmt::format("cannot rename {} to", temporary_.string()), target_);
   }
@@ -79,6 +108,19 @@ void writeFileAtomic(const std::filesystem::path& target, std::string_view data)
   AtomicFileWriter out(target);
   out.write(data);
   out.commit();
+}
+
+size_t removeStaleTemporaries(const std::filesystem::path& folder) {
+  std::error_code ec;
+  size_t removed = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(folder, ec)) {
+    const pid_t writer = writerOf(entry.path().filename().string());
+    if (writer <= 0 || writer == ::getpid()) continue;
+    // kill(pid, 0) probes without sending: ESRCH = no such process, so nobody will commit it.
+    if (::kill(writer, 0) == 0 || errno != ESRCH) continue;
+    if (std::filesystem::remove(entry.path(), ec)) ++removed;
+  }
+  return removed;
 }
 
 }  // namespace genrep

@@ -8,6 +8,8 @@
 //   genrep::AtomicFileWriter out(path);   // for data written piece by piece
 //   out.write(header); out.write(payload);
 //   out.commit();                         // without commit() the target stays untouched
+//
+//   genrep::removeStaleTemporaries(runDir);  // what a writer killed mid-write left behind
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -25,6 +27,9 @@ class AtomicFileWriter {
   void write(const void* data, size_t size);
   void write(std::string_view data) { write(data.data(), data.size()); }
   void commit();
+  // As commit(), and the file the target held (if any) is renamed to `previous` first, so
+  // at every moment one of the two names holds a complete file.
+  void commit(const std::filesystem::path& previous);
 
   const std::filesystem::path& target() const { return target_; }
   const std::filesystem::path& temporary() const { return temporary_; }
@@ -37,5 +42,9 @@ class AtomicFileWriter {
 };
 
 void writeFileAtomic(const std::filesystem::path& target, std::string_view data);
+
+// Deletes the temporaries of writers that were killed before commit() (their process no
+// longer runs) from `folder`; returns how many. Complete files are never touched.
+size_t removeStaleTemporaries(const std::filesystem::path& folder);
 
 }  // namespace genrep

@@ -6,6 +6,9 @@
 
 #include <fmt/format.h>
 
+#include "genrep/core/AtomicFile.h"
+#include "genrep/core/FileIO.h"
+
 namespace genrep {
 
 MetricsLog::MetricsLog(std::filesystem::path file)
@@ -14,6 +17,36 @@ MetricsLog::MetricsLog(std::filesystem::path file)
   if (!out_) {
     throw std::runtime_error(fmt::format("cannot open metrics log {}: {}", file_.string(), std::strerror(errno)));
   }
+}
+
+void MetricsLog::rewindTo(int64_t step) {
+  if (std::fflush(out_) != 0) throw std::runtime_error(fmt::format("cannot write metrics log {}: {}", file_.string(), std::strerror(errno)));
+  const std::string text = readFileText(file_);
+  std::string kept;
+  bool dropped = false;
+  size_t begin = 0;
+  while (begin < text.size()) {
+    const size_t end = text.find('\n', begin);
+    if (end == std::string::npos) {  // torn: the writer died before the newline
+      dropped = true;
+      break;
+    }
+    const std::string line = text.substr(begin, end - begin);
+    begin = end + 1;
+    const nlohmann::json record = nlohmann::json::parse(line, nullptr, false);
+    if (record.is_discarded() || (record.is_object() && record.contains("step") && record["step"].is_number_integer() &&
+                                  record["step"].get<int64_t>() > step)) {
+      dropped = true;
+      continue;
+    }
+    kept += line + "\n";
+  }
+  if (!dropped) return;
+  std::fclose(out_);
+  out_ = nullptr;
+  writeFileAtomic(file_, kept);
+  out_ = std::fopen(file_.c_str(), "a");
+  if (!out_) throw std::runtime_error(fmt::format("cannot open metrics log {}: {}", file_.string(), std::strerror(errno)));
 }
 
 MetricsLog::~MetricsLog() {

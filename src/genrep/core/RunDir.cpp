@@ -28,6 +28,7 @@ RunDir RunDir::create(const std::filesystem::path& root, const std::string& name
       throw std::invalid_argument(fmt::format("run.name '{}' must be a plain folder name (use run.root for the parent)", name));
     }
     makeFolder(root / name);
+    removeStaleTemporaries(root / name);  // a named folder is continued: clear what a killed run left
     return RunDir(root / name);
   }
   const std::time_t now = std::time(nullptr);

@@ -2,10 +2,12 @@
 
 #include <chrono>
 #include <cmath>
+#include <optional>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
+#include "genrep/core/AtomicFile.h"
 #include "genrep/core/Config.h"
 #include "genrep/core/Progress.h"
 #include "genrep/core/Random.h"
@@ -13,6 +15,7 @@
 #include "genrep/gen/GanGenerator.h"
 #include "genrep/gen/GanLosses.h"
 #include "genrep/runtime/CheckpointArchive.h"
+#include "genrep/runtime/FailureDump.h"
 
 namespace genrep {
 namespace {
@@ -53,8 +56,10 @@ struct GanState {
   double trainSeconds = 0, dSeconds = 0, gSeconds = 0;
 };
 
+constexpr const char* kCheckpointKind = "gan-training";
+
 void saveCheckpoint(const std::filesystem::path& file, GanState& s, const GanTrainingOptions& options) {
-  CheckpointWriter out("genrep_checkpoint_version", kCheckpointVersion);
+  CheckpointWriter out;
   out.part("g", *s.g);
   out.part("ema", *s.ema);
   out.part("d", *s.d);
@@ -66,12 +71,17 @@ void saveCheckpoint(const std::filesystem::path& file, GanState& s, const GanTra
   const auto state = s.dataRng.state();
   out.write("data_rng", torch::tensor(std::vector<int64_t>(state.begin(), state.end()), torch::kInt64));
   out.write("config", c10::IValue(options.configToml));
-  out.commit(file);
+  out.commit(file, {kCheckpointKind, kCheckpointVersion, s.step, options.settings.json(), {}});
 }
 
-void loadCheckpoint(const std::filesystem::path& file, GanState& s) {
+std::optional<CheckpointFile> checkpointFor(const std::filesystem::path& file, const GanTrainingOptions& options) {
+  if (!options.resume) return std::nullopt;
+  return checkpointToResume(file, kCheckpointKind, kCheckpointVersion, options.settings, options.resumeChanged, "gan.resume");
+}
+
+void loadCheckpoint(const CheckpointFile& checkpoint, const std::filesystem::path& file, GanState& s) {
   try {
-    CheckpointReader in(file, "genrep_checkpoint_version", kCheckpointVersion);
+    CheckpointReader in(checkpoint);
     in.part("g", *s.g);
     in.part("ema", *s.ema);
     in.part("d", *s.d);
@@ -89,17 +99,21 @@ void loadCheckpoint(const std::filesystem::path& file, GanState& s) {
     s.dataRng.setState(state);
   } catch (const std::exception& error) {
     std::string message = error.what();
-    throw std::runtime_error(fmt::format("cannot resume from checkpoint {}: {} (delete it to start over, or set gan.resume=false)",
-                                         file.string(), message.substr(0, message.find('\n'))));
+    throw std::runtime_error(fmt::format("cannot resume from checkpoint {}: {} (set gan.resume=false to start over)", file.string(),
+                                         message.substr(0, message.find('\n'))));
   }
 }
 
-void checkFinite(const torch::Tensor& loss, const char* name, int64_t step, uint64_t seed) {
+// A NaN or Inf loss stops the run before the update that would spread it into the weights;
+// the step's inputs (latents, labels, the real images' indices) go to the run folder.
+void checkFinite(const torch::Tensor& loss, const char* name, int64_t step, const GanTrainingOptions& options, const RunDir& run,
+                 const NamedTensors& inputs) {
   const double value = loss.item<double>();
-  if (!std::isfinite(value)) {
-    throw std::runtime_error(fmt::format("GAN training diverged: {} is {} at step {} (run.seed {}); lower gan.lr_d / gan.lr_g",
-                                         name, value, step, seed));
-  }
+  if (std::isfinite(value)) return;
+  const std::string what = fmt::format("GAN training diverged (lower gan.lr_d / gan.lr_g): {} is {}", name, value);
+  const std::filesystem::path dump = writeFailureDump(run.path(), step, options.seed, what, inputs);
+  throw std::runtime_error(fmt::format("{} at step {} (run.seed {}); the step's inputs are in {}", what, step, options.seed,
+                                       dump.string()));
 }
 
 }  // namespace
@@ -145,6 +159,7 @@ GanTrainingOptions ganOptionsFromConfig(const Config& config) {
   o.out = config.getString("gan.out");
   o.seed = static_cast<uint64_t>(config.getInt("run.seed"));
   o.configToml = config.toToml();
+  o.resumeChanged = config.getBool("run.resume_changed");
   requireSetting(o.steps >= 1, "gan.steps must be >= 1");
   requireSetting(o.batch >= 2, "gan.batch must be >= 2 (batch norm needs two samples)");
   requireSetting(o.lrG > 0 && o.lrD > 0, "gan.lr_g and gan.lr_d must be positive");
@@ -154,6 +169,12 @@ GanTrainingOptions ganOptionsFromConfig(const Config& config) {
                  "gan.checkpoint_every and gan.log_every must be >= 1, gan.eval_every >= 0");
   return o;
 }
+
+RunSettings ganRunSettings(const Config& config, const ConfigSchema& schema) {
+  return RunSettings(config, schema, {"data", "gan"}, {"gan.steps", "gan.out"});
+}
+
+void checkGanCheckpoint(const RunDir& run, const GanTrainingOptions& options) { checkpointFor(run.file("checkpoint.pt"), options); }
 
 GanTrainingResult trainGan(const RealDataset& dataset, const GanTrainingOptions& options, const RunDir& run,
                            MetricsLog& metrics, const GanProbe& probe) {
@@ -186,11 +207,12 @@ GanTrainingResult trainGan(const RealDataset& dataset, const GanTrainingOptions&
   s.dataRng = RandomStream(deriveSeed(options.seed, "gan.data"));
 
   const std::filesystem::path checkpoint = run.file("checkpoint.pt");
-  std::error_code ec;
-  if (options.resume && std::filesystem::exists(checkpoint, ec)) {
-    loadCheckpoint(checkpoint, s);
+  if (const std::optional<CheckpointFile> found = checkpointFor(checkpoint, options)) {
+    loadCheckpoint(*found, checkpoint, s);
     fmt::print(stderr, "gan train: resuming from {} at step {}\n", checkpoint.string(), s.step);
   }
+  removeStaleTemporaries(run.path());
+  metrics.rewindTo(s.step);
 
   const torch::Tensor real = imagesToTensor(dataset.train);  // [N, C, H, W] in [-1, 1]
   const torch::Tensor realLabels = labelsToTensor(dataset.train);
@@ -214,11 +236,12 @@ GanTrainingResult trainGan(const RealDataset& dataset, const GanTrainingOptions&
     const torch::Tensor batchIndex = torch::tensor(pick, torch::kInt64);
     const torch::Tensor xReal = real.index_select(0, batchIndex);
     const torch::Tensor yReal = conditional ? realLabels.index_select(0, batchIndex) : torch::Tensor();
-    torch::Tensor xFake;
     const torch::Tensor yFakeD = fakeLabels();
+    const torch::Tensor zFakeD = noise();  // drawn after the labels, as always: same streams, same runs
+    torch::Tensor xFake;
     {
       torch::NoGradGuard noGrad;
-      xFake = s.g->forward(noise(), yFakeD);
+      xFake = s.g->forward(zFakeD, yFakeD);
     }
     // One D pass over real and fake together (D has no batch norm, so this equals two
     // passes, with fewer and larger kernels).
@@ -227,6 +250,8 @@ GanTrainingResult trainGan(const RealDataset& dataset, const GanTrainingOptions&
     if (conditional && options.auxWeight > 0) {
       lossD = lossD + options.auxWeight * F::cross_entropy(logits.slice(0, 0, b), yReal);
     }
+    checkFinite(lossD, "the D loss", s.step, options, run,
+                {{"real_indices", batchIndex}, {"real_labels", yReal}, {"fake_latents", zFakeD}, {"fake_labels", yFakeD}});
     s.optD->zero_grad();
     lossD.backward();
     s.optD->step();
@@ -234,10 +259,12 @@ GanTrainingResult trainGan(const RealDataset& dataset, const GanTrainingOptions&
 
     // G step.
     const torch::Tensor yFakeG = fakeLabels();
-    const torch::Tensor xGen = s.g->forward(noise(), yFakeG);
+    const torch::Tensor zFakeG = noise();
+    const torch::Tensor xGen = s.g->forward(zFakeG, yFakeG);
     auto [scoreGen, logitsGen] = s.d->forward(xGen, yFakeG);
     torch::Tensor lossG = hingeGeneratorLoss(scoreGen);
     if (conditional && options.auxWeight > 0) lossG = lossG + options.auxWeight * F::cross_entropy(logitsGen, yFakeG);
+    checkFinite(lossG, "the G loss", s.step, options, run, {{"latents", zFakeG}, {"labels", yFakeG}});
     s.optG->zero_grad();
     lossG.backward();
     s.optG->step();
@@ -250,8 +277,6 @@ GanTrainingResult trainGan(const RealDataset& dataset, const GanTrainingOptions&
     s.dSeconds += seconds(dDone - stepStart);
     s.gSeconds += seconds(stepEnd - dDone);
     s.trainSeconds += seconds(stepEnd - stepStart);
-    checkFinite(lossD, "the D loss", s.step, options.seed);
-    checkFinite(lossG, "the G loss", s.step, options.seed);
     lossDSum += lossD.item<double>();
     lossGSum += lossG.item<double>();
     ++sinceLog;

@@ -1,7 +1,8 @@
 #pragma once
 // The GAN's own training loop: hinge loss, projection discriminator with an auxiliary
 // classifier, Adam, an exponential moving average of G for sampling (with BigGAN-style
-// warm-up), atomic checkpoints in the run folder and exact-step resume from the last one.
+// warm-up), atomic checkpoints in the run folder (two slots) and exact-step resume from the
+// last one. A NaN or Inf loss stops the run with the step's inputs written to the run folder.
 //
 //   GanTrainingOptions options = ganOptionsFromConfig(config);
 //   GanTrainingResult r = trainGan(dataset, options, run, metrics, probe);
@@ -15,6 +16,7 @@
 
 #include "genrep/core/MetricsLog.h"
 #include "genrep/core/RunDir.h"
+#include "genrep/core/RunSettings.h"
 #include "genrep/data/RealDataset.h"
 #include "genrep/gen/GanNetworks.h"
 
@@ -42,8 +44,15 @@ struct GanTrainingOptions {
   bool resume = true;
   std::filesystem::path out;  // generator folder; empty = <run>/generator
   uint64_t seed = 0;
-  std::string configToml;  // stored in checkpoints and the manifest
+  std::string configToml;  // stored in the manifest
+  // What decides the result (not gan.steps: training can be extended); a checkpoint made
+  // with other settings is refused unless resumeChanged (run.resume_changed).
+  RunSettings settings;
+  bool resumeChanged = false;
 };
+
+// The settings that decide a GAN's weights: data.*, gan.* but gan.steps and gan.out, run.seed.
+RunSettings ganRunSettings(const Config& config, const ConfigSchema& schema);
 
 void addGanTrainingKeys(ConfigSchema& schema);
 GanTrainingOptions ganOptionsFromConfig(const Config& config);
@@ -58,6 +67,10 @@ struct GanTrainingResult {
   double dImagesPerSecond = 0;  // real + fake images through a D step, per second
   double gImagesPerSecond = 0;  // generated images through a G step, per second
 };
+
+// Throws std::invalid_argument naming the run's checkpoint when it exists (and options.resume)
+// but cannot be resumed from; trainGan checks the same, a command calls this first.
+void checkGanCheckpoint(const RunDir& run, const GanTrainingOptions& options);
 
 GanTrainingResult trainGan(const RealDataset& dataset, const GanTrainingOptions& options, const RunDir& run,
                            MetricsLog& metrics, const GanProbe& probe = {});

@@ -2,14 +2,17 @@
 
 #include <chrono>
 #include <cmath>
+#include <optional>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
+#include "genrep/core/AtomicFile.h"
 #include "genrep/core/Config.h"
 #include "genrep/core/Progress.h"
 #include "genrep/learn/LrSchedule.h"
 #include "genrep/runtime/CheckpointArchive.h"
+#include "genrep/runtime/FailureDump.h"
 
 namespace genrep {
 namespace {
@@ -24,28 +27,31 @@ struct TrainerState {
   double lastLoss = std::nan("");
 };
 
-constexpr const char* kVersionKey = "genrep_encoder_checkpoint_version";
+constexpr const char* kCheckpointKind = "encoder-training";
 
 void saveCheckpoint(const std::filesystem::path& file, ResNetEncoder& encoder, Objective& objective,
-                    torch::optim::SGD& optimizer, const TrainerState& s, const std::string& signature) {
-  CheckpointWriter out(kVersionKey, kCheckpointVersion);
+                    torch::optim::SGD& optimizer, const TrainerState& s, const EncoderTrainingOptions& options) {
+  CheckpointWriter out;
   out.part("encoder", *encoder);
   out.part("objective", objective);
   out.part("optimizer", optimizer);
   out.write("step", torch::tensor(s.step));
   out.write("times", torch::tensor({s.trainSeconds, s.generateSeconds, s.augmentSeconds, s.firstLoss, s.lastLoss}, torch::kFloat64));
-  out.write("signature", c10::IValue(signature));
-  out.commit(file);
+  // Views are a pure function of (seed, step); torch's default stream is saved as well so
+  // that nothing random in an objective or a module can drift after a resume.
+  out.write("torch_rng", torch::globalContext().defaultGenerator(torch::kCPU).get_state());
+  out.commit(file, {kCheckpointKind, kCheckpointVersion, s.step, options.settings.json(), {}});
 }
 
-void loadCheckpoint(const std::filesystem::path& file, ResNetEncoder& encoder, Objective& objective,
-                    torch::optim::SGD& optimizer, TrainerState& s, const std::string& signature) {
+std::optional<CheckpointFile> checkpointFor(const std::filesystem::path& file, const EncoderTrainingOptions& options) {
+  if (!options.resume) return std::nullopt;
+  return checkpointToResume(file, kCheckpointKind, kCheckpointVersion, options.settings, options.resumeChanged, "learn.resume");
+}
+
+void loadCheckpoint(const CheckpointFile& checkpoint, const std::filesystem::path& file, ResNetEncoder& encoder,
+                    Objective& objective, torch::optim::SGD& optimizer, TrainerState& s) {
   try {
-    CheckpointReader in(file, kVersionKey, kCheckpointVersion);
-    if (in.value("signature").toStringRef() != signature) {
-      throw std::runtime_error("it was made with other settings (source, encoder, objective or schedule); use another "
-                               "run.name, or set learn.resume=false to start over");
-    }
+    CheckpointReader in(checkpoint);
     in.part("encoder", *encoder);
     in.part("objective", objective);
     in.part("optimizer", optimizer);
@@ -56,10 +62,21 @@ void loadCheckpoint(const std::filesystem::path& file, ResNetEncoder& encoder, O
     s.augmentSeconds = times[2].item<double>();
     s.firstLoss = times[3].item<double>();
     s.lastLoss = times[4].item<double>();
+    at::Generator global = torch::globalContext().defaultGenerator(torch::kCPU);  // a handle to the one stream
+    global.set_state(in.tensor("torch_rng"));
   } catch (const std::exception& error) {
     const std::string message = error.what();
-    throw std::runtime_error(fmt::format("cannot resume from checkpoint {}: {}", file.string(), message.substr(0, message.find('\n'))));
+    throw std::runtime_error(fmt::format("cannot resume from checkpoint {}: {} (set learn.resume=false to start over)", file.string(),
+                                         message.substr(0, message.find('\n'))));
   }
+}
+
+// Stops the run: the inputs of the step go beside the checkpoint, the error says where.
+[[noreturn]] void stopOnNonFinite(const NonFiniteError& error, const std::filesystem::path& checkpoint, int64_t step,
+                                  const EncoderTrainingOptions& options) {
+  const std::filesystem::path dump = writeFailureDump(checkpoint.parent_path(), step, options.seed, error.what(), error.inputs());
+  throw std::runtime_error(fmt::format("{} at step {} (run.seed {}); the step's inputs are in {}", error.what(), step, options.seed,
+                                       dump.string()));
 }
 
 }  // namespace
@@ -74,6 +91,10 @@ void addEncoderTrainingKeys(ConfigSchema& schema) {
   schema.addInt("learn.checkpoint_every", 100, "steps between checkpoints");
   schema.addInt("learn.log_every", 10, "steps between metrics lines");
   schema.addBool("learn.resume", true, "continue from the run folder's checkpoint when there is one");
+}
+
+void checkEncoderCheckpoint(const std::filesystem::path& checkpoint, const EncoderTrainingOptions& options) {
+  checkpointFor(checkpoint, options);
 }
 
 EncoderTrainingOptions encoderTrainingOptionsFromConfig(const Config& config) {
@@ -108,11 +129,12 @@ EncoderTrainingResult trainEncoder(ResNetEncoder& encoder, Objective& objective,
   const LrSchedule schedule{options.lr(), options.steps, options.warmup, 1e-3};
 
   TrainerState s;
-  std::error_code ec;
-  if (options.resume && std::filesystem::exists(checkpoint, ec)) {
-    loadCheckpoint(checkpoint, encoder, objective, optimizer, s, options.signature);
+  if (const std::optional<CheckpointFile> found = checkpointFor(checkpoint, options)) {
+    loadCheckpoint(*found, checkpoint, encoder, objective, optimizer, s);
     fmt::print(stderr, "train: resuming from {} at step {}\n", checkpoint.string(), s.step);
   }
+  removeStaleTemporaries(checkpoint.parent_path());
+  metrics.rewindTo(s.step);
 
   encoder->train();
   objective.train();
@@ -121,18 +143,29 @@ EncoderTrainingResult trainEncoder(ResNetEncoder& encoder, Objective& objective,
   int64_t sinceLog = 0;
   while (s.step < options.steps) {
     const auto start = Clock::now();
-    const ViewBatch batch = source.batch(s.step, options.batch);
+    ViewBatch batch;
+    try {
+      batch = source.batch(s.step, options.batch);
+    } catch (const NonFiniteError& error) {
+      stopOnNonFinite(error, checkpoint, s.step, options);
+    }
     const double lr = schedule.at(s.step);
     for (auto& group : optimizer.param_groups()) static_cast<torch::optim::SGDOptions&>(group.options()).lr(lr);
     const torch::Tensor loss = objective.loss(encoder->forward(batch.views), batch);
+    const double value = loss.item<double>();
+    if (!std::isfinite(value)) {
+      // Checked before the update, which would carry the NaN into the weights.
+      stopOnNonFinite(NonFiniteError(fmt::format("encoder training diverged (lower learn.lr_per_256): the loss is {}", value),
+                                     {{"views", batch.views},
+                                      {"anchor_ids", batch.anchorIds},
+                                      {"classes", batch.classes},
+                                      {"latents", batch.latents},
+                                      {"synthetic", batch.synthetic}}),
+                      checkpoint, s.step, options);
+    }
     optimizer.zero_grad();
     loss.backward();
     optimizer.step();
-    const double value = loss.item<double>();
-    if (!std::isfinite(value)) {
-      throw std::runtime_error(fmt::format("encoder training diverged: the loss is {} at step {} (run.seed {}); lower learn.lr_per_256",
-                                           value, s.step, options.seed));
-    }
     ++s.step;
     s.trainSeconds += std::chrono::duration<double>(Clock::now() - start).count();
     s.generateSeconds += batch.generateSeconds;
@@ -156,7 +189,7 @@ EncoderTrainingResult trainEncoder(ResNetEncoder& encoder, Objective& objective,
       sinceLog = 0;
     }
     if (s.step % options.checkpointEvery == 0 || s.step == options.steps) {
-      saveCheckpoint(checkpoint, encoder, objective, optimizer, s, options.signature);
+      saveCheckpoint(checkpoint, encoder, objective, optimizer, s, options);
     }
   }
   progress.finish();

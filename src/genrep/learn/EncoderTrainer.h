@@ -2,7 +2,8 @@
 // The one training loop for every objective and every view source: SGD with momentum and
 // weight decay, linear warm-up then cosine decay by step (SPEC 2.4: lr = lr_per_256 * batch
 // / 256, down to lr / 1000), metrics lines, a progress line, atomic checkpoints in the run
-// folder and exact resume from the last one (views are a pure function of seed and step).
+// folder (two slots) and exact resume from the last one (views are a pure function of seed
+// and step). A NaN or Inf stops the run with the step's inputs written beside the checkpoint.
 //
 //   EncoderTrainingOptions options = encoderTrainingOptionsFromConfig(config);
 //   EncoderTrainingResult r = trainEncoder(encoder, *objective, *source, options, run.file("checkpoint.pt"), metrics);
@@ -11,6 +12,7 @@
 #include <string>
 
 #include "genrep/core/MetricsLog.h"
+#include "genrep/core/RunSettings.h"
 #include "genrep/learn/Objective.h"
 #include "genrep/learn/ResNetEncoder.h"
 #include "genrep/views/ViewSource.h"
@@ -31,8 +33,10 @@ struct EncoderTrainingOptions {
   int64_t logEvery = 10;
   bool resume = true;
   uint64_t seed = 0;
-  // Everything that shapes the result; a checkpoint made under another signature is refused.
-  std::string signature;
+  // What decides the result: a checkpoint made with other settings is refused unless
+  // resumeChanged (run.resume_changed).
+  RunSettings settings;
+  bool resumeChanged = false;
 
   double lr() const { return lrPer256 * static_cast<double>(batch) / 256.0; }
 };
@@ -49,6 +53,11 @@ struct EncoderTrainingResult {
   double finalLoss = 0;        // mean over the last logging window
   double firstLoss = 0;        // mean over the first logging window
 };
+
+// Throws std::invalid_argument naming `checkpoint` when it exists (and options.resume) but
+// cannot be resumed from: unreadable, another kind, other settings. trainEncoder checks the
+// same; a command calls this first to refuse before it prints or builds anything.
+void checkEncoderCheckpoint(const std::filesystem::path& checkpoint, const EncoderTrainingOptions& options);
 
 EncoderTrainingResult trainEncoder(ResNetEncoder& encoder, Objective& objective, ViewSource& source,
                                    const EncoderTrainingOptions& options, const std::filesystem::path& checkpoint,

@@ -1,26 +1,27 @@
 #pragma once
-// Training checkpoints as LibTorch archives: a version number first, nested parts for
-// modules and optimizers, plain tensors and values, written atomically (temporary file,
-// fsync, rename) so a crash leaves the previous checkpoint intact.
+// The payload of a training checkpoint: a LibTorch archive of nested parts (modules,
+// optimisers), tensors and values, inside genrep's checkpoint file (core/CheckpointFile.h:
+// magic, versions, step, settings, hash; two slots; atomic writes).
 //
-//   CheckpointWriter out("genrep_encoder_checkpoint_version", 1);
+//   CheckpointWriter out;
 //   out.part("encoder", *encoder);          // anything with save(OutputArchive&)
-//   out.write("step", torch::tensor(step));
-//   out.commit(file);
-//   CheckpointReader in(file, "genrep_encoder_checkpoint_version", 1);   // throws on another version
+//   out.write("rng", generator.get_state());
+//   out.commit(file, {"encoder-training", 1, step, settings.json()});
+//   std::optional<CheckpointFile> found = checkpointToResume(file, "encoder-training", 1, settings, false, "learn.resume");
+//   CheckpointReader in(*found);
 //   in.part("encoder", *encoder);
-//   int64_t step = in.tensor("step").item<int64_t>();
 #include <cstdint>
 #include <filesystem>
 #include <string>
 
 #include <torch/torch.h>
 
+#include "genrep/core/CheckpointFile.h"
+
 namespace genrep {
 
 class CheckpointWriter {
  public:
-  CheckpointWriter(const std::string& versionKey, int64_t version);
   template <typename Saveable>
   void part(const std::string& name, Saveable& saveable) {
     torch::serialize::OutputArchive nested;
@@ -29,7 +30,8 @@ class CheckpointWriter {
   }
   void write(const std::string& name, const torch::Tensor& value) { archive_.write(name, value); }
   void write(const std::string& name, const c10::IValue& value) { archive_.write(name, value); }
-  void commit(const std::filesystem::path& file);
+  // `header` gives kind, payload version, step and settings; its payload is ignored.
+  void commit(const std::filesystem::path& file, CheckpointFile header);
 
  private:
   torch::serialize::OutputArchive archive_;
@@ -37,8 +39,8 @@ class CheckpointWriter {
 
 class CheckpointReader {
  public:
-  // Throws std::runtime_error when the file cannot be read or has another version.
-  CheckpointReader(const std::filesystem::path& file, const std::string& versionKey, int64_t version);
+  // Throws std::runtime_error when the payload is not a readable LibTorch archive.
+  explicit CheckpointReader(const CheckpointFile& checkpoint);
   template <typename Loadable>
   void part(const std::string& name, Loadable& loadable) {
     torch::serialize::InputArchive nested;

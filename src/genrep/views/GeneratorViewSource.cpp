@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "genrep/core/Stopwatch.h"
+#include "genrep/runtime/FailureDump.h"
 
 namespace genrep {
 
@@ -69,7 +70,11 @@ ViewBatch GeneratorViewSource::views(const std::vector<uint64_t>& indices, uint6
   {
     torch::NoGradGuard noGrad;
     images = generator_->sample(zTensor.to(device_), conditional ? yTensor.to(device_) : torch::Tensor());
-    images = normaliseGenerated(images, generator_->info());
+    try {
+      images = normaliseGenerated(images, generator_->info());
+    } catch (const NonFiniteError& error) {
+      throw NonFiniteError(error.what(), {{"images", images}, {"latents", zTensor}, {"classes", yTensor}});
+    }
   }
   if (shared) {
     images = images.repeat({v, 1, 1, 1});

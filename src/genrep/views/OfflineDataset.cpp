@@ -88,6 +88,7 @@ OfflineDatasetReport writeOfflineDataset(Generator& generator, const std::filesy
   };
   std::error_code ec;
   std::filesystem::create_directories(folder, ec);
+  removeStaleTemporaries(folder);  // shards a killed run was writing
   const std::filesystem::path descriptionFile = folder / "dataset.json";
   if (std::filesystem::is_regular_file(descriptionFile, ec)) {
     const nlohmann::json existing = readJsonFile(descriptionFile);

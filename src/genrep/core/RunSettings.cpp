@@ -1,0 +1,71 @@
+#include "genrep/core/RunSettings.h"
+
+#include <variant>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "genrep/core/Config.h"
+
+namespace genrep {
+namespace {
+
+bool startsWith(const std::string& text, const std::string& prefix) { return text.compare(0, prefix.size(), prefix) == 0; }
+
+std::string shown(const nlohmann::json& value) { return value.is_null() ? "(none)" : value.dump(); }
+
+}  // namespace
+
+bool isOperationalKey(const std::string& key) {
+  if (startsWith(key, "run.")) return key != "run.seed";
+  const std::string last = key.substr(key.rfind('.') + 1);
+  return last == "checkpoint_every" || last == "log_every" || last == "eval_every" || last == "resume";
+}
+
+RunSettings::RunSettings(const Config& config, const ConfigSchema& schema, std::vector<std::string> sections,
+                         std::vector<std::string> exempt)
+    : sections_(std::move(sections)), exempt_(std::move(exempt)) {
+  nlohmann::json values = nlohmann::json::object(), defaults = nlohmann::json::object();
+  const nlohmann::json all = config.toJson();
+  for (const auto& [key, value] : all.items()) {
+    if (!decides(key)) continue;
+    values[key] = value;
+    if (const ConfigKey* known = schema.find(key)) {
+      defaults[key] = std::visit([](const auto& v) { return nlohmann::json(v); }, known->defaultValue);
+    }
+  }
+  values_ = values.dump();
+  defaults_ = defaults.dump();
+}
+
+bool RunSettings::decides(const std::string& key) const {
+  if (isOperationalKey(key)) return false;
+  for (const std::string& e : exempt_) {
+    if (e.back() == '.' ? startsWith(key, e) : key == e) return false;
+  }
+  if (key == "run.seed" || sections_.empty()) return true;
+  for (const std::string& section : sections_) {
+    if (startsWith(key, section + ".")) return true;
+  }
+  return false;
+}
+
+std::vector<std::string> RunSettings::changesSince(const std::string& stored) const {
+  const nlohmann::json before = nlohmann::json::parse(stored, nullptr, false);
+  if (before.is_discarded() || !before.is_object()) return {"the stored settings are not a JSON object"};
+  const nlohmann::json now = nlohmann::json::parse(values_), defaults = nlohmann::json::parse(defaults_);
+  std::vector<std::string> changes;
+  for (const auto& [key, value] : now.items()) {
+    if (before.contains(key)) {
+      if (before[key] != value) changes.push_back(fmt::format("{}: {} -> {}", key, shown(before[key]), shown(value)));
+    } else if (!defaults.contains(key) || defaults[key] != value) {
+      changes.push_back(fmt::format("{}: (default) -> {}", key, shown(value)));
+    }
+  }
+  for (const auto& [key, value] : before.items()) {
+    if (decides(key) && !now.contains(key)) changes.push_back(fmt::format("{}: {} -> (no longer a setting)", key, shown(value)));
+  }
+  return changes;
+}
+
+}  // namespace genrep
