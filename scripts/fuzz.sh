@@ -3,6 +3,7 @@
 # AddressSanitizer and UndefinedBehaviorSanitizer, for a bounded time per parser.
 #   bash scripts/fuzz.sh            # 60 s per parser
 #   bash scripts/fuzz.sh 600        # 10 minutes per parser
+#   GENREP_FUZZ_TARGETS=checkpoint bash scripts/fuzz.sh 60    # one parser
 # Exits non-zero on the first finding; libFuzzer writes the input as crash-* / leak-* /
 # timeout-* in build-fuzz/findings/. Corpora grow in build-fuzz/corpus/ between runs.
 set -euo pipefail
@@ -51,7 +52,7 @@ body = kind + settings + payload
 open(f"{out}/checkpoint/seed.pt", "wb").write(b"GRCKPT\r\n" + fields + struct.pack("<Q", fnv(body, fnv(fields))) + body)
 PY
 
-for parser in idx cifar shard checkpoint; do
+for parser in ${GENREP_FUZZ_TARGETS:-idx cifar shard checkpoint}; do
   echo "== fuzz_$parser for ${seconds} s"
   (cd "$out/findings" && "$out/fuzz_$parser" -max_total_time="$seconds" -max_len=16384 -print_final_stats=1 \
       "$out/corpus/$parser")

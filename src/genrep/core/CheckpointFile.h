@@ -3,7 +3,7 @@
 // archive of weights, optimisers and random states), kept in two slots so that a damaged or
 // half-written latest checkpoint falls back to the one before it. The header can be read
 // and checked without LibTorch; a truncated or damaged file is refused before its payload
-// is parsed. Layout (little-endian, docs/formats.md):
+// is parsed. Layout (little-endian; docs/reliability.md):
 //
 //   offset size
 //    0      8   magic "GRCKPT\r\n"
