@@ -7,12 +7,14 @@
 // Adding a subcommand: append a CommandSpec to its family's list, e.g.
 //   {{"data", "info"}, "what a dataset holds", addDatasetKeys, {{"--per-class", "info.per_class", "..."}}, runInfo}
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "genrep/core/Config.h"
 #include "genrep/core/MetricsLog.h"
 #include "genrep/core/RunDir.h"
+#include "genrep/dist/DataParallel.h"
 #include "genrep/runtime/Runtime.h"
 
 namespace genrep::app {
@@ -34,6 +36,7 @@ struct CommandContext {
   MetricsLog& metrics;
   const RuntimeInfo& runtime;
   const ConfigSchema& schema;  // the command's keys: sub-runs resolve their configs against it
+  std::shared_ptr<DataParallel> ranks;  // this process's rank; one process unless launched by torchrun
 };
 
 struct CommandSpec {
@@ -45,6 +48,8 @@ struct CommandSpec {
   // Run folder name when run.name is empty; empty = "<command>-<timestamp>". A fixed name
   // lets a command find its earlier work (the demo reuses and resumes).
   std::string defaultRunName = {};
+  // Whether it runs as N data-parallel processes when launched so (WORLD_SIZE > 1).
+  bool dataParallel = false;
 };
 
 // Keys and flags that every command has (run.root, run.name, run.threads, run.seed).

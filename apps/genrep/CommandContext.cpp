@@ -8,6 +8,7 @@ void addRunKeys(ConfigSchema& schema) {
   schema.addInt("run.threads", 0, "CPU threads for LibTorch; 0 = every core");
   schema.addInt("run.seed", 0, "seed of every random stream of the run");
   schema.addBool("run.resume_changed", false, "continue from a checkpoint made with other settings (the changes are printed)");
+  schema.addInt("run.timeout_s", 120, "data parallel: seconds to wait for the other ranks (to meet, or in a collective)");
 }
 
 std::vector<FlagAlias> runFlags() {

@@ -49,14 +49,19 @@ ResNetEncoder randomEncoder(const Config& config, int64_t channels) {
 }
 
 nlohmann::json trainEncoderRun(const Config& config, const ConfigSchema& schema, const std::filesystem::path& folder,
-                               MetricsLog& metrics, std::shared_ptr<Generator> generator, const RealDataset* dataset) {
+                               MetricsLog& metrics, std::shared_ptr<Generator> generator, const RealDataset* dataset,
+                               std::shared_ptr<DataParallel> ranks) {
+  if (!ranks) ranks = DataParallel::single();
   EncoderTrainingOptions options = encoderTrainingOptionsFromConfig(config);
   // What decides an encoder; eval.* only measures it, and the demo's own keys only choose runs.
+  // The rank count decides which streams make each batch.
   options.settings = RunSettings(config, schema, {}, {"eval.", "demo."});
+  options.settings.add("dist.world_size", ranks->worldSize(), 1);
   options.resumeChanged = config.getBool("run.resume_changed");
+  options.ranks = ranks;
   checkEncoderCheckpoint(folder / "checkpoint.pt", options);  // before anything is built or printed
   const torch::Device device = selectDevice(config.getString("run.device"));
-  std::unique_ptr<ViewSource> source = makeViewSource(config, generator, dataset, device);
+  std::unique_ptr<ViewSource> source = makeViewSource(config, generator, dataset, device, ranks->rank());
   ResNetEncoder encoder = randomEncoder(config, source->channels());
   std::shared_ptr<Objective> objective =
       makeObjective(objectiveOptionsFromConfig(config), encoder->arch().featureDim(), source->classes(), source->latentDim());
@@ -67,6 +72,10 @@ nlohmann::json trainEncoderRun(const Config& config, const ConfigSchema& schema,
              source->describe(), encoder->arch().stages, encoder->arch().blocks, encoder->arch().width,
              encoder->arch().featureDim(), config.getString("learn.objective"), options.steps, options.batch, options.lr());
   std::filesystem::create_directories(folder);
+  if (ranks->worldSize() > 1) {
+    fmt::print("ranks      {}: {} anchors each{}\n", ranks->describe(), options.batch / ranks->worldSize(),
+               options.syncBatchNorm ? ", synchronised batch norm" : "");
+  }
   const EncoderTrainingResult result = trainEncoder(encoder, *objective, *source, options, folder / "checkpoint.pt", metrics);
 
   const nlohmann::json training = {{"objective", config.getString("learn.objective")},
@@ -83,9 +92,11 @@ nlohmann::json trainEncoderRun(const Config& config, const ConfigSchema& schema,
                                    {"first_loss", result.firstLoss},
                                    {"final_loss", result.finalLoss},
                                    {"device", device.str()},
+                                   {"ranks", ranks->worldSize()},
                                    {"config", config.toToml()}};
   encoder->to(torch::kCPU);
-  saveEncoder(folder / "encoder", encoder, training);
+  if (ranks->isMain()) saveEncoder(folder / "encoder", encoder, training);
+  ranks->barrier();  // the encoder is on disk before any rank goes on to use it
   fmt::print("trained    {} steps in {:.1f} s: {:.0f} views/s (generator {:.0f} %, pixel views {:.0f} %), loss {:.4f} -> {:.4f}\n",
              result.steps, result.trainSeconds, result.viewsPerSecond, 100 * training["generate_share"].get<double>(),
              100 * training["augment_share"].get<double>(), result.firstLoss, result.finalLoss);

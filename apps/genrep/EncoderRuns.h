@@ -28,8 +28,10 @@ bool sourceNeedsDataset(const Config& config);
 // Trains the encoder the config describes: checkpoint in folder/checkpoint.pt, the encoder
 // in folder/encoder (weights + manifest). Returns the training record (also in the manifest).
 // `schema` is the one `config` was resolved against (defaults of keys newer than a checkpoint).
+// `ranks`: this process's data-parallel rank (null: one process); rank 0 writes the encoder.
 nlohmann::json trainEncoderRun(const Config& config, const ConfigSchema& schema, const std::filesystem::path& folder,
-                               MetricsLog& metrics, std::shared_ptr<Generator> generator, const RealDataset* dataset);
+                               MetricsLog& metrics, std::shared_ptr<Generator> generator, const RealDataset* dataset,
+                               std::shared_ptr<DataParallel> ranks = nullptr);
 
 // Every probe on the real dataset for an encoder, or for the raw pixels when `encoder` is null.
 nlohmann::json evaluateRun(const Config& config, ResNetEncoder* encoder, const RealDataset& dataset);

@@ -29,8 +29,8 @@ void runTrain(CommandContext& context) {
   std::shared_ptr<Generator> generator = sourceNeedsGenerator(config) ? openGenerator(config) : nullptr;
   std::unique_ptr<RealDataset> dataset;
   if (sourceNeedsDataset(config)) dataset = std::make_unique<RealDataset>(openDataset(datasetSpecFromConfig(config)));
-  trainEncoderRun(config, context.schema, context.run.path(), context.metrics, generator, dataset.get());
-  fmt::print("wrote      {}\n", context.run.file("encoder").string());
+  trainEncoderRun(config, context.schema, context.run.path(), context.metrics, generator, dataset.get(), context.ranks);
+  if (context.ranks->isMain()) fmt::print("wrote      {}\n", context.run.file("encoder").string());
 }
 
 void runEval(CommandContext& context) {
@@ -86,7 +86,7 @@ std::vector<CommandSpec> learnCommands() {
   return {
       {{"train"},
        "train an encoder on views from a generator, real images or a mix (resumes from the run's checkpoint)",
-       addTrainKeys, trainFlags, runTrain},
+       addTrainKeys, trainFlags, runTrain, "", /*dataParallel=*/true},
       {{"eval"},
        "linear probe, kNN and few-shot probe of an encoder (or a baseline) on real labelled images",
        [](ConfigSchema& schema) {

@@ -2,6 +2,7 @@
 // main() builds the CLI from the command families' specs (see Command.h) and turns every
 // error into one line on stderr and a non-zero exit.
 #include <cstdio>
+#include <optional>
 #include <exception>
 #include <map>
 #include <memory>
@@ -99,12 +100,36 @@ int runCommand(const ParsedCommand& parsed) {
   const RuntimeInfo runtime = runtimeInfo();
   if (const auto warning = blasWarning(runtime.blas)) fmt::print(stderr, "{}\n", *warning);
 
+  requireSetting(config.getInt("run.timeout_s") >= 1, "run.timeout_s must be >= 1");
+  std::shared_ptr<DataParallel> ranks = DataParallel::single();
+  if (DataParallel::requestedByEnvironment()) {
+    if (!spec.dataParallel) {
+      throw std::invalid_argument(fmt::format("genrep {} runs as one process: launch it without torchrun (WORLD_SIZE unset); "
+                                              "`genrep train` is the data-parallel command",
+                                              commandName(spec)));
+    }
+    ranks = DataParallel::fromEnvironment(std::chrono::seconds(config.getInt("run.timeout_s")));
+  }
+
+  // One run folder for all ranks: rank 0 makes it (or its timestamped name) and tells the others.
   std::string runName = config.getString("run.name");
   if (runName.empty()) runName = spec.defaultRunName;
-  const RunDir run = RunDir::create(config.getString("run.root"), runName, commandName(spec));
-  run.saveConfig(config);
-  MetricsLog metrics(run.file("metrics.jsonl"));
-  CommandContext context{config, run, metrics, runtime, schema};
+  std::optional<RunDir> made;
+  if (ranks->isMain()) made = RunDir::create(config.getString("run.root"), runName, commandName(spec));
+  const std::string shared = ranks->shareFromMain(made ? made->path().filename().string() : "");
+  const RunDir run = made ? *made : RunDir::create(config.getString("run.root"), shared, commandName(spec));
+  if (ranks->isMain()) {
+    run.saveConfig(config);
+  } else {
+    // The other ranks report into their own log; the terminal shows rank 0.
+    const std::string log = run.file(fmt::format("rank-{}.log", ranks->rank())).string();
+    if (!std::freopen(log.c_str(), "a", stdout) || !std::freopen(log.c_str(), "a", stderr)) {
+      throw std::runtime_error(fmt::format("cannot write {}", log));
+    }
+    std::setvbuf(stdout, nullptr, _IOLBF, 1 << 16);
+  }
+  MetricsLog metrics(run.file(ranks->isMain() ? "metrics.jsonl" : fmt::format("metrics.rank-{}.jsonl", ranks->rank())));
+  CommandContext context{config, run, metrics, runtime, schema, ranks};
   spec.run(context);
   return 0;
 }

@@ -38,7 +38,19 @@ RunSettings::RunSettings(const Config& config, const ConfigSchema& schema, std::
   defaults_ = defaults.dump();
 }
 
+void RunSettings::add(const std::string& key, int64_t value, int64_t before) {
+  nlohmann::json values = nlohmann::json::parse(values_), defaults = nlohmann::json::parse(defaults_);
+  values[key] = value;
+  defaults[key] = before;
+  values_ = values.dump();
+  defaults_ = defaults.dump();
+  extra_.push_back(key);
+}
+
 bool RunSettings::decides(const std::string& key) const {
+  for (const std::string& e : extra_) {
+    if (key == e) return true;
+  }
   if (isOperationalKey(key)) return false;
   for (const std::string& e : exempt_) {
     if (e.back() == '.' ? startsWith(key, e) : key == e) return false;

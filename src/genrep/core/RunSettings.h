@@ -25,6 +25,10 @@ class RunSettings {
   RunSettings(const Config& config, const ConfigSchema& schema, std::vector<std::string> sections,
               std::vector<std::string> exempt = {});
 
+  // A deciding value that is not a config key (the data-parallel world size); `before` is
+  // what a run made before it was recorded had.
+  void add(const std::string& key, int64_t value, int64_t before);
+
   // A JSON object of the deciding keys and their values, flat ("section.key").
   const std::string& json() const { return values_; }
 
@@ -36,7 +40,7 @@ class RunSettings {
 
  private:
   bool decides(const std::string& key) const;
-  std::vector<std::string> sections_, exempt_;
+  std::vector<std::string> sections_, exempt_, extra_;
   std::string values_ = "{}", defaults_ = "{}";
 };
 

@@ -10,6 +10,8 @@
 #include "genrep/core/AtomicFile.h"
 #include "genrep/core/Config.h"
 #include "genrep/core/Progress.h"
+#include "genrep/dist/DataParallel.h"
+#include "genrep/dist/SyncBatchNorm.h"
 #include "genrep/learn/LrSchedule.h"
 #include "genrep/runtime/CheckpointArchive.h"
 #include "genrep/runtime/FailureDump.h"
@@ -74,7 +76,9 @@ void loadCheckpoint(const CheckpointFile& checkpoint, const std::filesystem::pat
 // Stops the run: the inputs of the step go beside the checkpoint, the error says where.
 [[noreturn]] void stopOnNonFinite(const NonFiniteError& error, const std::filesystem::path& checkpoint, int64_t step,
                                   const EncoderTrainingOptions& options) {
-  const std::filesystem::path dump = writeFailureDump(checkpoint.parent_path(), step, options.seed, error.what(), error.inputs());
+  std::filesystem::path folder = checkpoint.parent_path();
+  if (options.ranks && options.ranks->worldSize() > 1) folder /= fmt::format("rank-{}", options.ranks->rank());
+  const std::filesystem::path dump = writeFailureDump(folder, step, options.seed, error.what(), error.inputs());
   throw std::runtime_error(fmt::format("{} at step {} (run.seed {}); the step's inputs are in {}", error.what(), step, options.seed,
                                        dump.string()));
 }
@@ -91,6 +95,7 @@ void addEncoderTrainingKeys(ConfigSchema& schema) {
   schema.addInt("learn.checkpoint_every", 100, "steps between checkpoints");
   schema.addInt("learn.log_every", 10, "steps between metrics lines");
   schema.addBool("learn.resume", true, "continue from the run folder's checkpoint when there is one");
+  schema.addBool("learn.sync_batch_norm", false, "data parallel: batch-norm statistics over every rank's share of the batch");
 }
 
 void checkEncoderCheckpoint(const std::filesystem::path& checkpoint, const EncoderTrainingOptions& options) {
@@ -108,6 +113,7 @@ EncoderTrainingOptions encoderTrainingOptionsFromConfig(const Config& config) {
   o.checkpointEvery = config.getInt("learn.checkpoint_every");
   o.logEvery = config.getInt("learn.log_every");
   o.resume = config.getBool("learn.resume");
+  o.syncBatchNorm = config.getBool("learn.sync_batch_norm");
   o.seed = static_cast<uint64_t>(config.getInt("run.seed"));
   requireSetting(o.steps >= 1, "learn.steps must be >= 1");
   requireSetting(o.batch >= 2, "learn.batch must be >= 2 (negatives come from the other anchors)");
@@ -122,6 +128,15 @@ EncoderTrainingOptions encoderTrainingOptionsFromConfig(const Config& config) {
 EncoderTrainingResult trainEncoder(ResNetEncoder& encoder, Objective& objective, ViewSource& source,
                                    const EncoderTrainingOptions& options, const std::filesystem::path& checkpoint,
                                    MetricsLog& metrics) {
+  const std::shared_ptr<DataParallel> ranks = options.ranks ? options.ranks : DataParallel::single();
+  const int64_t world = ranks->worldSize();
+  if (options.batch % world != 0) {
+    throw std::invalid_argument(fmt::format("learn.batch {} is the global batch and must divide evenly over the {} ranks", options.batch,
+                                            world));
+  }
+  const int64_t localBatch = options.batch / world;
+  objective.setDataParallel(ranks);
+  synchroniseBatchNorm(*encoder, options.syncBatchNorm ? ranks : nullptr);
   std::vector<torch::Tensor> parameters = encoder->parameters();
   for (const torch::Tensor& p : objective.parameters()) parameters.push_back(p);
   torch::optim::SGD optimizer(parameters,
@@ -133,8 +148,15 @@ EncoderTrainingResult trainEncoder(ResNetEncoder& encoder, Objective& objective,
     loadCheckpoint(*found, checkpoint, encoder, objective, optimizer, s);
     fmt::print(stderr, "train: resuming from {} at step {}\n", checkpoint.string(), s.step);
   }
-  removeStaleTemporaries(checkpoint.parent_path());
-  metrics.rewindTo(s.step);
+  if (ranks->isMain()) {
+    removeStaleTemporaries(checkpoint.parent_path());
+    metrics.rewindTo(s.step);
+  }
+  // Every rank starts from rank 0's weights (the same seed makes the same ones; this makes sure).
+  std::vector<torch::Tensor> state = parameters;
+  for (const torch::Tensor& b : encoder->buffers()) state.push_back(b);
+  for (const torch::Tensor& b : objective.buffers()) state.push_back(b);
+  ranks->broadcastFromMain(state);
 
   encoder->train();
   objective.train();
@@ -145,14 +167,19 @@ EncoderTrainingResult trainEncoder(ResNetEncoder& encoder, Objective& objective,
     const auto start = Clock::now();
     ViewBatch batch;
     try {
-      batch = source.batch(s.step, options.batch);
+      batch = source.batch(s.step, localBatch);
     } catch (const NonFiniteError& error) {
       stopOnNonFinite(error, checkpoint, s.step, options);
     }
     const double lr = schedule.at(s.step);
     for (auto& group : optimizer.param_groups()) static_cast<torch::optim::SGDOptions&>(group.options()).lr(lr);
     const torch::Tensor loss = objective.loss(encoder->forward(batch.views), batch);
-    const double value = loss.item<double>();
+    double value = loss.item<double>();
+    if (world > 1) {  // the loss of the global batch: the mean of the ranks' shares, the same on every rank
+      torch::Tensor total = torch::tensor({value}, torch::kFloat64);
+      ranks->sumInPlace(total);
+      value = total.item<double>() / static_cast<double>(world);
+    }
     if (!std::isfinite(value)) {
       // Checked before the update, which would carry the NaN into the weights.
       stopOnNonFinite(NonFiniteError(fmt::format("encoder training diverged (lower learn.lr_per_256): the loss is {}", value),
@@ -165,6 +192,7 @@ EncoderTrainingResult trainEncoder(ResNetEncoder& encoder, Objective& objective,
     }
     optimizer.zero_grad();
     loss.backward();
+    ranks->averageGradients(parameters);
     optimizer.step();
     ++s.step;
     s.trainSeconds += std::chrono::duration<double>(Clock::now() - start).count();
@@ -177,18 +205,20 @@ EncoderTrainingResult trainEncoder(ResNetEncoder& encoder, Objective& objective,
     if (s.step % options.logEvery == 0 || s.step == options.steps) {
       s.lastLoss = lossSum / static_cast<double>(sinceLog);
       if (std::isnan(s.firstLoss)) s.firstLoss = s.lastLoss;
-      const double viewsPerStep = static_cast<double>(batch.views.size(0));
-      metrics.write({{"step", s.step},
-                     {"loss", s.lastLoss},
-                     {"lr", lr},
-                     {"train_seconds", s.trainSeconds},
-                     {"views_per_second", viewsPerStep * static_cast<double>(s.step) / s.trainSeconds},
-                     {"generate_share", s.generateSeconds / s.trainSeconds},
-                     {"augment_share", s.augmentSeconds / s.trainSeconds}});
+      if (ranks->isMain()) {
+        const double viewsPerStep = static_cast<double>(batch.views.size(0) * world);
+        metrics.write({{"step", s.step},
+                       {"loss", s.lastLoss},
+                       {"lr", lr},
+                       {"train_seconds", s.trainSeconds},
+                       {"views_per_second", viewsPerStep * static_cast<double>(s.step) / s.trainSeconds},
+                       {"generate_share", s.generateSeconds / s.trainSeconds},
+                       {"augment_share", s.augmentSeconds / s.trainSeconds}});
+      }
       lossSum = 0;
       sinceLog = 0;
     }
-    if (s.step % options.checkpointEvery == 0 || s.step == options.steps) {
+    if (ranks->isMain() && (s.step % options.checkpointEvery == 0 || s.step == options.steps)) {
       saveCheckpoint(checkpoint, encoder, objective, optimizer, s, options);
     }
   }
@@ -199,7 +229,7 @@ EncoderTrainingResult trainEncoder(ResNetEncoder& encoder, Objective& objective,
   result.trainSeconds = s.trainSeconds;
   result.generateSeconds = s.generateSeconds;
   result.augmentSeconds = s.augmentSeconds;
-  const double viewsPerStep = static_cast<double>(source.viewsPerAnchor() * options.batch);
+  const double viewsPerStep = static_cast<double>(source.viewsPerAnchor() * options.batch);  // global
   result.viewsPerSecond = s.trainSeconds > 0 ? viewsPerStep * static_cast<double>(s.step) / s.trainSeconds : 0;
   result.finalLoss = s.lastLoss;
   result.firstLoss = s.firstLoss;

@@ -4,11 +4,14 @@
 // / 256, down to lr / 1000), metrics lines, a progress line, atomic checkpoints in the run
 // folder (two slots) and exact resume from the last one (views are a pure function of seed
 // and step). A NaN or Inf stops the run with the step's inputs written beside the checkpoint.
+// Data parallel (options.ranks): `batch` is the global batch, each rank trains on its share
+// from its own source, gradients are averaged over ranks, rank 0 alone writes.
 //
 //   EncoderTrainingOptions options = encoderTrainingOptionsFromConfig(config);
 //   EncoderTrainingResult r = trainEncoder(encoder, *objective, *source, options, run.file("checkpoint.pt"), metrics);
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 
 #include "genrep/core/MetricsLog.h"
@@ -21,10 +24,11 @@ namespace genrep {
 
 class Config;
 class ConfigSchema;
+class DataParallel;
 
 struct EncoderTrainingOptions {
   int64_t steps = 500;
-  int64_t batch = 256;  // anchors per step (each with V views)
+  int64_t batch = 256;  // anchors per step (each with V views), over all ranks
   double lrPer256 = 0.03;
   double momentum = 0.9;
   double weightDecay = 1e-4;
@@ -37,6 +41,8 @@ struct EncoderTrainingOptions {
   // resumeChanged (run.resume_changed).
   RunSettings settings;
   bool resumeChanged = false;
+  std::shared_ptr<DataParallel> ranks;  // null: one process
+  bool syncBatchNorm = false;           // batch-norm statistics over every rank's share
 
   double lr() const { return lrPer256 * static_cast<double>(batch) / 256.0; }
 };

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "genrep/core/Config.h"
+#include "genrep/dist/DataParallel.h"
 #include "genrep/learn/ContrastiveLoss.h"
 
 namespace genrep {
@@ -26,8 +27,17 @@ class ContrastiveObjective : public Objective {
       // Views without a class (real images in a mix) stay positives of their own anchor only.
       ids = torch::where(batch.classes >= 0, batch.classes, batch.anchorIds + (int64_t{1} << 40));
     }
-    const torch::Tensor embeddings = F::normalize(head_->forward(features), F::NormalizeFuncOptions().dim(1));
-    return contrastiveLoss(embeddings, ids, options_.tau, options_.tauBase).loss;
+    const torch::Tensor embeddings = F::normalize(head_->forward(features), F::NormalizeFuncOptions().dim(1));  // [n, D]
+    if (!distributed()) return contrastiveLoss(embeddings, ids, options_.tau, options_.tauBase).loss;
+    // Every rank's anchors count 0..B-1: offset them so that ids stay apart across ranks
+    // (classes are global and stay as they are).
+    const torch::Tensor offset = torch::full_like(ids, ranks_->rank() * batch.anchors);
+    const torch::Tensor globalIds =
+        options_.kind == "supcon" ? torch::where(batch.classes >= 0, ids, ids + offset) : ids + offset;
+    const int64_t n = embeddings.size(0);
+    const ContrastiveLossResult part = contrastiveLossOfRows(ranks_->gather(embeddings), ranks_->gather(globalIds), options_.tau,
+                                                             options_.tauBase, ranks_->rank() * n, n);
+    return part.loss * ranks_->worldSize();
   }
 
  private:
@@ -46,11 +56,11 @@ class InverterObjective : public Objective {
     // Only generated views have a latent (a mix also holds real ones); each view is paired
     // with the z it was generated from.
     const torch::Tensor rows = batch.synthetic.nonzero().squeeze(1);
-    if (rows.numel() == 0) return features.sum() * 0;
+    if (rows.numel() == 0) return shareOfGlobalMean(features.sum() * 0, 0);  // every rank joins the same collectives
     const torch::Tensor h = features.index_select(0, rows);
     torch::Tensor loss = F::mse_loss(latentHead_->forward(h), batch.latents.index_select(0, rows));
     if (!classHead_.is_empty()) loss = loss + F::cross_entropy(classHead_->forward(h), batch.classes.index_select(0, rows));
-    return loss;
+    return shareOfGlobalMean(loss, rows.numel());
   }
 
  private:
@@ -65,8 +75,9 @@ class ClassifierObjective : public Objective {
 
   torch::Tensor loss(const torch::Tensor& features, const ViewBatch& batch) override {
     const torch::Tensor rows = (batch.classes >= 0).nonzero().squeeze(1);
-    if (rows.numel() == 0) return features.sum() * 0;
-    return F::cross_entropy(head_->forward(features.index_select(0, rows)), batch.classes.index_select(0, rows));
+    if (rows.numel() == 0) return shareOfGlobalMean(features.sum() * 0, 0);  // every rank joins the same collectives
+    return shareOfGlobalMean(F::cross_entropy(head_->forward(features.index_select(0, rows)), batch.classes.index_select(0, rows)),
+                             rows.numel());
   }
 
  private:
@@ -74,6 +85,16 @@ class ClassifierObjective : public Objective {
 };
 
 }  // namespace
+
+bool Objective::distributed() const { return ranks_ && ranks_->worldSize() > 1; }
+
+torch::Tensor Objective::shareOfGlobalMean(const torch::Tensor& localMean, int64_t rows) const {
+  if (!distributed()) return localMean;
+  torch::Tensor allRows = torch::tensor({static_cast<double>(rows)}, torch::kFloat64);
+  ranks_->sumInPlace(allRows);
+  const double total = allRows.item<double>();
+  return total > 0 ? localMean * (static_cast<double>(rows * ranks_->worldSize()) / total) : localMean;
+}
 
 void addObjectiveKeys(ConfigSchema& schema) {
   schema.addString("learn.objective", "simclr", "what the encoder learns", {"simclr", "supcon", "inverter", "classifier"});

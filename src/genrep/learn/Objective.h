@@ -21,6 +21,7 @@ namespace genrep {
 
 class Config;
 class ConfigSchema;
+class DataParallel;
 
 struct ObjectiveOptions {
   std::string kind = "simclr";  // simclr | supcon | inverter | classifier
@@ -34,8 +35,20 @@ ObjectiveOptions objectiveOptionsFromConfig(const Config& config);
 
 class Objective : public torch::nn::Module {
  public:
-  // features [V*B, F] from the encoder for batch.views -> scalar loss.
+  // features [V*B, F] from the encoder for batch.views -> scalar loss. Data parallel: this
+  // rank's share, such that the mean over ranks of the shares' gradients is the gradient of
+  // the loss over the global batch (contrastive objectives take the other ranks' views as
+  // negatives and positives).
   virtual torch::Tensor loss(const torch::Tensor& features, const ViewBatch& batch) = 0;
+
+  // The ranks that share the global batch; null or one process: this batch is the batch.
+  void setDataParallel(std::shared_ptr<DataParallel> ranks) { ranks_ = std::move(ranks); }
+
+ protected:
+  bool distributed() const;
+  // A mean over this rank's `rows` rows as its share of the mean over all ranks' rows.
+  torch::Tensor shareOfGlobalMean(const torch::Tensor& localMean, int64_t rows) const;
+  std::shared_ptr<DataParallel> ranks_;
 };
 
 // Throws std::invalid_argument when the objective cannot learn from the source, e.g. an

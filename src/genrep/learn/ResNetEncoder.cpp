@@ -53,12 +53,12 @@ EncoderArch encoderArchFromConfig(const Config& config, int64_t channels) {
 BasicBlockImpl::BasicBlockImpl(int64_t in, int64_t out, int64_t stride)
     : conv1(register_module("conv1", conv3x3(in, out, stride))),
       conv2(register_module("conv2", conv3x3(out, out, 1))),
-      bn1(register_module("bn1", nn::BatchNorm2d(out))),
-      bn2(register_module("bn2", nn::BatchNorm2d(out))),
+      bn1(register_module("bn1", SyncBatchNorm2d(out))),
+      bn2(register_module("bn2", SyncBatchNorm2d(out))),
       shortcut(register_module("shortcut", nn::Sequential())) {
   if (stride != 1 || in != out) {
     shortcut->push_back(nn::Conv2d(nn::Conv2dOptions(in, out, 1).stride(stride).bias(false)));
-    shortcut->push_back(nn::BatchNorm2d(out));
+    shortcut->push_back(SyncBatchNorm2d(out));
   }
 }
 
@@ -72,7 +72,7 @@ ResNetEncoderImpl::ResNetEncoderImpl(const EncoderArch& arch) : arch_(arch) {
   arch.validate();
   body = nn::Sequential();
   body->push_back(conv3x3(arch.channels, arch.width, 1));
-  body->push_back(nn::BatchNorm2d(arch.width));
+  body->push_back(SyncBatchNorm2d(arch.width));
   body->push_back(nn::Functional(torch::relu));
   int64_t in = arch.width;
   for (int64_t stage = 0; stage < arch.stages; ++stage) {

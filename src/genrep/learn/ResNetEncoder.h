@@ -3,7 +3,8 @@
 // max-pool), `stages` stages of `blocks` basic blocks each; stage s has width * 2^s channels
 // and halves the resolution (except the first). Global average pooling gives the features
 // that every probe evaluates. ResNet-18 is {stages 4, blocks 2, width 64}; the default is
-// narrow and shallow because 2 CPU cores train it.
+// narrow and shallow because 2 CPU cores train it. Its batch norms are SyncBatchNorm2d: plain
+// BatchNorm2d unless data-parallel ranks are asked to pool their statistics.
 //
 //   ResNetEncoder encoder(EncoderArch{1, 4, 1, 16});
 //   torch::Tensor h = encoder->forward(x);   // x [B, 1, 28, 28] -> h [B, 128]
@@ -12,6 +13,8 @@
 
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
+
+#include "genrep/dist/SyncBatchNorm.h"
 
 namespace genrep {
 
@@ -40,7 +43,7 @@ class BasicBlockImpl : public torch::nn::Module {
 
  private:
   torch::nn::Conv2d conv1{nullptr}, conv2{nullptr};
-  torch::nn::BatchNorm2d bn1{nullptr}, bn2{nullptr};
+  SyncBatchNorm2d bn1{nullptr}, bn2{nullptr};
   torch::nn::Sequential shortcut{nullptr};  // empty when shapes match
 };
 TORCH_MODULE(BasicBlock);

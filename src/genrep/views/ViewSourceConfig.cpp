@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "genrep/core/Config.h"
+#include "genrep/dist/DataParallel.h"
 #include "genrep/views/MixedViewSource.h"
 #include "genrep/views/RealViewSource.h"
 #include "genrep/views/ShardViewSource.h"
@@ -81,9 +82,9 @@ GeneratorViewOptions generatorViewOptionsFromConfig(const Config& config) {
 }
 
 std::unique_ptr<ViewSource> makeViewSource(const Config& config, std::shared_ptr<Generator> generator,
-                                           const RealDataset* dataset, const torch::Device& device) {
+                                           const RealDataset* dataset, const torch::Device& device, int rank) {
   const std::string kind = config.getString("source.kind");
-  const auto seed = static_cast<uint64_t>(config.getInt("run.seed"));
+  const uint64_t seed = rankSeed(static_cast<uint64_t>(config.getInt("run.seed")), rank);
   const auto real = [&] {
     if (!dataset) throw std::invalid_argument("source.kind=" + kind + " needs a real dataset (data.*)");
     return std::make_unique<RealViewSource>(dataset->train.select(dataset->split.kept),
@@ -92,7 +93,9 @@ std::unique_ptr<ViewSource> makeViewSource(const Config& config, std::shared_ptr
   };
   const auto generated = [&] {
     if (!generator) throw std::invalid_argument("source.kind=" + kind + " needs a generator (gen.path)");
-    return std::make_unique<GeneratorViewSource>(generator, generatorViewOptionsFromConfig(config), device);
+    GeneratorViewOptions options = generatorViewOptionsFromConfig(config);
+    options.seed = seed;
+    return std::make_unique<GeneratorViewSource>(generator, options, device);
   };
   if (kind == "generator") return generated();
   if (kind == "shards") {

@@ -26,8 +26,9 @@ GeneratorViewOptions generatorViewOptionsFromConfig(const Config& config);
 PixelViewOptions pixelViewOptionsFromConfig(const Config& config);
 
 // `generator` may be null unless source.kind is generator or mix; `dataset` may be null
-// unless it is real or mix.
+// unless it is real or mix. `rank`: the data-parallel rank whose share of each batch the
+// source makes; its streams are seeded with rankSeed(run.seed, rank).
 std::unique_ptr<ViewSource> makeViewSource(const Config& config, std::shared_ptr<Generator> generator,
-                                           const RealDataset* dataset, const torch::Device& device);
+                                           const RealDataset* dataset, const torch::Device& device, int rank = 0);
 
 }  // namespace genrep
