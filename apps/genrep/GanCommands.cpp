@@ -30,11 +30,13 @@ void runTrain(CommandContext& context) {
   const Config& config = context.config;
   GanTrainingOptions options = ganOptionsFromConfig(config);
   options.settings = ganRunSettings(config, context.schema);
+  options.settings.add("dist.world_size", context.ranks->worldSize(), 1);
+  options.ranks = context.ranks;
   checkGanCheckpoint(context.run, options);  // before anything is loaded or printed
   const RealDataset dataset = openDataset(datasetSpecFromConfig(config));
   GanProbe probe;
   QualityClassifier classifier;
-  if (options.conditional && options.evalEvery > 0) {
+  if (context.ranks->isMain() && options.conditional && options.evalEvery > 0) {  // rank 0 probes
     const QualityOptions quality = qualityOptionsFromConfig(config);
     classifier = loadOrTrainQualityClassifier(dataset, quality);
     fmt::print("quality classifier  {}  val {:.4f}  test {:.4f}\n", classifier.file.string(), classifier.valAccuracy,
@@ -45,7 +47,12 @@ void runTrain(CommandContext& context) {
                                                                    quality.truncation, quality.seed)}};
     };
   }
+  if (context.ranks->worldSize() > 1) {
+    fmt::print("ranks    {}: {} images each{}\n", context.ranks->describe(), options.batch / context.ranks->worldSize(),
+               options.syncBatchNorm ? ", synchronised batch norm" : "");
+  }
   const GanTrainingResult result = trainGan(dataset, options, context.run, context.metrics, probe);
+  if (!context.ranks->isMain()) return;
   std::unique_ptr<GanGenerator> generator = loadGanGenerator(result.generatorFolder);
   writeGeneratorSheet(*generator, result.generatorFolder / "samples.png", sheetOptions(config));
   fmt::print("trained  {} steps in {:.0f} s of training  (D step {:.0f} img/s, G step {:.0f} img/s)\n", result.steps,
@@ -113,7 +120,7 @@ std::vector<CommandSpec> ganCommands() {
          addQualityKeys(schema);
          addSheetKeys(schema);
        },
-       trainFlags, runTrain},
+       trainFlags, runTrain, "", /*dataParallel=*/true},
       {{"gan", "sample"},
        "a PNG grid of a generator's samples (one row per class when conditional)",
        [](ConfigSchema& schema) {

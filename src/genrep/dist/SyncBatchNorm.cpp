@@ -4,10 +4,13 @@
 
 namespace genrep {
 
-SyncBatchNorm2dImpl::SyncBatchNorm2dImpl(int64_t channels, double momentum, double eps) : momentum_(momentum), eps_(eps) {
+SyncBatchNorm2dImpl::SyncBatchNorm2dImpl(int64_t channels, bool affine, double momentum, double eps)
+    : momentum_(momentum), eps_(eps) {
   // Registered in BatchNorm2d's order and with its names and initial values.
-  weight = register_parameter("weight", torch::ones({channels}));
-  bias = register_parameter("bias", torch::zeros({channels}));
+  if (affine) {
+    weight = register_parameter("weight", torch::ones({channels}));
+    bias = register_parameter("bias", torch::zeros({channels}));
+  }
   running_mean = register_buffer("running_mean", torch::zeros({channels}));
   running_var = register_buffer("running_var", torch::ones({channels}));
   num_batches_tracked = register_buffer("num_batches_tracked", torch::tensor(0, torch::kLong));
@@ -37,7 +40,9 @@ torch::Tensor SyncBatchNorm2dImpl::synchronisedForward(const torch::Tensor& x) {
     running_var.mul_(1 - momentum_).add_(var.detach() * (n / (n - 1)) * momentum_);  // unbiased, as BatchNorm2d keeps it
   }
   const auto channel = [](const torch::Tensor& t) { return t.view({1, -1, 1, 1}); };
-  return (x - channel(mean)) * channel(torch::rsqrt(var + eps_) * weight) + channel(bias);
+  const torch::Tensor scale = torch::rsqrt(var + eps_);
+  if (!weight.defined()) return (x - channel(mean)) * channel(scale);
+  return (x - channel(mean)) * channel(scale * weight) + channel(bias);
 }
 
 void synchroniseBatchNorm(torch::nn::Module& module, const std::shared_ptr<DataParallel>& ranks) {

@@ -17,13 +17,14 @@ class DataParallel;
 
 class SyncBatchNorm2dImpl : public torch::nn::Module {
  public:
-  explicit SyncBatchNorm2dImpl(int64_t channels, double momentum = 0.1, double eps = 1e-5);
+  // affine = false: no weight and bias (BatchNorm2dOptions::affine(false)).
+  explicit SyncBatchNorm2dImpl(int64_t channels, bool affine = true, double momentum = 0.1, double eps = 1e-5);
   torch::Tensor forward(const torch::Tensor& x);  // x [B, C, H, W]
 
   // Null, or one process: statistics of this rank's batch (BatchNorm2d).
   void synchronise(std::shared_ptr<DataParallel> ranks) { ranks_ = std::move(ranks); }
 
-  torch::Tensor weight, bias;                                 // [C]
+  torch::Tensor weight, bias;                                 // [C], undefined when not affine
   torch::Tensor running_mean, running_var, num_batches_tracked;  // [C], [C], scalar int64
 
  private:

@@ -3,7 +3,7 @@
 namespace genrep {
 
 ConditionalBatchNormImpl::ConditionalBatchNormImpl(int64_t features, int64_t classes_) : classes(classes_) {
-  norm = register_module("norm", torch::nn::BatchNorm2d(torch::nn::BatchNorm2dOptions(features).affine(false)));
+  norm = register_module("norm", SyncBatchNorm2d(features, /*affine=*/false));
   gain = register_parameter("gain", torch::ones({std::max<int64_t>(classes, 1), features}));
   bias = register_parameter("bias", torch::zeros({std::max<int64_t>(classes, 1), features}));
 }

@@ -7,13 +7,15 @@
 //   torch::Tensor out = bn(x, y);   // x [B, 128, H, W], y [B] int64
 #include <torch/torch.h>
 
+#include "genrep/dist/SyncBatchNorm.h"
+
 namespace genrep {
 
 class ConditionalBatchNormImpl : public torch::nn::Module {
  public:
   ConditionalBatchNormImpl(int64_t features, int64_t classes);
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& y);  // x [B, F, H, W], y [B] or undefined
-  torch::nn::BatchNorm2d norm{nullptr};
+  SyncBatchNorm2d norm{nullptr};  // BatchNorm2d without affine; statistics pooled over ranks when asked
   torch::Tensor gain;  // [max(classes, 1), F], starts at 1
   torch::Tensor bias;  // [max(classes, 1), F], starts at 0
   int64_t classes;

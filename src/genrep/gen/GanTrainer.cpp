@@ -14,6 +14,8 @@
 #include "genrep/data/ImageTensor.h"
 #include "genrep/gen/GanGenerator.h"
 #include "genrep/gen/GanLosses.h"
+#include "genrep/dist/DataParallel.h"
+#include "genrep/dist/SyncBatchNorm.h"
 #include "genrep/runtime/CheckpointArchive.h"
 #include "genrep/runtime/FailureDump.h"
 
@@ -50,15 +52,32 @@ struct GanState {
   GanGeneratorNet g{nullptr}, ema{nullptr};
   GanDiscriminatorNet d{nullptr};
   std::unique_ptr<torch::optim::Adam> optG, optD;
-  torch::Generator rng;
-  RandomStream dataRng{0};
+  // One noise and one data stream per part of the batch this process draws: part p is seeded
+  // with rankSeed(seed, p), so W ranks (one part each) draw what one process with W parts does.
+  std::vector<torch::Generator> rngs;
+  std::vector<RandomStream> dataRngs;
+  int64_t firstPart = 0;
   int64_t step = 0;
   double trainSeconds = 0, dSeconds = 0, gSeconds = 0;
 };
 
 constexpr const char* kCheckpointKind = "gan-training";
 
-void saveCheckpoint(const std::filesystem::path& file, GanState& s, const GanTrainingOptions& options) {
+// The random streams of every rank, rows by rank: torch [W, S] uint8, data [W, 4] int64.
+// A collective: every rank calls it, rank 0 keeps the result.
+std::pair<torch::Tensor, torch::Tensor> streamsOfAllRanks(GanState& s, DataParallel& ranks) {
+  std::vector<torch::Tensor> torchStates, dataStates;
+  for (size_t p = 0; p < s.rngs.size(); ++p) {
+    torchStates.push_back(s.rngs[p].get_state());
+    const auto data = s.dataRngs[p].state();
+    dataStates.push_back(torch::tensor(std::vector<int64_t>(data.begin(), data.end()), torch::kInt64));
+  }
+  return {ranks.gather(torch::stack(torchStates)), ranks.gather(torch::stack(dataStates))};
+}
+
+void saveCheckpoint(const std::filesystem::path& file, GanState& s, const GanTrainingOptions& options, DataParallel& ranks) {
+  auto [torchStates, dataStates] = streamsOfAllRanks(s, ranks);
+  if (!ranks.isMain()) return;
   CheckpointWriter out;
   out.part("g", *s.g);
   out.part("ema", *s.ema);
@@ -67,9 +86,8 @@ void saveCheckpoint(const std::filesystem::path& file, GanState& s, const GanTra
   out.part("opt_d", *s.optD);
   out.write("step", torch::tensor(s.step));
   out.write("times", torch::tensor({s.trainSeconds, s.dSeconds, s.gSeconds}, torch::kFloat64));
-  out.write("torch_rng", s.rng.get_state());
-  const auto state = s.dataRng.state();
-  out.write("data_rng", torch::tensor(std::vector<int64_t>(state.begin(), state.end()), torch::kInt64));
+  out.write("torch_rng", torchStates);  // [P, S]: row p is part p's noise stream
+  out.write("data_rng", dataStates);    // [P, 4]: row p is part p's data position
   out.write("config", c10::IValue(options.configToml));
   out.commit(file, {kCheckpointKind, kCheckpointVersion, s.step, options.settings.json(), {}});
 }
@@ -92,11 +110,19 @@ void loadCheckpoint(const CheckpointFile& checkpoint, const std::filesystem::pat
     s.trainSeconds = times[0].item<double>();
     s.dSeconds = times[1].item<double>();
     s.gSeconds = times[2].item<double>();
-    s.rng.set_state(in.tensor("torch_rng"));
-    const torch::Tensor dataState = in.tensor("data_rng");
-    std::array<uint64_t, 4> state{};
-    for (size_t i = 0; i < 4; ++i) state[i] = static_cast<uint64_t>(dataState[static_cast<int64_t>(i)].item<int64_t>());
-    s.dataRng.setState(state);
+    const torch::Tensor torchStates = in.tensor("torch_rng"), dataStates = in.tensor("data_rng");
+    const auto parts = static_cast<int64_t>(s.rngs.size());
+    if (torchStates.dim() != 2 || dataStates.dim() != 2 || s.firstPart + parts > torchStates.size(0) ||
+        torchStates.size(0) != dataStates.size(0)) {
+      throw std::runtime_error("its random streams do not match this run's batch parts");
+    }
+    for (int64_t p = 0; p < parts; ++p) {
+      s.rngs[static_cast<size_t>(p)].set_state(torchStates[s.firstPart + p].contiguous());
+      const torch::Tensor dataState = dataStates[s.firstPart + p];
+      std::array<uint64_t, 4> state{};
+      for (size_t i = 0; i < 4; ++i) state[i] = static_cast<uint64_t>(dataState[static_cast<int64_t>(i)].item<int64_t>());
+      s.dataRngs[static_cast<size_t>(p)].setState(state);
+    }
   } catch (const std::exception& error) {
     std::string message = error.what();
     throw std::runtime_error(fmt::format("cannot resume from checkpoint {}: {} (set gan.resume=false to start over)", file.string(),
@@ -104,14 +130,21 @@ void loadCheckpoint(const CheckpointFile& checkpoint, const std::filesystem::pat
   }
 }
 
-// A NaN or Inf loss stops the run before the update that would spread it into the weights;
-// the step's inputs (latents, labels, the real images' indices) go to the run folder.
-void checkFinite(const torch::Tensor& loss, const char* name, int64_t step, const GanTrainingOptions& options, const RunDir& run,
-                 const NamedTensors& inputs) {
-  const double value = loss.item<double>();
-  if (std::isfinite(value)) return;
+// The loss of the global batch (the mean of the ranks' local means, the same on every rank).
+// A NaN or Inf stops the run before the update that would spread it into the weights; the
+// step's inputs (latents, labels, the real images' indices) go to the run folder.
+double checkFinite(const torch::Tensor& loss, const char* name, int64_t step, const GanTrainingOptions& options, const RunDir& run,
+                   DataParallel& ranks, const NamedTensors& inputs) {
+  double value = loss.item<double>();
+  if (ranks.worldSize() > 1) {
+    torch::Tensor total = torch::tensor({value}, torch::kFloat64);
+    ranks.sumInPlace(total);
+    value = total.item<double>() / static_cast<double>(ranks.worldSize());
+  }
+  if (std::isfinite(value)) return value;
   const std::string what = fmt::format("GAN training diverged (lower gan.lr_d / gan.lr_g): {} is {}", name, value);
-  const std::filesystem::path dump = writeFailureDump(run.path(), step, options.seed, what, inputs);
+  const std::filesystem::path folder = ranks.worldSize() > 1 ? run.path() / fmt::format("rank-{}", ranks.rank()) : run.path();
+  const std::filesystem::path dump = writeFailureDump(folder, step, options.seed, what, inputs);
   throw std::runtime_error(fmt::format("{} at step {} (run.seed {}); the step's inputs are in {}", what, step, options.seed,
                                        dump.string()));
 }
@@ -136,6 +169,7 @@ void addGanTrainingKeys(ConfigSchema& schema) {
   schema.addInt("gan.log_every", 50, "steps between metrics lines");
   schema.addBool("gan.resume", true, "continue from the run folder's checkpoint when there is one");
   schema.addString("gan.out", "", "generator folder to write; empty = <run folder>/generator");
+  schema.addBool("gan.sync_batch_norm", false, "data parallel: G's batch-norm statistics over every rank's share of the batch");
 }
 
 GanTrainingOptions ganOptionsFromConfig(const Config& config) {
@@ -160,6 +194,7 @@ GanTrainingOptions ganOptionsFromConfig(const Config& config) {
   o.seed = static_cast<uint64_t>(config.getInt("run.seed"));
   o.configToml = config.toToml();
   o.resumeChanged = config.getBool("run.resume_changed");
+  o.syncBatchNorm = config.getBool("gan.sync_batch_norm");
   requireSetting(o.steps >= 1, "gan.steps must be >= 1");
   requireSetting(o.batch >= 2, "gan.batch must be >= 2 (batch norm needs two samples)");
   requireSetting(o.lrG > 0 && o.lrD > 0, "gan.lr_g and gan.lr_d must be positive");
@@ -193,6 +228,12 @@ GanTrainingResult trainGan(const RealDataset& dataset, const GanTrainingOptions&
 
   // Networks are initialised from the run seed; everything random afterwards draws from
   // the state saved in checkpoints.
+  const std::shared_ptr<DataParallel> ranks = options.ranks ? options.ranks : DataParallel::single();
+  const int64_t world = ranks->worldSize();
+  if (options.batch % world != 0) {
+    throw std::invalid_argument(fmt::format("gan.batch {} is the global batch and must divide evenly over the {} ranks", options.batch,
+                                            world));
+  }
   torch::manual_seed(deriveSeed(options.seed, "gan.init"));
   GanState s;
   s.g = GanGeneratorNet(arch);
@@ -203,24 +244,53 @@ GanTrainingResult trainGan(const RealDataset& dataset, const GanTrainingOptions&
       s.g->parameters(), torch::optim::AdamOptions(options.lrG).betas({options.beta1, options.beta2}));
   s.optD = std::make_unique<torch::optim::Adam>(
       s.d->parameters(), torch::optim::AdamOptions(options.lrD).betas({options.beta1, options.beta2}));
-  s.rng = at::make_generator<at::CPUGeneratorImpl>(deriveSeed(options.seed, "gan.noise"));
-  s.dataRng = RandomStream(deriveSeed(options.seed, "gan.data"));
+  const int64_t parts = world > 1 ? 1 : options.streamParts;  // drawn by this process
+  if (parts < 1 || options.batch % (world * parts) != 0) {
+    throw std::invalid_argument(fmt::format("gan.batch {} must divide into {} parts", options.batch, world * parts));
+  }
+  s.firstPart = world > 1 ? ranks->rank() : 0;
+  for (int64_t p = s.firstPart; p < s.firstPart + parts; ++p) {
+    const uint64_t streamSeed = rankSeed(options.seed, static_cast<int>(p));
+    s.rngs.push_back(at::make_generator<at::CPUGeneratorImpl>(deriveSeed(streamSeed, "gan.noise")));
+    s.dataRngs.emplace_back(deriveSeed(streamSeed, "gan.data"));
+  }
+  synchroniseBatchNorm(*s.g, options.syncBatchNorm ? ranks : nullptr);
 
   const std::filesystem::path checkpoint = run.file("checkpoint.pt");
   if (const std::optional<CheckpointFile> found = checkpointFor(checkpoint, options)) {
     loadCheckpoint(*found, checkpoint, s);
     fmt::print(stderr, "gan train: resuming from {} at step {}\n", checkpoint.string(), s.step);
   }
-  removeStaleTemporaries(run.path());
-  metrics.rewindTo(s.step);
+  if (ranks->isMain()) {
+    removeStaleTemporaries(run.path());
+    metrics.rewindTo(s.step);
+  }
+  {  // every rank starts from rank 0's networks
+    std::vector<torch::Tensor> state;
+    for (auto* module : {static_cast<torch::nn::Module*>(s.g.get()), static_cast<torch::nn::Module*>(s.ema.get()),
+                         static_cast<torch::nn::Module*>(s.d.get())}) {
+      for (const torch::Tensor& t : module->parameters()) state.push_back(t);
+      for (const torch::Tensor& t : module->buffers()) state.push_back(t);
+    }
+    ranks->broadcastFromMain(state);
+  }
 
   const torch::Tensor real = imagesToTensor(dataset.train);  // [N, C, H, W] in [-1, 1]
   const torch::Tensor realLabels = labelsToTensor(dataset.train);
   const auto n = static_cast<uint64_t>(dataset.train.count);
   const bool conditional = arch.classes > 0;
-  const int64_t b = options.batch;
-  const auto noise = [&] { return torch::randn({b, arch.latentDim}, s.rng); };
-  const auto fakeLabels = [&] { return conditional ? torch::randint(arch.classes, {b}, s.rng, torch::kInt64) : torch::Tensor(); };
+  const int64_t b = options.batch / world;  // this rank's share
+  const int64_t perPart = b / parts;
+  const auto fromParts = [&](const std::function<torch::Tensor(torch::Generator&)>& draw) {
+    std::vector<torch::Tensor> drawn;
+    for (torch::Generator& rng : s.rngs) drawn.push_back(draw(rng));
+    return drawn.size() == 1 ? drawn[0] : torch::cat(drawn);
+  };
+  const auto noise = [&] { return fromParts([&](torch::Generator& rng) { return torch::randn({perPart, arch.latentDim}, rng); }); };
+  const auto fakeLabels = [&] {
+    return conditional ? fromParts([&](torch::Generator& rng) { return torch::randint(arch.classes, {perPart}, rng, torch::kInt64); })
+                       : torch::Tensor();
+  };
 
   s.g->train();
   s.d->train();
@@ -231,8 +301,10 @@ GanTrainingResult trainGan(const RealDataset& dataset, const GanTrainingOptions&
   while (s.step < options.steps) {
     const auto stepStart = Clock::now();
     // D step: real images with their labels against G's images with random labels.
-    std::vector<int64_t> pick(static_cast<size_t>(b));
-    for (auto& index : pick) index = static_cast<int64_t>(s.dataRng.uniformInt(n));
+    std::vector<int64_t> pick;
+    for (RandomStream& data : s.dataRngs) {
+      for (int64_t i = 0; i < perPart; ++i) pick.push_back(static_cast<int64_t>(data.uniformInt(n)));
+    }
     const torch::Tensor batchIndex = torch::tensor(pick, torch::kInt64);
     const torch::Tensor xReal = real.index_select(0, batchIndex);
     const torch::Tensor yReal = conditional ? realLabels.index_select(0, batchIndex) : torch::Tensor();
@@ -250,10 +322,11 @@ GanTrainingResult trainGan(const RealDataset& dataset, const GanTrainingOptions&
     if (conditional && options.auxWeight > 0) {
       lossD = lossD + options.auxWeight * F::cross_entropy(logits.slice(0, 0, b), yReal);
     }
-    checkFinite(lossD, "the D loss", s.step, options, run,
-                {{"real_indices", batchIndex}, {"real_labels", yReal}, {"fake_latents", zFakeD}, {"fake_labels", yFakeD}});
+    const double valueD = checkFinite(lossD, "the D loss", s.step, options, run, *ranks,
+                                      {{"real_indices", batchIndex}, {"real_labels", yReal}, {"fake_latents", zFakeD}, {"fake_labels", yFakeD}});
     s.optD->zero_grad();
     lossD.backward();
+    ranks->averageGradients(s.d->parameters());
     s.optD->step();
     const auto dDone = Clock::now();
 
@@ -264,9 +337,11 @@ GanTrainingResult trainGan(const RealDataset& dataset, const GanTrainingOptions&
     auto [scoreGen, logitsGen] = s.d->forward(xGen, yFakeG);
     torch::Tensor lossG = hingeGeneratorLoss(scoreGen);
     if (conditional && options.auxWeight > 0) lossG = lossG + options.auxWeight * F::cross_entropy(logitsGen, yFakeG);
-    checkFinite(lossG, "the G loss", s.step, options, run, {{"latents", zFakeG}, {"labels", yFakeG}});
+    const double valueG = checkFinite(lossG, "the G loss", s.step, options, run, *ranks, {{"latents", zFakeG}, {"labels", yFakeG}});
     s.optG->zero_grad();
     lossG.backward();
+    // D's gradients from this backward are left unused (zero_grad before its next step).
+    ranks->averageGradients(s.g->parameters());
     s.optG->step();
     // BigGAN-style warm-up: early on the average follows G closely.
     const double decay = std::min(options.emaDecay, (1.0 + static_cast<double>(s.step)) / (10.0 + static_cast<double>(s.step)));
@@ -277,28 +352,28 @@ GanTrainingResult trainGan(const RealDataset& dataset, const GanTrainingOptions&
     s.dSeconds += seconds(dDone - stepStart);
     s.gSeconds += seconds(stepEnd - dDone);
     s.trainSeconds += seconds(stepEnd - stepStart);
-    lossDSum += lossD.item<double>();
-    lossGSum += lossG.item<double>();
+    lossDSum += valueD;
+    lossGSum += valueG;
     ++sinceLog;
     progress.advance();
 
-    if (s.step % options.logEvery == 0 || s.step == options.steps) {
+    if (ranks->isMain() && (s.step % options.logEvery == 0 || s.step == options.steps)) {
       metrics.write({{"step", s.step},
                      {"loss_d", lossDSum / static_cast<double>(sinceLog)},
                      {"loss_g", lossGSum / static_cast<double>(sinceLog)},
                      {"train_seconds", s.trainSeconds},
-                     {"d_images_per_second", 2.0 * static_cast<double>(b * s.step) / s.dSeconds},
-                     {"g_images_per_second", static_cast<double>(b * s.step) / s.gSeconds}});
+                     {"d_images_per_second", 2.0 * static_cast<double>(options.batch * s.step) / s.dSeconds},
+                     {"g_images_per_second", static_cast<double>(options.batch * s.step) / s.gSeconds}});
       lossDSum = lossGSum = 0;
       sinceLog = 0;
     }
-    if (probe && options.evalEvery > 0 && (s.step % options.evalEvery == 0 || s.step == options.steps)) {
+    if (ranks->isMain() && probe && options.evalEvery > 0 && (s.step % options.evalEvery == 0 || s.step == options.steps)) {
       nlohmann::json record = probe(s.ema);
       record["step"] = s.step;
       record["train_seconds"] = s.trainSeconds;
       metrics.write(record);
     }
-    if (s.step % options.checkpointEvery == 0 || s.step == options.steps) saveCheckpoint(checkpoint, s, options);
+    if (s.step % options.checkpointEvery == 0 || s.step == options.steps) saveCheckpoint(checkpoint, s, options, *ranks);
   }
   progress.finish();
 
@@ -307,18 +382,20 @@ GanTrainingResult trainGan(const RealDataset& dataset, const GanTrainingOptions&
   result.steps = s.step;
   result.trainSeconds = s.trainSeconds;
   // A D step sees the real and the fake half: 2b images.
-  result.dImagesPerSecond = s.dSeconds > 0 ? 2.0 * static_cast<double>(b * s.step) / s.dSeconds : 0;
-  result.gImagesPerSecond = s.gSeconds > 0 ? static_cast<double>(b * s.step) / s.gSeconds : 0;
+  result.dImagesPerSecond = s.dSeconds > 0 ? 2.0 * static_cast<double>(options.batch * s.step) / s.dSeconds : 0;
+  result.gImagesPerSecond = s.gSeconds > 0 ? static_cast<double>(options.batch * s.step) / s.gSeconds : 0;
   const nlohmann::json training = {{"dataset", {{"format", dataset.format}, {"source", dataset.source}, {"train_images", dataset.train.count}}},
                                    {"steps", s.step},
-                                   {"batch", b},
+                                   {"batch", options.batch},
+                                   {"ranks", world},
                                    {"train_seconds", s.trainSeconds},
                                    {"d_images_per_second", result.dImagesPerSecond},
                                    {"g_images_per_second", result.gImagesPerSecond},
                                    {"seed", options.seed},
                                    {"ema_decay", options.emaDecay},
                                    {"config", options.configToml}};
-  saveGanGenerator(result.generatorFolder, s.ema, training);
+  if (ranks->isMain()) saveGanGenerator(result.generatorFolder, s.ema, training);
+  ranks->barrier();  // the generator is on disk before any rank goes on
   return result;
 }
 

@@ -3,6 +3,8 @@
 // classifier, Adam, an exponential moving average of G for sampling (with BigGAN-style
 // warm-up), atomic checkpoints in the run folder (two slots) and exact-step resume from the
 // last one. A NaN or Inf loss stops the run with the step's inputs written to the run folder.
+// Data parallel (options.ranks): each rank draws its share of every batch from its own
+// streams, D's and G's gradients are averaged over ranks, rank 0 writes.
 //
 //   GanTrainingOptions options = ganOptionsFromConfig(config);
 //   GanTrainingResult r = trainGan(dataset, options, run, metrics, probe);
@@ -10,6 +12,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -24,6 +27,7 @@ namespace genrep {
 
 class Config;
 class ConfigSchema;
+class DataParallel;
 
 struct GanTrainingOptions {
   bool conditional = true;
@@ -49,6 +53,11 @@ struct GanTrainingOptions {
   // with other settings is refused unless resumeChanged (run.resume_changed).
   RunSettings settings;
   bool resumeChanged = false;
+  std::shared_ptr<DataParallel> ranks;  // null: one process; else `batch` is split over them
+  bool syncBatchNorm = false;           // G's batch-norm statistics over every rank's share
+  // One process: draw each batch as this many parts, part p from the streams rank p of a
+  // data-parallel run would use (tests compare W ranks with one process on their batches).
+  int64_t streamParts = 1;
 };
 
 // The settings that decide a GAN's weights: data.*, gan.* but gan.steps and gan.out, run.seed.
