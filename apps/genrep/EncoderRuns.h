@@ -43,7 +43,8 @@ CommandSpec demoCommand();
 // Keys of `genrep steer train` (steer.*).
 void addSteerKeys(ConfigSchema& schema);
 // Learns walks for the generator into `folder` (walks.json); returns the per-edit report.
+// `ranks`: this process's data-parallel rank (null: one process); rank 0 writes and prints.
 nlohmann::json trainWalksRun(const Config& config, std::shared_ptr<Generator> generator, const std::filesystem::path& folder,
-                             MetricsLog& metrics);
+                             MetricsLog& metrics, std::shared_ptr<DataParallel> ranks = nullptr);
 
 }  // namespace genrep::app

@@ -57,8 +57,10 @@ void addSteerKeys(ConfigSchema& schema) {
 }
 
 nlohmann::json trainWalksRun(const Config& config, std::shared_ptr<Generator> generator, const std::filesystem::path& folder,
-                             MetricsLog& metrics) {
+                             MetricsLog& metrics, std::shared_ptr<DataParallel> ranks) {
+  if (!ranks) ranks = DataParallel::single();
   WalkTrainingOptions options;
+  options.ranks = ranks;
   options.edits = editsFromConfig(config, generator->info().channels);
   options.steps = config.getInt("steer.steps");
   options.batch = config.getInt("steer.batch");
@@ -72,11 +74,11 @@ nlohmann::json trainWalksRun(const Config& config, std::shared_ptr<Generator> ge
   std::string names;
   for (const EditSpec& e : options.edits) names += (names.empty() ? "" : ", ") + editName(e.kind);
   fmt::print("walks      {}  ({} steps x {} latents, Adam lr {})\n", names, options.steps, options.batch, options.lr);
-  metrics.rewindTo(0);  // walks are learned from the start each time: a killed run's lines go
+  if (ranks->isMain()) metrics.rewindTo(0);  // walks are learned from the start each time: a killed run's lines go
   Progress progress("steer train", options.steps, "step");
   SteeringWalks walks = trainWalks(*generator, options, device, [&](int64_t step, const std::vector<double>& losses) {
     progress.advance();
-    if ((step + 1) % 25 == 0 || step + 1 == options.steps) {
+    if (ranks->isMain() && ((step + 1) % 25 == 0 || step + 1 == options.steps)) {
       nlohmann::json line = {{"step", step + 1}};
       for (size_t e = 0; e < losses.size(); ++e) line["loss_" + editName(options.edits[e].kind)] = losses[e];
       metrics.write(line);
@@ -84,7 +86,8 @@ nlohmann::json trainWalksRun(const Config& config, std::shared_ptr<Generator> ge
   });
   progress.finish();
   walks.generator = {{"path", config.getString("gen.path")}, {"description", generator->info().description}};
-  saveSteeringWalks(folder, walks);
+  if (ranks->isMain()) saveSteeringWalks(folder, walks);
+  ranks->barrier();
   fmt::print("{:<12} {:>16} {:>13} {:>10} {:>9}\n", "edit", "range", "MSE no walk", "MSE walk", "achieved");
   nlohmann::json report = nlohmann::json::object();
   for (const SteeringWalk& w : walks.walks) {
@@ -92,7 +95,7 @@ nlohmann::json trainWalksRun(const Config& config, std::shared_ptr<Generator> ge
                w.report["identity_mse"].get<double>(), w.report["walk_mse"].get<double>(), 100 * w.report["achieved"].get<double>());
     report[w.edit] = w.report;
   }
-  metrics.write({{"event", "steer_train"}, {"report", report}});
+  if (ranks->isMain()) metrics.write({{"event", "steer_train"}, {"report", report}});
   return report;
 }
 
@@ -102,7 +105,7 @@ void runSteerTrain(CommandContext& context) {
   const Config& config = context.config;
   std::shared_ptr<Generator> generator = loadGenerator(config.getString("gen.path"));
   const std::filesystem::path folder = context.run.file("walks");
-  trainWalksRun(config, generator, folder, context.metrics);
+  trainWalksRun(config, generator, folder, context.metrics, context.ranks);
   fmt::print("wrote      {}  (use it: --set views.latent=steering --set views.walks={})\n", (folder / "walks.json").string(),
              folder.string());
 }
@@ -122,7 +125,7 @@ std::vector<CommandSpec> steerCommands() {
         {"--edits", "steer.edits", "comma-separated edits", false},
         {"--steps", "steer.steps", "Adam steps", false},
         {"--device", "run.device", "auto, cpu, cuda, cuda:N", false}},
-       runSteerTrain},
+       runSteerTrain, "", /*dataParallel=*/true},
   };
 }
 

@@ -24,7 +24,9 @@
 #include "genrep/gen/GanTrainer.h"
 #include "genrep/learn/ContrastiveLoss.h"
 #include "genrep/learn/EncoderTrainer.h"
+#include "genrep/steer/WalkTrainer.h"
 #include "genrep/views/RealViewSource.h"
+#include "support/EchoGenerator.h"
 #include "support/Fixtures.h"
 #include "support/TinyDataset.h"
 
@@ -288,6 +290,15 @@ TEST(DataParallel, TwoRanksTrainTheGanOfOneProcessOnTheCombinedBatch) {
   EXPECT_LT(error, 1e-4);
 }
 
+TEST(DataParallel, TwoRanksLearnTheSameSteeringWalks) {
+  test::TempDir dir;
+  const RankRun run = runRanks("TrainWalks", dir.path());
+  ASSERT_EQ(run.statuses, std::vector<int>(kWorld, 0));
+  const std::vector<torch::Tensor> rank0 = load(dir / "rank-0.pt"), rank1 = load(dir / "rank-1.pt");
+  EXPECT_EQ(maxError(rank0, rank1), 0.0) << "the walks' gradients are averaged, so the ranks hold the same walks";
+  EXPECT_GT(rank0[0].norm().item<double>(), 0.0) << "the walk moved";
+}
+
 TEST(DataParallel, WhenOneRankDiesTheOtherStopsWithAnError) {
   test::TempDir dir;
   const RankRun run = runRanks("OneRankDies", dir.path());
@@ -341,6 +352,20 @@ TEST_F(DataParallelWorker, TrainGan) {
   GanTrainingOptions options = ganOptions();
   options.ranks = ranks_;
   trainGanIn(dir_, "ranks", options);
+}
+
+TEST_F(DataParallelWorker, TrainWalks) {
+  test::EchoGenerator generator(3);
+  WalkTrainingOptions options;
+  options.edits = {{EditKind::Brightness, defaultEditRange(EditKind::Brightness)}};
+  options.steps = 4;
+  options.batch = 8;
+  options.evalSamples = 8;
+  options.lr = 0.05;
+  options.ranks = ranks_;
+  const SteeringWalks walks = trainWalks(generator, options, torch::kCPU);
+  const std::vector<float>& w = walks.walks[0].direction;
+  save({torch::tensor(w)}, dir_ / fmt::format("rank-{}.pt", ranks_->rank()));
 }
 
 // Rank 1 is killed in its third step; rank 0 must notice and stop.

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "genrep/core/Random.h"
+#include "genrep/dist/DataParallel.h"
 #include "genrep/gen/Latents.h"
 
 namespace genrep {
@@ -95,14 +96,20 @@ SteeringWalks trainWalks(Generator& generator, const WalkTrainingOptions& option
     return std::make_tuple(z, y, x);
   };
 
-  torch::Generator latentRng = at::make_generator<at::CPUGeneratorImpl>(deriveSeed(options.seed, "steer.latents"));
-  RandomStream alphaRng(deriveSeed(options.seed, "steer.alpha"));
+  const std::shared_ptr<DataParallel> ranks = options.ranks ? options.ranks : DataParallel::single();
+  if (options.batch % ranks->worldSize() != 0) {
+    throw std::invalid_argument(fmt::format("steer.batch {} must divide evenly over the {} ranks", options.batch, ranks->worldSize()));
+  }
+  const int64_t localBatch = options.batch / ranks->worldSize();
+  const uint64_t streamSeed = rankSeed(options.seed, ranks->rank());
+  torch::Generator latentRng = at::make_generator<at::CPUGeneratorImpl>(deriveSeed(streamSeed, "steer.latents"));
+  RandomStream alphaRng(deriveSeed(streamSeed, "steer.alpha"));
   for (int64_t step = 0; step < options.steps; ++step) {
-    const auto [z, y, x] = drawBatch(options.batch, latentRng);
+    const auto [z, y, x] = drawBatch(localBatch, latentRng);
     optimizer.zero_grad();
     std::vector<double> losses;
     for (int64_t e = 0; e < edits; ++e) {
-      const auto [alpha, walkStep] = drawAlphas(result.walks[static_cast<size_t>(e)], options.batch, alphaRng);
+      const auto [alpha, walkStep] = drawAlphas(result.walks[static_cast<size_t>(e)], localBatch, alphaRng);
       const EditedImages target = applyEdit(options.edits[static_cast<size_t>(e)].kind, x, alpha.to(device));
       const torch::Tensor moved = z + walkStep.to(device).unsqueeze(1) * directions[static_cast<size_t>(e)];  // [B, Z]
       const torch::Tensor images = normaliseGenerated(generator.sample(moved, y), info);
@@ -112,6 +119,12 @@ SteeringWalks trainWalks(Generator& generator, const WalkTrainingOptions& option
       directions[static_cast<size_t>(e)].mutable_grad() =
           torch::autograd::grad({loss}, {directions[static_cast<size_t>(e)]})[0].detach().clone();
       losses.push_back(loss.item<double>());
+    }
+    ranks->averageGradients(directions);
+    if (ranks->worldSize() > 1) {  // the losses of the global batch, for the log
+      torch::Tensor total = torch::tensor(losses, torch::kFloat64);
+      ranks->sumInPlace(total);
+      for (size_t e = 0; e < losses.size(); ++e) losses[e] = total[static_cast<int64_t>(e)].item<double>() / ranks->worldSize();
     }
     optimizer.step();
     if (onStep) onStep(step, losses);

@@ -9,6 +9,7 @@
 //   WalkTrainingOptions o; o.edits = defaultEdits(generator.info().channels);
 //   SteeringWalks walks = trainWalks(generator, o, torch::kCPU, metricsCallback);
 #include <functional>
+#include <memory>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -19,6 +20,8 @@
 #include "genrep/steer/SteeringWalks.h"
 
 namespace genrep {
+
+class DataParallel;
 
 struct EditSpec {
   EditKind kind;
@@ -36,6 +39,9 @@ struct WalkTrainingOptions {
   double truncation = 1.0;   // z = truncation * TN(-2, 2)
   int64_t evalSamples = 256;  // held-out samples for the report
   uint64_t seed = 0;
+  // Data parallel: `batch` is split over the ranks, each draws its share from its own streams,
+  // the walks' gradients are averaged; every rank computes the same held-out report.
+  std::shared_ptr<DataParallel> ranks;  // null: one process
 
   // Throws std::invalid_argument naming the steer.* setting (colour edits need RGB images).
   void validate(const GeneratorInfo& info) const;
