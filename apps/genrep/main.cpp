@@ -2,10 +2,10 @@
 // main() builds the CLI from the command families' specs (see Command.h) and turns every
 // error into one line on stderr and a non-zero exit.
 #include <cstdio>
-#include <optional>
 #include <exception>
 #include <map>
 #include <memory>
+#include <optional>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -105,7 +105,7 @@ int runCommand(const ParsedCommand& parsed) {
   if (DataParallel::requestedByEnvironment()) {
     if (!spec.dataParallel) {
       throw std::invalid_argument(fmt::format("genrep {} runs as one process: launch it without torchrun (WORLD_SIZE unset); "
-                                              "`genrep train` is the data-parallel command",
+                                              "train, gan train and steer train run data-parallel",
                                               commandName(spec)));
     }
     ranks = DataParallel::fromEnvironment(std::chrono::seconds(config.getInt("run.timeout_s")));

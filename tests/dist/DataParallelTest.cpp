@@ -29,6 +29,7 @@
 #include "support/EchoGenerator.h"
 #include "support/Fixtures.h"
 #include "support/TinyDataset.h"
+#include "support/WrappedSource.h"
 
 extern char** environ;
 
@@ -369,27 +370,22 @@ TEST_F(DataParallelWorker, TrainWalks) {
 }
 
 // Rank 1 is killed in its third step; rank 0 must notice and stop.
-class DyingSource : public ViewSource {
+class DyingSource : public test::WrappedSource {
  public:
-  explicit DyingSource(std::unique_ptr<RealViewSource> inner, bool dies) : inner_(std::move(inner)), dies_(dies) {}
+  DyingSource(ViewSource& inner, bool dies) : WrappedSource(inner), dies_(dies) {}
   ViewBatch batch(int64_t step, int64_t anchors) override {
     if (dies_ && step == 2) ::raise(SIGKILL);
-    return inner_->batch(step, anchors);
+    return inner_.batch(step, anchors);
   }
-  std::string describe() const override { return "dying"; }
-  int64_t classes() const override { return inner_->classes(); }
-  int64_t latentDim() const override { return inner_->latentDim(); }
-  int64_t viewsPerAnchor() const override { return inner_->viewsPerAnchor(); }
-  int64_t channels() const override { return inner_->channels(); }
 
  private:
-  std::unique_ptr<RealViewSource> inner_;
   bool dies_;
 };
 
 TEST_F(DataParallelWorker, OneRankDies) {
   const RealDataset d = data();
-  DyingSource source(rankSource(d, ranks_->rank()), ranks_->rank() == 1);
+  const auto inner = rankSource(d, ranks_->rank());
+  DyingSource source(*inner, ranks_->rank() == 1);
   Learner l = learner();
   MetricsLog metrics(dir_ / fmt::format("metrics-{}.jsonl", ranks_->rank()));
   EncoderTrainingOptions options = trainingOptions();

@@ -15,6 +15,7 @@
 #include "support/EchoGenerator.h"
 #include "support/Fixtures.h"
 #include "support/TinyDataset.h"
+#include "support/WrappedSource.h"
 
 namespace genrep {
 namespace {
@@ -58,21 +59,15 @@ Learner makeLearner(const std::string& kind) {
 }
 
 // Throws at a given step: a run killed between checkpoints.
-class InterruptedSource : public ViewSource {
+class InterruptedSource : public test::WrappedSource {
  public:
-  InterruptedSource(ViewSource& inner, int64_t failAt) : inner_(inner), failAt_(failAt) {}
+  InterruptedSource(ViewSource& inner, int64_t failAt) : WrappedSource(inner), failAt_(failAt) {}
   ViewBatch batch(int64_t step, int64_t anchors) override {
     if (step == failAt_) throw std::runtime_error("interrupted");
     return inner_.batch(step, anchors);
   }
-  std::string describe() const override { return inner_.describe(); }
-  int64_t classes() const override { return inner_.classes(); }
-  int64_t latentDim() const override { return inner_.latentDim(); }
-  int64_t viewsPerAnchor() const override { return inner_.viewsPerAnchor(); }
-  int64_t channels() const override { return inner_.channels(); }
 
  private:
-  ViewSource& inner_;
   int64_t failAt_;
 };
 
@@ -168,22 +163,16 @@ TEST(EncoderTrainer, InverterTrainingResumesToTheSameWeights) {
 }
 
 // A source whose views turn NaN at one step: a diverging run, made to order.
-class PoisonedSource : public ViewSource {
+class PoisonedSource : public test::WrappedSource {
  public:
-  PoisonedSource(ViewSource& inner, int64_t poisonAt) : inner_(inner), poisonAt_(poisonAt) {}
+  PoisonedSource(ViewSource& inner, int64_t poisonAt) : WrappedSource(inner), poisonAt_(poisonAt) {}
   ViewBatch batch(int64_t step, int64_t anchors) override {
     ViewBatch b = inner_.batch(step, anchors);
     if (step == poisonAt_) b.views[1][0][2][3] = std::nanf("");
     return b;
   }
-  std::string describe() const override { return inner_.describe(); }
-  int64_t classes() const override { return inner_.classes(); }
-  int64_t latentDim() const override { return inner_.latentDim(); }
-  int64_t viewsPerAnchor() const override { return inner_.viewsPerAnchor(); }
-  int64_t channels() const override { return inner_.channels(); }
 
  private:
-  ViewSource& inner_;
   int64_t poisonAt_;
 };
 
