@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -144,7 +145,8 @@ struct RankRun {
 };
 
 // Starts this binary as kWorld ranks running DataParallelWorker.<worker>; waits for them.
-RankRun runRanks(const std::string& worker, const fs::path& dir) {
+// `extra`: more NAME=value environment entries for the workers.
+RankRun runRanks(const std::string& worker, const fs::path& dir, const std::vector<std::string>& extra = {}) {
   const int port = freePort();
   std::string self = fs::read_symlink("/proc/self/exe").string();
   const auto start = Clock::now();
@@ -157,6 +159,7 @@ RankRun runRanks(const std::string& worker, const fs::path& dir) {
                                  "GENREP_TEST_DIST_DIR=" + dir.string()}) {
       env.push_back(v);
     }
+    env.insert(env.end(), extra.begin(), extra.end());
     std::vector<char*> envp;
     for (std::string& v : env) envp.push_back(v.data());
     envp.push_back(nullptr);
@@ -291,6 +294,36 @@ TEST(DataParallel, TwoRanksTrainTheGanOfOneProcessOnTheCombinedBatch) {
   EXPECT_LT(error, 1e-4);
 }
 
+// Each rank's streams are in the checkpoint: stopped and resumed, 2 ranks end where 2 ranks
+// running straight through do, bit for bit.
+TEST(DataParallel, AResumedDataParallelGanRunEndsWhereAStraightOneDoes) {
+  test::TempDir straight, resumed;
+  ASSERT_EQ(runRanks("TrainGan", straight.path(), {"GENREP_TEST_GAN_STEPS=4"}).statuses, std::vector<int>(kWorld, 0));
+  ASSERT_EQ(runRanks("TrainGan", resumed.path(), {"GENREP_TEST_GAN_STEPS=2"}).statuses, std::vector<int>(kWorld, 0));
+  const std::string firstHalf = readFileText(resumed / "ranks" / "metrics-0.jsonl");
+  ASSERT_EQ(runRanks("TrainGan", resumed.path(), {"GENREP_TEST_GAN_STEPS=4"}).statuses, std::vector<int>(kWorld, 0));
+  const std::string whole = readFileText(resumed / "ranks" / "metrics-0.jsonl");
+  EXPECT_EQ(whole.rfind(firstHalf, 0), 0u) << "it resumed at step 2: steps 1-2 are the first run's lines";
+  EXPECT_EQ(std::count(whole.begin(), whole.end(), '\n'), 4) << whole;
+  auto a = loadGanGenerator(straight / "ranks" / "generator")->net()->named_parameters();
+  auto b = loadGanGenerator(resumed / "ranks" / "generator")->net()->named_parameters();
+  for (const auto& item : a) EXPECT_TRUE(torch::equal(item.value(), b[item.key()])) << item.key();
+}
+
+TEST(DataParallel, AResumedDataParallelEncoderRunEndsWhereAStraightOneDoes) {
+  test::TempDir straight, resumed;
+  ASSERT_EQ(runRanks("TrainSimclr", straight.path(), {"GENREP_TEST_STOP_AT=-1"}).statuses, std::vector<int>(kWorld, 0));
+  // Both ranks die fetching the third step's views, after the checkpoint of step 2.
+  ASSERT_EQ(runRanks("TrainSimclr", resumed.path(), {"GENREP_TEST_STOP_AT=2"}).statuses, std::vector<int>(kWorld, 4));
+  const std::string firstPart = readFileText(resumed / "metrics-0.jsonl");
+  ASSERT_EQ(runRanks("TrainSimclr", resumed.path(), {"GENREP_TEST_STOP_AT=-1"}).statuses, std::vector<int>(kWorld, 0));
+  const std::string whole = readFileText(resumed / "metrics-0.jsonl");
+  EXPECT_EQ(whole.rfind(firstPart, 0), 0u) << "it resumed at step 2: steps 1-2 are the first run's lines";
+  EXPECT_EQ(std::count(whole.begin(), whole.end(), '\n'), 3) << whole;
+  EXPECT_EQ(maxError(load(straight / "rank-0.pt"), load(resumed / "rank-0.pt")), 0.0);
+  EXPECT_EQ(maxError(load(straight / "rank-1.pt"), load(resumed / "rank-1.pt")), 0.0);
+}
+
 TEST(DataParallel, TwoRanksLearnTheSameSteeringWalks) {
   test::TempDir dir;
   const RankRun run = runRanks("TrainWalks", dir.path());
@@ -338,20 +371,38 @@ TEST_F(DataParallelWorker, GatheredContrastiveLoss) {
   save({total / ranks_->worldSize(), local.grad()}, dir_ / fmt::format("rank-{}.pt", ranks_->rank()));
 }
 
+// GENREP_TEST_STOP_AT=k: the ranks stop at step k (exit 4), a killed run.
+class StoppingSource : public test::WrappedSource {
+ public:
+  StoppingSource(ViewSource& inner, int64_t stopAt) : WrappedSource(inner), stopAt_(stopAt) {}
+  ViewBatch batch(int64_t step, int64_t anchors) override {
+    if (step == stopAt_) ::_exit(4);
+    return inner_.batch(step, anchors);
+  }
+
+ private:
+  int64_t stopAt_;
+};
+
 TEST_F(DataParallelWorker, TrainSimclr) {
   const RealDataset d = data();
-  const auto source = rankSource(d, ranks_->rank());
+  const auto inner = rankSource(d, ranks_->rank());
+  const char* stopAt = std::getenv("GENREP_TEST_STOP_AT");
+  StoppingSource source(*inner, stopAt ? std::atoll(stopAt) : -1);
   Learner l = learner();
   MetricsLog metrics(dir_ / fmt::format("metrics-{}.jsonl", ranks_->rank()));
   EncoderTrainingOptions options = trainingOptions();
   options.ranks = ranks_;
-  trainEncoder(l.encoder, *l.objective, *source, options, dir_ / "ranks" / "checkpoint.pt", metrics);
+  options.checkpointEvery = 1;
+  trainEncoder(l.encoder, *l.objective, source, options, dir_ / "ranks" / "checkpoint.pt", metrics);
   save(stateOf(l), dir_ / fmt::format("rank-{}.pt", ranks_->rank()));
 }
 
 TEST_F(DataParallelWorker, TrainGan) {
   GanTrainingOptions options = ganOptions();
   options.ranks = ranks_;
+  options.checkpointEvery = 2;
+  if (const char* steps = std::getenv("GENREP_TEST_GAN_STEPS")) options.steps = std::atoll(steps);
   trainGanIn(dir_, "ranks", options);
 }
 
