@@ -204,6 +204,14 @@ void DataParallel::sumInPlace(torch::Tensor& values) {
   if (worldSize_ > 1) allReduceSum(*group_, values);
 }
 
+std::vector<double> DataParallel::meanOverRanks(std::vector<double> values) {
+  if (worldSize_ == 1) return values;
+  torch::Tensor total = torch::tensor(values, torch::kFloat64);
+  allReduceSum(*group_, total);
+  for (size_t i = 0; i < values.size(); ++i) values[i] = total[static_cast<int64_t>(i)].item<double>() / worldSize_;
+  return values;
+}
+
 torch::Tensor DataParallel::gather(const torch::Tensor& local) {
   if (worldSize_ == 1) return local;
   return GatherFunction::apply(local, group_.get(), static_cast<int64_t>(rank_), static_cast<int64_t>(worldSize_));

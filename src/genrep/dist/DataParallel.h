@@ -53,6 +53,8 @@ class DataParallel {
   void averageGradients(const std::vector<torch::Tensor>& parameters, torch::Tensor* extra = nullptr);
   // Sum over ranks of `values`, in place; no autograd.
   void sumInPlace(torch::Tensor& values);
+  // The mean over ranks of each value (losses to check and log); one process: `values`.
+  std::vector<double> meanOverRanks(std::vector<double> values);
   // local [n, ...] -> [W*n, ...], rank r's rows at [r*n, (r+1)*n). Differentiable: the
   // gradient of rank r's rows is the sum over ranks of their gradients there, so a loss whose
   // terms are spread over ranks gets the gradient it would have in one process.

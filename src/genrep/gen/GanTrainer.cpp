@@ -135,12 +135,7 @@ void loadCheckpoint(const CheckpointFile& checkpoint, const std::filesystem::pat
 // step's inputs (latents, labels, the real images' indices) go to the run folder.
 double checkFinite(const torch::Tensor& loss, const char* name, int64_t step, const GanTrainingOptions& options, const RunDir& run,
                    DataParallel& ranks, const NamedTensors& inputs) {
-  double value = loss.item<double>();
-  if (ranks.worldSize() > 1) {
-    torch::Tensor total = torch::tensor({value}, torch::kFloat64);
-    ranks.sumInPlace(total);
-    value = total.item<double>() / static_cast<double>(ranks.worldSize());
-  }
+  const double value = ranks.meanOverRanks({loss.item<double>()})[0];
   if (std::isfinite(value)) return value;
   const std::string what = fmt::format("GAN training diverged (lower gan.lr_d / gan.lr_g): {} is {}", name, value);
   const std::filesystem::path folder = ranks.worldSize() > 1 ? run.path() / fmt::format("rank-{}", ranks.rank()) : run.path();

@@ -174,12 +174,8 @@ EncoderTrainingResult trainEncoder(ResNetEncoder& encoder, Objective& objective,
     const double lr = schedule.at(s.step);
     for (auto& group : optimizer.param_groups()) static_cast<torch::optim::SGDOptions&>(group.options()).lr(lr);
     const torch::Tensor loss = objective.loss(encoder->forward(batch.views), batch);
-    double value = loss.item<double>();
-    if (world > 1) {  // the loss of the global batch: the mean of the ranks' shares, the same on every rank
-      torch::Tensor total = torch::tensor({value}, torch::kFloat64);
-      ranks->sumInPlace(total);
-      value = total.item<double>() / static_cast<double>(world);
-    }
+    // The loss of the global batch: the mean of the ranks' shares, the same on every rank.
+    const double value = ranks->meanOverRanks({loss.item<double>()})[0];
     if (!std::isfinite(value)) {
       // Checked before the update, which would carry the NaN into the weights.
       stopOnNonFinite(NonFiniteError(fmt::format("encoder training diverged (lower learn.lr_per_256): the loss is {}", value),

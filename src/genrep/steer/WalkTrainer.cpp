@@ -121,11 +121,7 @@ SteeringWalks trainWalks(Generator& generator, const WalkTrainingOptions& option
       losses.push_back(loss.item<double>());
     }
     ranks->averageGradients(directions);
-    if (ranks->worldSize() > 1) {  // the losses of the global batch, for the log
-      torch::Tensor total = torch::tensor(losses, torch::kFloat64);
-      ranks->sumInPlace(total);
-      for (size_t e = 0; e < losses.size(); ++e) losses[e] = total[static_cast<int64_t>(e)].item<double>() / ranks->worldSize();
-    }
+    losses = ranks->meanOverRanks(losses);  // the losses of the global batch, for the log
     optimizer.step();
     if (onStep) onStep(step, losses);
   }
