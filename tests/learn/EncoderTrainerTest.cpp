@@ -129,6 +129,33 @@ TEST(EncoderTrainer, ResumesAfterAnInterruptionToTheSameWeights) {
   EXPECT_EQ(trainEncoder(other.encoder, *other.objective, source, changed, interruptedDir / "checkpoint.pt", m2).steps, 9);
 }
 
+// The speed switches: channels_last trains the same model (to float rounding); bf16 autocast
+// trains a close but different one.
+TEST(EncoderTrainer, ChannelsLastTrainsTheSameModelAndBf16ACloseOne) {
+  const RealDataset data = test::tinyDataset(64, 8, 2, 8);
+  RealViewSource source(data.train.select(data.split.kept), 2, PixelViewOptions(), 2, 4, torch::kCPU);
+  const auto train = [&](bool channelsLast, Precision precision) {
+    test::TempDir dir;
+    Learner l = makeLearner("simclr");
+    EncoderTrainingOptions options = tinyOptions(5);
+    options.channelsLast = channelsLast;
+    options.precision = precision;
+    MetricsLog metrics(dir / "metrics.jsonl");
+    const EncoderTrainingResult r = trainEncoder(l.encoder, *l.objective, source, options, dir / "checkpoint.pt", metrics);
+    EXPECT_TRUE(std::isfinite(r.finalLoss));
+    std::vector<torch::Tensor> flat;
+    for (const torch::Tensor& p : l.encoder->parameters()) flat.push_back(p.detach().reshape({-1}));  // NHWC strides: reshape
+    return torch::cat(flat);
+  };
+  const torch::Tensor reference = train(false, Precision::Float32);
+  const double nhwc = (train(true, Precision::Float32) - reference).abs().max().item<double>();
+  const double bf16 = (train(false, Precision::BFloat16) - reference).abs().max().item<double>();
+  std::printf("after 5 steps, max weight difference to NCHW fp32: channels_last %.3g, bf16 %.3g\n", nhwc, bf16);
+  EXPECT_LT(nhwc, 1e-4);
+  EXPECT_GT(bf16, 0.0);
+  EXPECT_LT(bf16, 0.5);
+}
+
 // Inverter training resumes exactly too (its objective has a head of its own, and its views
 // come from a generator).
 TEST(EncoderTrainer, InverterTrainingResumesToTheSameWeights) {

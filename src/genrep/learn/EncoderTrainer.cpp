@@ -13,6 +13,7 @@
 #include "genrep/dist/DataParallel.h"
 #include "genrep/dist/SyncBatchNorm.h"
 #include "genrep/learn/LrSchedule.h"
+#include "genrep/runtime/ChannelsLast.h"
 #include "genrep/runtime/CheckpointArchive.h"
 #include "genrep/runtime/FailureDump.h"
 
@@ -96,6 +97,9 @@ void addEncoderTrainingKeys(ConfigSchema& schema) {
   schema.addInt("learn.log_every", 10, "steps between metrics lines");
   schema.addBool("learn.resume", true, "continue from the run folder's checkpoint when there is one");
   schema.addBool("learn.sync_batch_norm", false, "data parallel: batch-norm statistics over every rank's share of the batch");
+  schema.addString("learn.precision", "fp32", "encoder forward and loss: fp32, or bf16 autocast (faster with AMX; other numerics)",
+                   {"fp32", "bf16"});
+  schema.addBool("learn.channels_last", false, "channels_last (NHWC) memory layout for the encoder's weights and views");
 }
 
 void checkEncoderCheckpoint(const std::filesystem::path& checkpoint, const EncoderTrainingOptions& options) {
@@ -114,6 +118,8 @@ EncoderTrainingOptions encoderTrainingOptionsFromConfig(const Config& config) {
   o.logEvery = config.getInt("learn.log_every");
   o.resume = config.getBool("learn.resume");
   o.syncBatchNorm = config.getBool("learn.sync_batch_norm");
+  o.precision = parsePrecision(config.getString("learn.precision"), "learn.precision");
+  o.channelsLast = config.getBool("learn.channels_last");
   o.seed = static_cast<uint64_t>(config.getInt("run.seed"));
   requireSetting(o.steps >= 1, "learn.steps must be >= 1");
   requireSetting(o.batch >= 2, "learn.batch must be >= 2 (negatives come from the other anchors)");
@@ -137,6 +143,7 @@ EncoderTrainingResult trainEncoder(ResNetEncoder& encoder, Objective& objective,
   const int64_t localBatch = options.batch / world;
   objective.setDataParallel(ranks);
   synchroniseBatchNorm(*encoder, options.syncBatchNorm ? ranks : nullptr);
+  if (options.channelsLast) useChannelsLast(*encoder);
   std::vector<torch::Tensor> parameters = encoder->parameters();
   for (const torch::Tensor& p : objective.parameters()) parameters.push_back(p);
   torch::optim::SGD optimizer(parameters,
@@ -173,7 +180,12 @@ EncoderTrainingResult trainEncoder(ResNetEncoder& encoder, Objective& objective,
     }
     const double lr = schedule.at(s.step);
     for (auto& group : optimizer.param_groups()) static_cast<torch::optim::SGDOptions&>(group.options()).lr(lr);
-    const torch::Tensor loss = objective.loss(encoder->forward(batch.views), batch);
+    torch::Tensor loss;
+    {
+      AutocastScope autocast(options.precision, batch.views.device());
+      const torch::Tensor views = options.channelsLast ? toChannelsLast(batch.views) : batch.views;
+      loss = objective.loss(encoder->forward(views), batch);
+    }
     // The loss of the global batch: the mean of the ranks' shares, the same on every rank.
     const double value = ranks->meanOverRanks({loss.item<double>()})[0];
     if (!std::isfinite(value)) {

@@ -18,6 +18,7 @@
 #include "genrep/core/RunSettings.h"
 #include "genrep/learn/Objective.h"
 #include "genrep/learn/ResNetEncoder.h"
+#include "genrep/runtime/Autocast.h"
 #include "genrep/views/ViewSource.h"
 
 namespace genrep {
@@ -43,6 +44,8 @@ struct EncoderTrainingOptions {
   bool resumeChanged = false;
   std::shared_ptr<DataParallel> ranks;  // null: one process
   bool syncBatchNorm = false;           // batch-norm statistics over every rank's share
+  Precision precision = Precision::Float32;  // bf16: forward and loss under autocast
+  bool channelsLast = false;                 // NHWC encoder weights and views
 
   double lr() const { return lrPer256 * static_cast<double>(batch) / 256.0; }
 };

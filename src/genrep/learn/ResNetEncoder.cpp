@@ -38,6 +38,27 @@ EncoderArch EncoderArch::fromJson(const nlohmann::json& json) {
   return arch;
 }
 
+int64_t EncoderArch::forwardFlops(int64_t height, int64_t imageWidth) const {
+  const auto conv = [](int64_t in, int64_t out, int64_t kernel, int64_t h, int64_t w) { return 2 * in * out * kernel * kernel * h * w; };
+  int64_t h = height, w = imageWidth;
+  int64_t flops = conv(channels, width, 3, h, w);  // stem
+  int64_t in = width;
+  for (int64_t stage = 0; stage < stages; ++stage) {
+    const int64_t out = width << stage;
+    for (int64_t block = 0; block < blocks; ++block) {
+      const bool halve = stage > 0 && block == 0;
+      if (halve) {  // 3x3, padding 1, stride 2 (and the 1x1 stride-2 shortcut) give ceil(n / 2)
+        h = (h + 1) / 2;
+        w = (w + 1) / 2;
+      }
+      flops += conv(in, out, 3, h, w) + conv(out, out, 3, h, w);
+      if (halve || in != out) flops += conv(in, out, 1, h, w);
+      in = out;
+    }
+  }
+  return flops;
+}
+
 void addEncoderKeys(ConfigSchema& schema) {
   schema.addInt("encoder.stages", 4, "ResNet stages (each doubles the width and halves the resolution)");
   schema.addInt("encoder.blocks", 1, "basic blocks per stage (ResNet-18: stages 4, blocks 2, width 64)");

@@ -28,6 +28,10 @@ struct EncoderArch {
   int64_t width = 16;    // channels of the first stage
 
   int64_t featureDim() const { return width << (stages - 1); }
+  // Floating-point operations of one forward pass of one height x width image: 2 per
+  // multiply-add of every convolution (batch norm, ReLU and pooling are not counted; they
+  // are < 1 % here). A training step costs about 3x this (forward, input and weight gradients).
+  int64_t forwardFlops(int64_t height, int64_t width) const;
   void validate() const;  // throws std::invalid_argument naming the encoder.* key
   nlohmann::json toJson() const;
   static EncoderArch fromJson(const nlohmann::json& json);

@@ -69,7 +69,11 @@ ViewBatch GeneratorViewSource::views(const std::vector<uint64_t>& indices, uint6
   torch::Tensor images;
   {
     torch::NoGradGuard noGrad;
-    images = generator_->sample(zTensor.to(device_), conditional ? yTensor.to(device_) : torch::Tensor());
+    {
+      AutocastScope autocast(options_.generatorPrecision, device_);
+      images = generator_->sample(zTensor.to(device_), conditional ? yTensor.to(device_) : torch::Tensor());
+    }
+    images = images.to(torch::kFloat32);  // a bf16 generator's images; the pixel views and encoder take float
     try {
       images = normaliseGenerated(images, generator_->info());
     } catch (const NonFiniteError& error) {
@@ -99,8 +103,10 @@ std::string GeneratorViewSource::describe() const {
   std::string latent = latentViewName(options_.latent.kind);
   if (options_.latent.kind == LatentViewKind::Gaussian) latent += fmt::format(" sigma {}", options_.latent.sigma);
   if (options_.latent.kind == LatentViewKind::Steering) latent += fmt::format(" ({} walks)", options_.latent.walks->walks.size());
-  return fmt::format("generator ({}), latent view {}, {} views per anchor, pool {}, {}, pixel views {}",
-                     generator_->info().description, latent, options_.viewsPerAnchor, options_.pool,
+  return fmt::format("generator ({}{}), latent view {}, {} views per anchor, pool {}, {}, pixel views {}",
+                     generator_->info().description,
+                     options_.generatorPrecision == Precision::Float32 ? "" : ", " + precisionName(options_.generatorPrecision), latent,
+                     options_.viewsPerAnchor, options_.pool,
                      options_.anchors == 0 ? std::string("continuous stream") : fmt::format("{} fixed anchors", options_.anchors),
                      options_.pixel.enabled ? "on" : "off");
 }

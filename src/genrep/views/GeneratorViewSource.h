@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "genrep/gen/Generator.h"
+#include "genrep/runtime/Autocast.h"
 #include "genrep/views/LatentView.h"
 #include "genrep/views/PixelView.h"
 #include "genrep/views/ViewSource.h"
@@ -25,6 +26,7 @@ struct GeneratorViewOptions {
   int64_t pool = 1;            // N neighbours per anchor
   int64_t anchors = 0;         // 0 = continuous stream, A = fixed set of A anchors
   uint64_t seed = 0;
+  Precision generatorPrecision = Precision::Float32;  // bf16: the generator's forward under autocast
 };
 
 class GeneratorViewSource : public ViewSource {

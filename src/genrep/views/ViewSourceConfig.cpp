@@ -38,6 +38,8 @@ void addViewSourceKeys(ConfigSchema& schema) {
   schema.addInt("views.count", 2, "views per anchor (the anchor and count-1 neighbours, or count pixel views)");
   schema.addInt("views.pool", 1, "neighbours per anchor to pick from");
   schema.addInt("views.anchors", 0, "unique anchors: 0 = a continuous stream, A = a fixed set of A");
+  schema.addString("views.generator_precision", "fp32", "the generator's forward pass: fp32, or bf16 autocast (faster with AMX; other images)",
+                   {"fp32", "bf16"});
   schema.addBool("views.pixel", true, "pixel views Tx (false: the image itself, a full-size centre crop)");
   schema.addFloat("views.crop_scale_min", 0.2, "random resized crop: smallest area share");
   schema.addFloat("views.crop_scale_max", 1.0, "random resized crop: largest area share");
@@ -78,6 +80,7 @@ GeneratorViewOptions generatorViewOptionsFromConfig(const Config& config) {
   o.pool = config.getInt("views.pool");
   o.anchors = config.getInt("views.anchors");
   o.seed = static_cast<uint64_t>(config.getInt("run.seed"));
+  o.generatorPrecision = parsePrecision(config.getString("views.generator_precision"), "views.generator_precision");
   return o;
 }
 

@@ -1,0 +1,225 @@
+// genrep's side of the pipeline benchmark (bench/pipeline.sh runs it beside the Python
+// reference, bench/reference_pipeline.py): SimCLR training steps of the default encoder fed
+// by the generator stream or by an offline shard dataset, timed part by part.
+//
+//   ./build/bench/genrep_pipeline_bench --source stream --steps 30 --threads 2 --json out.json
+//   ./build/bench/genrep_pipeline_bench --source shards --shards bench-out/shards
+//
+// A step = views (generation, pixel views, reading) -> encoder forward + loss -> backward ->
+// SGD update, exactly as `genrep train` runs it. Prints and writes (JSON) views per second
+// over the measured steps, each part's share of the step, the encoder's achieved GFLOP/s
+// (3 x forward FLOPs per view over the forward + backward time) and, measured in the same
+// process, the machine's float32 matmul and large-convolution GFLOP/s to compare with.
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+#include "genrep/core/AtomicFile.h"
+#include "genrep/core/Stopwatch.h"
+#include "genrep/gen/GeneratorLoader.h"
+#include "genrep/learn/Objective.h"
+#include "genrep/learn/ResNetEncoder.h"
+#include "genrep/runtime/Autocast.h"
+#include "genrep/runtime/ChannelsLast.h"
+#include "genrep/runtime/Runtime.h"
+#include "genrep/views/GeneratorViewSource.h"
+#include "genrep/views/ShardViewSource.h"
+
+namespace {
+
+using namespace genrep;
+
+struct Settings {
+  std::string source = "stream";
+  std::string generator = "models/fashion-mnist-cgan";
+  std::string shards;
+  int64_t steps = 30;
+  int64_t warmup = 3;
+  int64_t batch = 256;
+  int threads = 0;
+  std::string encoderPrecision = "fp32";
+  std::string generatorPrecision = "fp32";
+  bool channelsLast = false;
+  std::string json;
+};
+
+struct PartSeconds {
+  double views = 0, generate = 0, augment = 0, forward = 0, backward = 0, update = 0;
+  double step() const { return views + forward + backward + update; }
+};
+
+// GFLOP/s of `work` (which does `flops` operations), repeated for about a second.
+template <typename Work>
+double gflops(double flops, Work work) {
+  work();  // warm-up: first-call allocations and oneDNN's kernel selection
+  int64_t repeats = 0;
+  const auto start = SteadyClock::now();
+  while (secondsSince(start) < 1.0) {
+    work();
+    ++repeats;
+  }
+  return flops * static_cast<double>(repeats) / secondsSince(start) / 1e9;
+}
+
+// The peaks the encoder's GFLOP/s is compared with: a 2048 x 2048 matrix product (the BLAS,
+// OpenBLAS here) and a large 3x3 convolution in channels_last (oneDNN, which the encoder's
+// convolutions use and which reaches more than the BLAS on this CPU).
+double matmulGflops(torch::ScalarType type) {
+  constexpr int64_t n = 2048;
+  const torch::Tensor a = torch::randn({n, n}).to(type), b = torch::randn({n, n}).to(type);
+  return gflops(2.0 * n * n * n, [&] { torch::matmul(a, b); });
+}
+
+double convGflops() {
+  constexpr int64_t batch = 64, channels = 256, side = 16;
+  const torch::Tensor x = torch::randn({batch, channels, side, side}).contiguous(torch::MemoryFormat::ChannelsLast);
+  const torch::Tensor w = torch::randn({channels, channels, 3, 3}).contiguous(torch::MemoryFormat::ChannelsLast);
+  return gflops(2.0 * batch * channels * channels * 9 * side * side, [&] { torch::conv2d(x, w, {}, 1, 1); });
+}
+
+std::unique_ptr<ViewSource> makeSource(const Settings& s, std::shared_ptr<Generator> generator) {
+  if (s.source == "shards") {
+    if (s.shards.empty()) throw std::invalid_argument("--source shards needs --shards DIR (written by `genrep generate`)");
+    return std::make_unique<ShardViewSource>(loadOfflineDataset(s.shards), PixelViewOptions{}, 2, 0, torch::kCPU);
+  }
+  GeneratorViewOptions options;  // gaussian latent view, sigma 0.5, 2 views, a continuous stream
+  options.generatorPrecision = parsePrecision(s.generatorPrecision, "--generator-precision");
+  return std::make_unique<GeneratorViewSource>(std::move(generator), options, torch::kCPU);
+}
+
+int run(const Settings& s) {
+  configureAllocator();
+  configureThreads(s.threads);
+  torch::manual_seed(0);
+  const Precision encoderPrecision = parsePrecision(s.encoderPrecision, "--encoder-precision");
+  std::shared_ptr<Generator> generator = loadGenerator(s.generator);
+  std::unique_ptr<ViewSource> source = makeSource(s, generator);
+  const GeneratorInfo& info = generator->info();
+
+  ResNetEncoder encoder(EncoderArch{source->channels()});
+  std::shared_ptr<Objective> objective = makeObjective(ObjectiveOptions{}, encoder->arch().featureDim(), source->classes(),
+                                                       source->latentDim());
+  if (s.channelsLast) useChannelsLast(*encoder);
+  std::vector<torch::Tensor> parameters = encoder->parameters();
+  for (const torch::Tensor& p : objective->parameters()) parameters.push_back(p);
+  torch::optim::SGD optimizer(parameters, torch::optim::SGDOptions(0.03 * static_cast<double>(s.batch) / 256).momentum(0.9).weight_decay(1e-4));
+  encoder->train();
+  objective->train();
+
+  fmt::print("genrep {}: {}\nencoder ResNet stages {} width {}; SimCLR; {} anchors x 2 views; {} threads; encoder {}{}\n", s.source,
+             source->describe(), encoder->arch().stages, encoder->arch().width, s.batch, torch::get_num_threads(),
+             s.encoderPrecision, s.channelsLast ? ", channels_last" : "");
+  PartSeconds total;
+  double lossSum = 0;
+  for (int64_t step = 0; step < s.warmup + s.steps; ++step) {
+    PartSeconds part;
+    auto start = SteadyClock::now();
+    const ViewBatch batch = source->batch(step, s.batch);
+    part.views = secondsSince(start);
+    part.generate = batch.generateSeconds;
+    part.augment = batch.augmentSeconds;
+    start = SteadyClock::now();
+    torch::Tensor loss;
+    {
+      AutocastScope autocast(encoderPrecision, torch::kCPU);
+      loss = objective->loss(encoder->forward(s.channelsLast ? toChannelsLast(batch.views) : batch.views), batch);
+    }
+    const double value = loss.item<double>();  // forces the forward pass
+    part.forward = secondsSince(start);
+    start = SteadyClock::now();
+    optimizer.zero_grad();
+    loss.backward();
+    part.backward = secondsSince(start);
+    start = SteadyClock::now();
+    optimizer.step();
+    part.update = secondsSince(start);
+    if (step < s.warmup) continue;
+    total.views += part.views;
+    total.generate += part.generate;
+    total.augment += part.augment;
+    total.forward += part.forward;
+    total.backward += part.backward;
+    total.update += part.update;
+    lossSum += value;
+  }
+
+  const double viewsPerStep = 2.0 * static_cast<double>(s.batch);
+  const double steps = static_cast<double>(s.steps);
+  const double stepSeconds = total.step();
+  const double flopsPerView = 3.0 * static_cast<double>(encoder->arch().forwardFlops(info.height, info.width));
+  const double encoderGflops = flopsPerView * viewsPerStep * steps / (total.forward + total.backward) / 1e9;
+  const double peak = matmulGflops(torch::kFloat32);
+  const double convPeak = convGflops();
+  const double peakBf16 = encoderPrecision == Precision::BFloat16 ? matmulGflops(torch::kBFloat16) : 0.0;
+  const double other = total.views - total.generate - total.augment;  // sampling latents, reading shards, copies
+  const nlohmann::json result = {
+      {"pipeline", "genrep-" + s.source},
+      {"source", source->describe()},
+      {"steps", s.steps},
+      {"warmup_steps", s.warmup},
+      {"batch", s.batch},
+      {"views_per_step", viewsPerStep},
+      {"threads", torch::get_num_threads()},
+      {"encoder_precision", s.encoderPrecision},
+      {"generator_precision", s.source == "stream" ? s.generatorPrecision : "none"},
+      {"channels_last", s.channelsLast},
+      {"views_per_second", viewsPerStep * steps / stepSeconds},
+      {"step_ms", 1e3 * stepSeconds / steps},
+      {"shares",
+       {{"generate", total.generate / stepSeconds},
+        {"augment", total.augment / stepSeconds},
+        {"other_data", other / stepSeconds},
+        {"forward", total.forward / stepSeconds},
+        {"backward", total.backward / stepSeconds},
+        {"optimizer", total.update / stepSeconds}}},
+      {"encoder_forward_gflop_per_view", flopsPerView / 3.0 / 1e9},
+      {"encoder_gflops", encoderGflops},
+      {"matmul_gflops_fp32", peak},
+      {"conv_gflops_fp32", convPeak},
+      {"matmul_gflops_bf16", peakBf16},
+      {"mean_loss", lossSum / steps},
+  };
+  fmt::print("{:.0f} views/s ({:.1f} ms/step over {} steps after {} warm-up); shares: generate {:.1f} %, augment {:.1f} %, "
+             "other data {:.1f} %, forward {:.1f} %, backward {:.1f} %, optimizer {:.1f} %\n",
+             result["views_per_second"].get<double>(), result["step_ms"].get<double>(), s.steps, s.warmup,
+             100 * total.generate / stepSeconds, 100 * total.augment / stepSeconds, 100 * other / stepSeconds,
+             100 * total.forward / stepSeconds, 100 * total.backward / stepSeconds, 100 * total.update / stepSeconds);
+  fmt::print("encoder {:.1f} GFLOP/s achieved in forward + backward: {:.0f} % of the fp32 matmul peak {:.0f} GFLOP/s, {:.0f} % of a "
+             "large oneDNN convolution's {:.0f} GFLOP/s{}\n",
+             encoderGflops, 100 * encoderGflops / peak, peak, 100 * encoderGflops / convPeak, convPeak,
+             peakBf16 > 0 ? fmt::format("; bf16 matmul {:.0f} GFLOP/s", peakBf16) : std::string());
+  if (!s.json.empty()) writeFileAtomic(s.json, result.dump(2) + "\n");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Settings s;
+  CLI::App app{"genrep's side of the pipeline benchmark: timed SimCLR steps from the generator stream or shards"};
+  app.add_option("--source", s.source, "stream (the generator, gaussian latent views) or shards")
+      ->check(CLI::IsMember({"stream", "shards"}));
+  app.add_option("--generator", s.generator, "generator folder");
+  app.add_option("--shards", s.shards, "offline dataset folder (genrep generate) for --source shards");
+  app.add_option("--steps", s.steps, "measured steps")->check(CLI::PositiveNumber);
+  app.add_option("--warmup", s.warmup, "steps run before measuring")->check(CLI::NonNegativeNumber);
+  app.add_option("--batch", s.batch, "anchors per step (2 views each)")->check(CLI::PositiveNumber);
+  app.add_option("--threads", s.threads, "LibTorch threads (0 = every core)")->check(CLI::NonNegativeNumber);
+  app.add_option("--encoder-precision", s.encoderPrecision, "fp32 or bf16 (autocast)")->check(CLI::IsMember({"fp32", "bf16"}));
+  app.add_option("--generator-precision", s.generatorPrecision, "fp32 or bf16 (autocast)")->check(CLI::IsMember({"fp32", "bf16"}));
+  app.add_flag("--channels-last", s.channelsLast, "NHWC encoder weights and views");
+  app.add_option("--json", s.json, "write the result here (JSON)");
+  CLI11_PARSE(app, argc, argv);
+  try {
+    return run(s);
+  } catch (const std::exception& error) {
+    std::string message = error.what();
+    std::fprintf(stderr, "genrep_pipeline_bench: %s\n", message.substr(0, message.find('\n')).c_str());
+    return 1;
+  }
+}

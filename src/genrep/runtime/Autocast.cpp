@@ -1,0 +1,50 @@
+#include "genrep/runtime/Autocast.h"
+
+#include <stdexcept>
+
+#include <ATen/autocast_mode.h>
+
+namespace genrep {
+
+Precision parsePrecision(const std::string& value, const std::string& key) {
+  if (value == "fp32") return Precision::Float32;
+  if (value == "bf16") return Precision::BFloat16;
+  throw std::invalid_argument(key + "=" + value + ": unknown precision (fp32, bf16)");
+}
+
+std::string precisionName(Precision precision) { return precision == Precision::BFloat16 ? "bf16" : "fp32"; }
+
+// Enter and leave as torch.autocast does: remember the previous state, count the nesting and
+// drop the cache of casted weights when the outermost scope ends (the weights change with
+// every optimiser step, so a cached cast must not outlive its step).
+AutocastScope::AutocastScope(Precision precision, const c10::Device& device) {
+  if (precision == Precision::Float32) return;
+  active_ = true;
+  cuda_ = device.is_cuda();
+  if (cuda_) {
+    wasEnabled_ = at::autocast::is_enabled();
+    previousType_ = at::autocast::get_autocast_gpu_dtype();
+    at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
+    at::autocast::set_enabled(true);
+  } else {
+    wasEnabled_ = at::autocast::is_cpu_enabled();
+    previousType_ = at::autocast::get_autocast_cpu_dtype();
+    at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
+    at::autocast::set_cpu_enabled(true);
+  }
+  at::autocast::increment_nesting();
+}
+
+AutocastScope::~AutocastScope() {
+  if (!active_) return;
+  if (at::autocast::decrement_nesting() == 0) at::autocast::clear_cache();
+  if (cuda_) {
+    at::autocast::set_enabled(wasEnabled_);
+    at::autocast::set_autocast_gpu_dtype(previousType_);
+  } else {
+    at::autocast::set_cpu_enabled(wasEnabled_);
+    at::autocast::set_autocast_cpu_dtype(previousType_);
+  }
+}
+
+}  // namespace genrep
