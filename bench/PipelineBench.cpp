@@ -5,6 +5,7 @@
 //   ./build/bench/genrep_pipeline_bench --source stream --steps 30 --threads 2 --json out.json
 //   ./build/bench/genrep_pipeline_bench --source shards --shards bench-out/shards
 //
+// The stream can reuse generated anchors (--refresh R --window W, views/RefreshedViewSource.h).
 // A step = views (generation, pixel views, reading) -> encoder forward + loss -> backward ->
 // SGD update, exactly as `genrep train` runs it. Prints and writes (JSON) views per second
 // over the measured steps, each part's share of the step, the encoder's achieved GFLOP/s
@@ -26,8 +27,10 @@
 #include "genrep/learn/ResNetEncoder.h"
 #include "genrep/runtime/Autocast.h"
 #include "genrep/runtime/ChannelsLast.h"
+#include "genrep/runtime/Device.h"
 #include "genrep/runtime/Runtime.h"
 #include "genrep/views/GeneratorViewSource.h"
+#include "genrep/views/RefreshedViewSource.h"
 #include "genrep/views/ShardViewSource.h"
 
 namespace {
@@ -45,6 +48,10 @@ struct Settings {
   std::string encoderPrecision = "fp32";
   std::string generatorPrecision = "fp32";
   bool channelsLast = false;
+  bool generatorChannelsLast = false;
+  double refresh = 1.0;
+  int64_t window = 4096;
+  std::string device = "cpu";
   std::string json;
 };
 
@@ -53,43 +60,50 @@ struct PartSeconds {
   double step() const { return views + forward + backward + update; }
 };
 
-// GFLOP/s of `work` (which does `flops` operations), repeated for about a second.
+// GFLOP/s of `work` (which does `flops` operations and returns its result), repeated for
+// about a second; the last result is read back so that a GPU has finished the work too.
 template <typename Work>
 double gflops(double flops, Work work) {
-  work();  // warm-up: first-call allocations and oneDNN's kernel selection
+  work().sum().template item<double>();  // warm-up: first-call allocations and kernel selection
   int64_t repeats = 0;
+  torch::Tensor last;
   const auto start = SteadyClock::now();
   while (secondsSince(start) < 1.0) {
-    work();
+    last = work();
     ++repeats;
   }
+  last.sum().template item<double>();
   return flops * static_cast<double>(repeats) / secondsSince(start) / 1e9;
 }
 
 // The peaks the encoder's GFLOP/s is compared with: a 2048 x 2048 matrix product (the BLAS,
 // OpenBLAS here) and a large 3x3 convolution in channels_last (oneDNN, which the encoder's
 // convolutions use and which reaches more than the BLAS on this CPU).
-double matmulGflops(torch::ScalarType type) {
+double matmulGflops(torch::ScalarType type, const torch::Device& device) {
   constexpr int64_t n = 2048;
-  const torch::Tensor a = torch::randn({n, n}).to(type), b = torch::randn({n, n}).to(type);
-  return gflops(2.0 * n * n * n, [&] { torch::matmul(a, b); });
+  const auto options = torch::TensorOptions().dtype(type).device(device);
+  const torch::Tensor a = torch::randn({n, n}, options), b = torch::randn({n, n}, options);
+  return gflops(2.0 * n * n * n, [&] { return torch::matmul(a, b); });
 }
 
-double convGflops() {
+double convGflops(const torch::Device& device) {
   constexpr int64_t batch = 64, channels = 256, side = 16;
-  const torch::Tensor x = torch::randn({batch, channels, side, side}).contiguous(torch::MemoryFormat::ChannelsLast);
-  const torch::Tensor w = torch::randn({channels, channels, 3, 3}).contiguous(torch::MemoryFormat::ChannelsLast);
-  return gflops(2.0 * batch * channels * channels * 9 * side * side, [&] { torch::conv2d(x, w, {}, 1, 1); });
+  const torch::Tensor x = torch::randn({batch, channels, side, side}, device).contiguous(torch::MemoryFormat::ChannelsLast);
+  const torch::Tensor w = torch::randn({channels, channels, 3, 3}, device).contiguous(torch::MemoryFormat::ChannelsLast);
+  return gflops(2.0 * batch * channels * channels * 9 * side * side, [&] { return torch::conv2d(x, w, {}, 1, 1); });
 }
 
-std::unique_ptr<ViewSource> makeSource(const Settings& s, std::shared_ptr<Generator> generator) {
+std::unique_ptr<ViewSource> makeSource(const Settings& s, std::shared_ptr<Generator> generator, const torch::Device& device) {
   if (s.source == "shards") {
     if (s.shards.empty()) throw std::invalid_argument("--source shards needs --shards DIR (written by `genrep generate`)");
-    return std::make_unique<ShardViewSource>(loadOfflineDataset(s.shards), PixelViewOptions{}, 2, 0, torch::kCPU);
+    return std::make_unique<ShardViewSource>(loadOfflineDataset(s.shards), PixelViewOptions{}, 2, 0, device);
   }
   GeneratorViewOptions options;  // gaussian latent view, sigma 0.5, 2 views, a continuous stream
   options.generatorPrecision = parsePrecision(s.generatorPrecision, "--generator-precision");
-  return std::make_unique<GeneratorViewSource>(std::move(generator), options, torch::kCPU);
+  options.generatorChannelsLast = s.generatorChannelsLast;
+  auto stream = std::make_unique<GeneratorViewSource>(std::move(generator), options, device);
+  if (s.refresh == 1.0) return stream;
+  return std::make_unique<RefreshedViewSource>(std::move(stream), s.refresh, s.window);
 }
 
 int run(const Settings& s) {
@@ -97,13 +111,16 @@ int run(const Settings& s) {
   configureThreads(s.threads);
   torch::manual_seed(0);
   const Precision encoderPrecision = parsePrecision(s.encoderPrecision, "--encoder-precision");
+  const torch::Device device = selectDevice(s.device);
   std::shared_ptr<Generator> generator = loadGenerator(s.generator);
-  std::unique_ptr<ViewSource> source = makeSource(s, generator);
+  std::unique_ptr<ViewSource> source = makeSource(s, generator, device);
   const GeneratorInfo& info = generator->info();
 
   ResNetEncoder encoder(EncoderArch{source->channels()});
   std::shared_ptr<Objective> objective = makeObjective(ObjectiveOptions{}, encoder->arch().featureDim(), source->classes(),
                                                        source->latentDim());
+  encoder->to(device);
+  objective->to(device);
   if (s.channelsLast) useChannelsLast(*encoder);
   std::vector<torch::Tensor> parameters = encoder->parameters();
   for (const torch::Tensor& p : objective->parameters()) parameters.push_back(p);
@@ -126,17 +143,19 @@ int run(const Settings& s) {
     start = SteadyClock::now();
     torch::Tensor loss;
     {
-      AutocastScope autocast(encoderPrecision, torch::kCPU);
+      AutocastScope autocast(encoderPrecision, device);
       loss = objective->loss(encoder->forward(s.channelsLast ? toChannelsLast(batch.views) : batch.views), batch);
     }
-    const double value = loss.item<double>();  // forces the forward pass
+    const double value = loss.item<double>();  // waits for the forward pass (on a GPU too)
     part.forward = secondsSince(start);
     start = SteadyClock::now();
     optimizer.zero_grad();
     loss.backward();
+    if (device.is_cuda()) parameters.front().grad().sum().item<double>();  // wait for the backward kernels
     part.backward = secondsSince(start);
     start = SteadyClock::now();
     optimizer.step();
+    if (device.is_cuda()) parameters.front().sum().item<double>();  // wait for the update's kernels
     part.update = secondsSince(start);
     if (step < s.warmup) continue;
     total.views += part.views;
@@ -153,9 +172,9 @@ int run(const Settings& s) {
   const double stepSeconds = total.step();
   const double flopsPerView = 3.0 * static_cast<double>(encoder->arch().forwardFlops(info.height, info.width));
   const double encoderGflops = flopsPerView * viewsPerStep * steps / (total.forward + total.backward) / 1e9;
-  const double peak = matmulGflops(torch::kFloat32);
-  const double convPeak = convGflops();
-  const double peakBf16 = encoderPrecision == Precision::BFloat16 ? matmulGflops(torch::kBFloat16) : 0.0;
+  const double peak = matmulGflops(torch::kFloat32, device);
+  const double convPeak = convGflops(device);
+  const double peakBf16 = encoderPrecision == Precision::BFloat16 ? matmulGflops(torch::kBFloat16, device) : 0.0;
   const double other = total.views - total.generate - total.augment;  // sampling latents, reading shards, copies
   const nlohmann::json result = {
       {"pipeline", "genrep-" + s.source},
@@ -165,9 +184,13 @@ int run(const Settings& s) {
       {"batch", s.batch},
       {"views_per_step", viewsPerStep},
       {"threads", torch::get_num_threads()},
+      {"device", device.str()},
       {"encoder_precision", s.encoderPrecision},
       {"generator_precision", s.source == "stream" ? s.generatorPrecision : "none"},
       {"channels_last", s.channelsLast},
+      {"generator_channels_last", s.source == "stream" && s.generatorChannelsLast},
+      {"refresh", s.source == "stream" ? s.refresh : 0.0},
+      {"window", s.source == "stream" && s.refresh < 1 ? s.window : 0},
       {"views_per_second", viewsPerStep * steps / stepSeconds},
       {"step_ms", 1e3 * stepSeconds / steps},
       {"shares",
@@ -213,6 +236,11 @@ int main(int argc, char** argv) {
   app.add_option("--encoder-precision", s.encoderPrecision, "fp32 or bf16 (autocast)")->check(CLI::IsMember({"fp32", "bf16"}));
   app.add_option("--generator-precision", s.generatorPrecision, "fp32 or bf16 (autocast)")->check(CLI::IsMember({"fp32", "bf16"}));
   app.add_flag("--channels-last", s.channelsLast, "NHWC encoder weights and views");
+  app.add_flag("--generator-channels-last", s.generatorChannelsLast, "NHWC generator weights");
+  app.add_option("--refresh", s.refresh, "stream: share of each batch generated afresh, the rest reused from --window")
+      ->check(CLI::Range(0.0, 1.0));
+  app.add_option("--window", s.window, "stream with --refresh < 1: generated anchors kept for reuse")->check(CLI::PositiveNumber);
+  app.add_option("--device", s.device, "cpu, cuda, cuda:N or auto");
   app.add_option("--json", s.json, "write the result here (JSON)");
   CLI11_PARSE(app, argc, argv);
   try {

@@ -9,7 +9,8 @@
 #     with glibc's default allocator, as users run Python, and once with genrep's allocator
 #     settings (no mmap for large blocks) given through glibc's environment variables;
 # (b) genrep's generator stream and (c) genrep on offline shards, fp32 and with the speed
-#     switches (channels_last, bf16 autocast of the generator and of the encoder).
+#     switches (channels_last, bf16 autocast of the generator and of the encoder), and the
+#     stream spending each generated anchor more than once (--refresh).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -45,7 +46,14 @@ genrep=(./build/bench/genrep_pipeline_bench --steps "$steps" --threads "$threads
 "${genrep[@]}" --source stream --json "$out/genrep-stream.json"
 "${genrep[@]}" --source stream --channels-last --json "$out/genrep-stream-cl.json"
 "${genrep[@]}" --source stream --channels-last --generator-precision bf16 --json "$out/genrep-stream-cl-gbf16.json"
+"${genrep[@]}" --source stream --channels-last --generator-channels-last --json "$out/genrep-stream-cl-gcl.json"
+"${genrep[@]}" --source stream --channels-last --generator-channels-last --generator-precision bf16 --json "$out/genrep-stream-cl-gcl-gbf16.json"
 "${genrep[@]}" --source stream --channels-last --generator-precision bf16 --encoder-precision bf16 --json "$out/genrep-stream-cl-bf16.json"
+# Spending generated anchors more than once: a quarter or a half of each batch new, the rest
+# from a window of the 4096 most recent anchors.
+"${genrep[@]}" --source stream --refresh 0.5 --json "$out/genrep-stream-r50.json"
+"${genrep[@]}" --source stream --refresh 0.25 --json "$out/genrep-stream-r25.json"
+"${genrep[@]}" --source stream --refresh 0.25 --channels-last --generator-channels-last --json "$out/genrep-stream-r25-cl.json"
 "${genrep[@]}" --source shards --shards "$out/shards" --json "$out/genrep-shards.json"
 "${genrep[@]}" --source shards --shards "$out/shards" --channels-last --json "$out/genrep-shards-cl.json"
 "${genrep[@]}" --source shards --shards "$out/shards" --channels-last --encoder-precision bf16 --json "$out/genrep-shards-cl-bf16.json"

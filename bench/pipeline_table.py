@@ -18,8 +18,10 @@ def label(r):
         allocator = "genrep's malloc settings" if r.get("tuned") else "default malloc"
         return f"{r['pipeline']} ({allocator})"
     switches = [s for s, on in (("channels_last", r["channels_last"]),
+                                ("generator channels_last", r.get("generator_channels_last", False)),
                                 (f"generator {r['generator_precision']}", r["generator_precision"] == "bf16"),
-                                (f"encoder {r['encoder_precision']}", r["encoder_precision"] == "bf16")) if on]
+                                (f"encoder {r['encoder_precision']}", r["encoder_precision"] == "bf16"),
+                                (f"refresh {r.get('refresh')}, window {r.get('window')}", 0 < r.get("refresh", 0) < 1)) if on]
     return f"{r['pipeline']} ({', '.join(switches) or 'fp32'})"
 
 

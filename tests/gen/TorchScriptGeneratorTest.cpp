@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <torch/script.h>
 
+#include "genrep/gen/GanGenerator.h"
 #include "genrep/gen/GeneratorLoader.h"
 #include "genrep/gen/Latents.h"
 #include "genrep/learn/EncoderTrainer.h"
@@ -54,6 +55,28 @@ TEST(TorchScriptGenerator, AnExportOfOurGanMakesTheSameImagesAsTheNativeOne) {
   EXPECT_LT(indexError, 1e-5);
   EXPECT_LT(oneHotError, 1e-5);
   EXPECT_GT(expected.std().item<double>(), 0.05);  // the images are not constant
+}
+
+// channels_last changes the weights' layout, not the function: native and TorchScript
+// generators switched over make the images they made before (to float rounding).
+TEST(Generator, ChannelsLastMakesTheSameImages) {
+  torch::Generator rng = at::make_generator<at::CPUGeneratorImpl>(5);
+  const torch::Tensor z = sampleLatents(32, 8, 1.0, rng);  // [32, 8]
+  const torch::Tensor y = sampleClasses(32, 3, rng);       // [32]
+  torch::NoGradGuard noGrad;
+  for (const char* folder : {"gan-native", "gan-torchscript"}) {
+    std::unique_ptr<Generator> generator = loadGenerator(kFixtures / folder);
+    const torch::Tensor before = generator->sample(z, y);
+    generator->useChannelsLast();
+    const double error = maxError(generator->sample(z, y), before);
+    std::printf("%s: channels_last vs NCHW images, max error %.3g\n", folder, error);
+    EXPECT_LT(error, 1e-5) << folder;
+  }
+  GanGenerator native = std::move(*loadGanGenerator(kFixtures / "gan-native"));
+  native.useChannelsLast();
+  for (const auto& p : native.net()->named_parameters()) {
+    if (p.value().dim() == 4) EXPECT_TRUE(p.value().is_contiguous(torch::MemoryFormat::ChannelsLast)) << p.key();
+  }
 }
 
 TEST(TorchScriptGenerator, AnExportTrainsTheSameEncoderAsTheNativeGan) {

@@ -9,6 +9,7 @@
 #include "genrep/core/AtomicFile.h"
 #include "genrep/core/FileIO.h"
 #include "genrep/gen/GeneratorLoader.h"
+#include "genrep/runtime/ChannelsLast.h"
 
 namespace genrep {
 
@@ -36,6 +37,8 @@ torch::Tensor GanGenerator::sample(const torch::Tensor& z, const torch::Tensor& 
   net_->eval();
   return net_->forward(z, info_.classes > 0 ? y : torch::Tensor());
 }
+
+void GanGenerator::useChannelsLast() { genrep::useChannelsLast(*net_); }
 
 void saveGanGenerator(const std::filesystem::path& folder, GanGeneratorNet& net, const nlohmann::json& training) {
   std::error_code ec;

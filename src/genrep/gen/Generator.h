@@ -33,6 +33,9 @@ class Generator {
   // caller enables them (inversion and steering backpropagate through it).
   virtual torch::Tensor sample(const torch::Tensor& z, const torch::Tensor& y) = 0;
   virtual void to(const torch::Device& device) = 0;
+  // Switches 4-D weights to the channels_last layout (runtime/ChannelsLast.h): the same
+  // function, often faster convolutions. Generators without such weights keep theirs.
+  virtual void useChannelsLast() {}
 };
 
 // Maps a generator's output range onto [-1, 1], where every consumer works, and refuses

@@ -155,6 +155,13 @@ torch::Tensor TorchScriptGenerator::sample(const torch::Tensor& z, const torch::
 
 void TorchScriptGenerator::to(const torch::Device& device) { module_->module.to(device); }
 
+void TorchScriptGenerator::useChannelsLast() {
+  torch::NoGradGuard noGrad;
+  for (torch::Tensor p : module_->module.parameters()) {
+    if (p.dim() == 4) p.set_data(p.contiguous(torch::MemoryFormat::ChannelsLast));
+  }
+}
+
 std::unique_ptr<TorchScriptGenerator> loadTorchScriptGenerator(const std::filesystem::path& folder) {
   return loadTorchScriptGenerator(folder, readGeneratorManifest(folder));
 }

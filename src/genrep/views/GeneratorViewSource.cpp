@@ -20,6 +20,7 @@ GeneratorViewSource::GeneratorViewSource(std::shared_ptr<Generator> generator, G
   if (options.anchors < 0) throw std::invalid_argument("views.anchors must be >= 0 (0 = a continuous stream)");
   options.pixel.validate();
   generator_->to(device_);
+  if (options.generatorChannelsLast) generator_->useChannelsLast();
 }
 
 ViewBatch GeneratorViewSource::batch(int64_t step, int64_t anchors) {
@@ -40,61 +41,79 @@ std::vector<uint64_t> GeneratorViewSource::anchorIndices(int64_t step, int64_t a
 
 ViewBatch GeneratorViewSource::views(const std::vector<uint64_t>& indices, uint64_t drawKey) {
   const auto b = static_cast<int64_t>(indices.size());
+  RandomStream pick(drawKey);
+  std::vector<uint64_t> neighbours(static_cast<size_t>((options_.viewsPerAnchor - 1) * b));
+  if (options_.latent.kind != LatentViewKind::None) {
+    for (uint64_t& k : neighbours) k = 1 + pick.uniformInt(static_cast<uint64_t>(options_.pool));
+  }
+  GeneratedViews generated = generate(indices, neighbours);
+  return withPixelViews(std::move(generated), drawKey);
+}
+
+GeneratedViews GeneratorViewSource::generate(const std::vector<uint64_t>& indices, const std::vector<uint64_t>& neighbours) {
+  const auto b = static_cast<int64_t>(indices.size());
   const int64_t v = options_.viewsPerAnchor;
   const int64_t zDim = latents_.latentDim();
   const bool conditional = latents_.classes() > 0;
   // With latent view "none" every view of an anchor is the same image: generate it once.
   const bool shared = options_.latent.kind == LatentViewKind::None;
   const int64_t generated = shared ? b : v * b;
+  if (static_cast<int64_t>(neighbours.size()) != (v - 1) * b) {
+    throw std::invalid_argument("generator views: one neighbour pick per view after the first of every anchor is needed");
+  }
 
-  RandomStream pick(drawKey);
   std::vector<float> z(static_cast<size_t>(generated * zDim));
   std::vector<int64_t> y(static_cast<size_t>(generated));
   for (int64_t view = 0; view < (shared ? 1 : v); ++view) {
     for (int64_t a = 0; a < b; ++a) {
-      const uint64_t k = view == 0 ? 0 : 1 + pick.uniformInt(static_cast<uint64_t>(options_.pool));
+      const uint64_t k = view == 0 ? 0 : neighbours[static_cast<size_t>((view - 1) * b + a)];
       const LatentCode code = latents_.neighbour(indices[static_cast<size_t>(a)], k);
       const int64_t row = view * b + a;
       std::copy(code.z.begin(), code.z.end(), z.begin() + row * zDim);
       y[static_cast<size_t>(row)] = code.y;
     }
   }
-  torch::Tensor zTensor = torch::from_blob(z.data(), {generated, zDim}, torch::kFloat32).clone();  // [G, Z]
-  torch::Tensor yTensor = torch::from_blob(y.data(), {generated}, torch::kInt64).clone();          // [G]
-
-  ViewBatch batch;
-  batch.anchors = b;
-  batch.viewsPerAnchor = v;
-  auto start = SteadyClock::now();
-  torch::Tensor images;
+  GeneratedViews out;
+  out.anchors = b;
+  out.latents = torch::from_blob(z.data(), {generated, zDim}, torch::kFloat32).clone();  // [G, Z]
+  out.classes = torch::from_blob(y.data(), {generated}, torch::kInt64).clone();          // [G]
+  const auto start = SteadyClock::now();
   {
     torch::NoGradGuard noGrad;
     {
       AutocastScope autocast(options_.generatorPrecision, device_);
-      images = generator_->sample(zTensor.to(device_), conditional ? yTensor.to(device_) : torch::Tensor());
+      out.images = generator_->sample(out.latents.to(device_), conditional ? out.classes.to(device_) : torch::Tensor());
     }
-    images = images.to(torch::kFloat32);  // a bf16 generator's images; the pixel views and encoder take float
+    out.images = out.images.to(torch::kFloat32);  // a bf16 generator's images; the pixel views and encoder take float
     try {
-      images = normaliseGenerated(images, generator_->info());
+      out.images = normaliseGenerated(out.images, generator_->info());
     } catch (const NonFiniteError& error) {
-      throw NonFiniteError(error.what(), {{"images", images}, {"latents", zTensor}, {"classes", yTensor}});
+      throw NonFiniteError(error.what(), {{"images", out.images}, {"latents", out.latents}, {"classes", out.classes}});
     }
   }
   if (shared) {
-    images = images.repeat({v, 1, 1, 1});
-    zTensor = zTensor.repeat({v, 1});
-    yTensor = yTensor.repeat({v});
+    out.images = out.images.repeat({v, 1, 1, 1});
+    out.latents = out.latents.repeat({v, 1});
+    out.classes = out.classes.repeat({v});
   }
-  batch.generateSeconds = secondsSince(start);
+  out.generateSeconds = secondsSince(start);
+  return out;
+}
 
-  start = SteadyClock::now();
+ViewBatch GeneratorViewSource::withPixelViews(GeneratedViews generated, uint64_t drawKey) const {
+  ViewBatch batch;
+  batch.anchors = generated.anchors;
+  batch.viewsPerAnchor = options_.viewsPerAnchor;
+  batch.generateSeconds = generated.generateSeconds;
+  const auto start = SteadyClock::now();
   torch::Generator rng = at::make_generator<at::CPUGeneratorImpl>(mix64(drawKey ^ 0x5bd1e995ULL));
-  batch.views = pixelView(images, options_.pixel, rng);
+  batch.views = pixelView(generated.images, options_.pixel, rng);
   batch.augmentSeconds = secondsSince(start);
 
+  const int64_t b = generated.anchors, v = options_.viewsPerAnchor;
   batch.anchorIds = torch::arange(b, torch::kInt64).repeat({v}).to(device_);
-  batch.classes = yTensor.to(device_);
-  batch.latents = zTensor.to(device_);
+  batch.classes = generated.classes.to(device_);
+  batch.latents = generated.latents.to(device_);
   batch.synthetic = torch::ones({v * b}, torch::TensorOptions().dtype(torch::kBool).device(device_));
   return batch;
 }
@@ -103,9 +122,11 @@ std::string GeneratorViewSource::describe() const {
   std::string latent = latentViewName(options_.latent.kind);
   if (options_.latent.kind == LatentViewKind::Gaussian) latent += fmt::format(" sigma {}", options_.latent.sigma);
   if (options_.latent.kind == LatentViewKind::Steering) latent += fmt::format(" ({} walks)", options_.latent.walks->walks.size());
+  std::string speed;  // the switches that change how, not what, the generator computes
+  if (options_.generatorPrecision != Precision::Float32) speed += ", " + precisionName(options_.generatorPrecision);
+  if (options_.generatorChannelsLast) speed += ", channels_last";
   return fmt::format("generator ({}{}), latent view {}, {} views per anchor, pool {}, {}, pixel views {}",
-                     generator_->info().description,
-                     options_.generatorPrecision == Precision::Float32 ? "" : ", " + precisionName(options_.generatorPrecision), latent,
+                     generator_->info().description, speed, latent,
                      options_.viewsPerAnchor, options_.pool,
                      options_.anchors == 0 ? std::string("continuous stream") : fmt::format("{} fixed anchors", options_.anchors),
                      options_.pixel.enabled ? "on" : "off");

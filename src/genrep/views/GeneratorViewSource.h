@@ -27,6 +27,16 @@ struct GeneratorViewOptions {
   int64_t anchors = 0;         // 0 = continuous stream, A = fixed set of A anchors
   uint64_t seed = 0;
   Precision generatorPrecision = Precision::Float32;  // bf16: the generator's forward under autocast
+  bool generatorChannelsLast = false;                 // the generator's weights in channels_last
+};
+
+// Generated images of some anchors before their pixel views, view-major like a ViewBatch.
+struct GeneratedViews {
+  int64_t anchors = 0;     // B
+  torch::Tensor images;    // [V*B, C, H, W] float in [-1, 1]
+  torch::Tensor latents;   // [V*B, Z]
+  torch::Tensor classes;   // [V*B] int64, -1 unconditional
+  double generateSeconds = 0;
 };
 
 class GeneratorViewSource : public ViewSource {
@@ -38,6 +48,12 @@ class GeneratorViewSource : public ViewSource {
   std::vector<uint64_t> anchorIndices(int64_t step, int64_t anchors) const;
   // The views of the given anchors; `drawKey` seeds the neighbour picks and pixel views.
   ViewBatch views(const std::vector<uint64_t>& indices, uint64_t drawKey);
+  // The parts of views(): the images of the given anchors in one generator call, view v >= 1
+  // of anchor a from its neighbour neighbours[(v - 1) * B + a] (1..views.pool; ignored with
+  // latent view none), then the pixel views seeded by `drawKey`.
+  GeneratedViews generate(const std::vector<uint64_t>& indices, const std::vector<uint64_t>& neighbours);
+  ViewBatch withPixelViews(GeneratedViews generated, uint64_t drawKey) const;
+  const GeneratorViewOptions& options() const { return options_; }
   std::string describe() const override;
   int64_t viewsPerAnchor() const override { return options_.viewsPerAnchor; }
   int64_t channels() const override { return generator_->info().channels; }

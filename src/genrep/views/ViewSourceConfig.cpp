@@ -6,6 +6,7 @@
 #include "genrep/dist/DataParallel.h"
 #include "genrep/views/MixedViewSource.h"
 #include "genrep/views/RealViewSource.h"
+#include "genrep/views/RefreshedViewSource.h"
 #include "genrep/views/ShardViewSource.h"
 
 namespace genrep {
@@ -38,8 +39,12 @@ void addViewSourceKeys(ConfigSchema& schema) {
   schema.addInt("views.count", 2, "views per anchor (the anchor and count-1 neighbours, or count pixel views)");
   schema.addInt("views.pool", 1, "neighbours per anchor to pick from");
   schema.addInt("views.anchors", 0, "unique anchors: 0 = a continuous stream, A = a fixed set of A");
+  schema.addFloat("views.refresh", 1.0,
+                  "share of each batch's anchors generated afresh; the rest are reused from views.window (1 = stream, 0 = fixed set)");
+  schema.addInt("views.window", 4096, "views.refresh < 1: the most recent generated anchors kept in memory for reuse");
   schema.addString("views.generator_precision", "fp32", "the generator's forward pass: fp32, or bf16 autocast (faster with AMX; other images)",
                    {"fp32", "bf16"});
+  schema.addBool("views.generator_channels_last", false, "the generator's weights in the channels_last (NHWC) layout");
   schema.addBool("views.pixel", true, "pixel views Tx (false: the image itself, a full-size centre crop)");
   schema.addFloat("views.crop_scale_min", 0.2, "random resized crop: smallest area share");
   schema.addFloat("views.crop_scale_max", 1.0, "random resized crop: largest area share");
@@ -81,6 +86,7 @@ GeneratorViewOptions generatorViewOptionsFromConfig(const Config& config) {
   o.anchors = config.getInt("views.anchors");
   o.seed = static_cast<uint64_t>(config.getInt("run.seed"));
   o.generatorPrecision = parsePrecision(config.getString("views.generator_precision"), "views.generator_precision");
+  o.generatorChannelsLast = config.getBool("views.generator_channels_last");
   return o;
 }
 
@@ -100,7 +106,13 @@ std::unique_ptr<ViewSource> makeViewSource(const Config& config, std::shared_ptr
     options.seed = seed;
     return std::make_unique<GeneratorViewSource>(generator, options, device);
   };
-  if (kind == "generator") return generated();
+  // views.refresh applies to the generator source alone (like views.sigma, other sources
+  // ignore it), so one override can serve every row of the demo.
+  const double refresh = config.getFloat("views.refresh");
+  if (kind == "generator") {
+    if (refresh == 1.0) return generated();
+    return std::make_unique<RefreshedViewSource>(generated(), refresh, config.getInt("views.window"));
+  }
   if (kind == "shards") {
     const std::string path = config.getString("source.path");
     if (path.empty()) throw std::invalid_argument("source.kind=shards needs source.path (a folder written by `genrep generate`)");

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# What the speed switches do to accuracy: `genrep demo --quick` once per switch (docs/benchmark.md).
+#   bash bench/switch_accuracy.sh        # from the repository root, after scripts/setup.sh
+# Each variant is a run folder bench-out/runs/acc-<name> (a finished one is reused); the
+# comparison table goes to stdout and bench-out/switch-accuracy.md. About 2-7 minutes a variant.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+out=${GENREP_BENCH_OUT:-bench-out}
+mkdir -p "$out"
+run() {
+  local name=$1
+  shift
+  ./build/genrep demo --quick --set run.root="$out/runs" --run-name "acc-$name" "$@" >"$out/acc-$name.log" 2>&1
+  tail -1 "$out/acc-$name.log"
+}
+run fp32 --threads 2
+run channels-last --threads 2 --set learn.channels_last=true
+run generator-bf16 --threads 2 --set views.generator_precision=bf16
+run all-bf16 --threads 2 --set learn.channels_last=true --set views.generator_precision=bf16 --set learn.precision=bf16
+run threads-1 --threads 1
+run refresh-0.5 --threads 2 --set views.refresh=0.5 --set views.window=1024
+run refresh-0.25 --threads 2 --set views.refresh=0.25 --set views.window=1024
+/usr/bin/python3 bench/accuracy_table.py "$out/runs" fp32 channels-last generator-bf16 all-bf16 threads-1 refresh-0.5 refresh-0.25 |
+  tee "$out/switch-accuracy.md"
