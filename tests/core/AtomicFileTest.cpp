@@ -67,6 +67,23 @@ TEST(AtomicFile, ProcessKilledBeforeRenameLeavesOldFileIntact) {
   EXPECT_EQ(readFileText(dir / "ckpt"), "old contents");
 }
 
+// A folder no later run cleans (an encoder's) must not keep a killed writer's temporary: the
+// next complete write of the same file removes it, and only those of that file.
+TEST(AtomicFile, ACommitRemovesWhatKilledWritersOfTheSameFileLeft) {
+  test::TempDir dir;
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) ::_exit(0);
+  ASSERT_EQ(::waitpid(child, nullptr, 0), child);  // a process id that no longer runs
+  const std::string dead = std::to_string(child);
+  test::writeText(dir / (".encoder.pt.tmp." + dead + ".3"), "torn");
+  test::writeText(dir / (".encoder.json.tmp." + dead + ".4"), "another file's");
+  writeFileAtomic(dir / "encoder.pt", "whole");
+  EXPECT_FALSE(std::filesystem::exists(dir / (".encoder.pt.tmp." + dead + ".3")));
+  EXPECT_TRUE(std::filesystem::exists(dir / (".encoder.json.tmp." + dead + ".4")));
+  EXPECT_EQ(readFileText(dir / "encoder.pt"), "whole");
+}
+
 TEST(AtomicFile, CommitKeepsTheReplacedFileUnderAnotherName) {
   test::TempDir dir;
   AtomicFileWriter first(dir / "ckpt");

@@ -102,6 +102,10 @@ void AtomicFileWriter::commit(const std::filesystem::path& previous) {
   }
   committed_ = true;
   fsyncFolder(target_.parent_path());
+  // What killed writers of this same file left behind is garbage now that it is complete;
+  // without this, a folder that only its writer visits (an encoder's, a generator's) would
+  // keep them for good.
+  removeStaleTemporaries(target_.parent_path(), "." + target_.filename().string() + kTemporaryTag);
 }
 
 void writeFileAtomic(const std::filesystem::path& target, std::string_view data) {
@@ -110,11 +114,13 @@ void writeFileAtomic(const std::filesystem::path& target, std::string_view data)
   out.commit();
 }
 
-size_t removeStaleTemporaries(const std::filesystem::path& folder) {
+size_t removeStaleTemporaries(const std::filesystem::path& folder, const std::string& prefix) {
   std::error_code ec;
   size_t removed = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(folder, ec)) {
-    const pid_t writer = writerOf(entry.path().filename().string());
+  for (const auto& entry : std::filesystem::directory_iterator(folder.empty() ? std::filesystem::path(".") : folder, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.compare(0, prefix.size(), prefix) != 0) continue;
+    const pid_t writer = writerOf(name);
     if (writer <= 0 || writer == ::getpid()) continue;
     // kill(pid, 0) probes without sending: ESRCH = no such process, so nobody will commit it.
     if (::kill(writer, 0) == 0 || errno != ESRCH) continue;

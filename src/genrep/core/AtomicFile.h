@@ -44,7 +44,8 @@ class AtomicFileWriter {
 void writeFileAtomic(const std::filesystem::path& target, std::string_view data);
 
 // Deletes the temporaries of writers that were killed before commit() (their process no
-// longer runs) from `folder`; returns how many. Complete files are never touched.
-size_t removeStaleTemporaries(const std::filesystem::path& folder);
+// longer runs) from `folder`, those whose name starts with `prefix`; returns how many.
+// Complete files are never touched. commit() does this for the file it wrote.
+size_t removeStaleTemporaries(const std::filesystem::path& folder, const std::string& prefix = "");
 
 }  // namespace genrep

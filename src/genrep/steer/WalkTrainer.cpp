@@ -101,15 +101,38 @@ SteeringWalks trainWalks(Generator& generator, const WalkTrainingOptions& option
     throw std::invalid_argument(fmt::format("steer.batch {} must divide evenly over the {} ranks", options.batch, ranks->worldSize()));
   }
   const int64_t localBatch = options.batch / ranks->worldSize();
-  const uint64_t streamSeed = rankSeed(options.seed, ranks->rank());
-  torch::Generator latentRng = at::make_generator<at::CPUGeneratorImpl>(deriveSeed(streamSeed, "steer.latents"));
-  RandomStream alphaRng(deriveSeed(streamSeed, "steer.alpha"));
+  const int64_t parts = ranks->worldSize() > 1 ? 1 : options.streamParts;  // drawn by this process
+  if (parts < 1 || localBatch % parts != 0) {
+    throw std::invalid_argument(fmt::format("steer: a batch of {} cannot be drawn as {} equal parts", localBatch, parts));
+  }
+  std::vector<torch::Generator> latentRngs;
+  std::vector<RandomStream> alphaRngs;
+  for (int64_t p = 0; p < parts; ++p) {
+    const uint64_t streamSeed = rankSeed(options.seed, parts > 1 ? static_cast<int>(p) : ranks->rank());
+    latentRngs.push_back(at::make_generator<at::CPUGeneratorImpl>(deriveSeed(streamSeed, "steer.latents")));
+    alphaRngs.emplace_back(deriveSeed(streamSeed, "steer.alpha"));
+  }
+  const int64_t partBatch = localBatch / parts;
   for (int64_t step = 0; step < options.steps; ++step) {
-    const auto [z, y, x] = drawBatch(localBatch, latentRng);
+    std::vector<torch::Tensor> zs, ys, xs;
+    for (int64_t p = 0; p < parts; ++p) {
+      const auto [zp, yp, xp] = drawBatch(partBatch, latentRngs[static_cast<size_t>(p)]);
+      zs.push_back(zp);
+      ys.push_back(yp);
+      xs.push_back(xp);
+    }
+    const torch::Tensor z = torch::cat(zs), x = torch::cat(xs);
+    const torch::Tensor y = info.classes > 0 ? torch::cat(ys) : torch::Tensor();
     optimizer.zero_grad();
     std::vector<double> losses;
     for (int64_t e = 0; e < edits; ++e) {
-      const auto [alpha, walkStep] = drawAlphas(result.walks[static_cast<size_t>(e)], localBatch, alphaRng);
+      std::vector<torch::Tensor> alphas, walkSteps;
+      for (int64_t p = 0; p < parts; ++p) {
+        auto [alphaPart, stepPart] = drawAlphas(result.walks[static_cast<size_t>(e)], partBatch, alphaRngs[static_cast<size_t>(p)]);
+        alphas.push_back(alphaPart);
+        walkSteps.push_back(stepPart);
+      }
+      const torch::Tensor alpha = torch::cat(alphas), walkStep = torch::cat(walkSteps);
       const EditedImages target = applyEdit(options.edits[static_cast<size_t>(e)].kind, x, alpha.to(device));
       const torch::Tensor moved = z + walkStep.to(device).unsqueeze(1) * directions[static_cast<size_t>(e)];  // [B, Z]
       const torch::Tensor images = normaliseGenerated(generator.sample(moved, y), info);

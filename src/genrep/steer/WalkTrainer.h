@@ -42,6 +42,9 @@ struct WalkTrainingOptions {
   // Data parallel: `batch` is split over the ranks, each draws its share from its own streams,
   // the walks' gradients are averaged; every rank computes the same held-out report.
   std::shared_ptr<DataParallel> ranks;  // null: one process
+  // One process: draw each batch as this many parts, part p from the streams rank p of a
+  // data-parallel run would use (tests compare W ranks with one process on their batches).
+  int64_t streamParts = 1;
 
   // Throws std::invalid_argument naming the steer.* setting (colour edits need RGB images).
   void validate(const GeneratorInfo& info) const;

@@ -9,7 +9,8 @@
 // Anchor a of the stream is generated with its own neighbour picks, so its images depend on a
 // alone: step s makes anchors W + s*F .. W + s*F + F - 1 (F = round(refresh * B)) and draws
 // the rest from W + s*F - (W - F) .. W + s*F - 1. A batch is a pure function of (seed, step)
-// as for every source; the window is a cache, refilled on demand after a resume.
+// as for every source; the window is a cache, filled whole by the first batch (and again by
+// the first batch after a resume).
 //
 //   RefreshedViewSource source(std::make_unique<GeneratorViewSource>(g, options, device), 0.25, 4096);
 //   ViewBatch b = source.batch(step, 256);   // 64 new anchors, 192 from the window
@@ -39,6 +40,12 @@ class RefreshedViewSource : public ViewSource {
   int64_t generatedAnchors() const { return generatedAnchors_; }  // by this object, for tests and reports
 
  private:
+  static constexpr size_t kFillChunk = 1024;  // anchors per generator call when filling the window
+  // Generates the anchors and stores them in their slots; returns the seconds in the generator.
+  double store(const std::vector<uint64_t>& missing);
+  // The batch of the given anchors (all in the window) with this step's pixel views.
+  ViewBatch pick(const std::vector<uint64_t>& indices, int64_t step, double generateSeconds);
+
   std::unique_ptr<GeneratorViewSource> generated_;
   double refresh_;
   int64_t window_;
