@@ -79,37 +79,33 @@ ViewBatch RefreshedViewSource::batch(int64_t step, int64_t anchors) {
 double RefreshedViewSource::store(const std::vector<uint64_t>& missing) {
   const int64_t v = generated_->viewsPerAnchor();
   const int64_t pool = generated_->options().pool;
-  double generateSeconds = 0;
-  {
-    // An anchor's neighbour picks depend on the anchor alone, so its images do too.
-    std::vector<uint64_t> neighbours(static_cast<size_t>((v - 1)) * missing.size());
-    for (size_t a = 0; a < missing.size(); ++a) {
-      RandomStream pick(mix64(deriveSeed(generated_->options().seed, "views.refresh.neighbours") ^ missing[a]));
-      for (int64_t view = 1; view < v; ++view) {
-        neighbours[static_cast<size_t>(view - 1) * missing.size() + a] = 1 + pick.uniformInt(static_cast<uint64_t>(pool));
-      }
+  const auto m = static_cast<int64_t>(missing.size());
+  // An anchor's neighbour picks depend on the anchor alone, so its images do too.
+  std::vector<uint64_t> neighbours(static_cast<size_t>((v - 1) * m));
+  for (int64_t a = 0; a < m; ++a) {
+    RandomStream pick(mix64(deriveSeed(generated_->options().seed, "views.refresh.neighbours") ^ missing[static_cast<size_t>(a)]));
+    for (int64_t view = 1; view < v; ++view) {
+      neighbours[static_cast<size_t>((view - 1) * m + a)] = 1 + pick.uniformInt(static_cast<uint64_t>(pool));
     }
-    const GeneratedViews made = generated_->generate(missing, neighbours);
-    generateSeconds = made.generateSeconds;
-    const auto m = static_cast<int64_t>(missing.size());
-    const torch::Tensor images = made.images.view({v, m, made.images.size(1), made.images.size(2), made.images.size(3)});
-    const torch::Tensor latents = made.latents.view({v, m, -1});
-    const torch::Tensor classes = made.classes.view({v, m});
-    if (!images_.defined()) {
-      images_ = torch::zeros({window_, v, images.size(2), images.size(3), images.size(4)}, images.options());
-      latents_ = torch::zeros({window_, v, latents.size(2)}, latents.options());
-      classes_ = torch::full({window_, v}, -1, classes.options());
-    }
-    std::vector<int64_t> slots;
-    for (uint64_t a : missing) slots.push_back(static_cast<int64_t>(a % static_cast<uint64_t>(window_)));
-    const torch::Tensor slotIndex = torch::tensor(slots, torch::kInt64).to(images_.device());
-    images_.index_copy_(0, slotIndex, images.transpose(0, 1));
-    latents_.index_copy_(0, slotIndex, latents.transpose(0, 1));
-    classes_.index_copy_(0, slotIndex, classes.transpose(0, 1));
-    for (size_t i = 0; i < missing.size(); ++i) slotAnchor_[static_cast<size_t>(slots[i])] = static_cast<int64_t>(missing[i]);
-    generatedAnchors_ += m;
   }
-  return generateSeconds;
+  const GeneratedViews made = generated_->generate(missing, neighbours);
+  const torch::Tensor images = made.images.view({v, m, made.images.size(1), made.images.size(2), made.images.size(3)});  // [V, M, C, H, W]
+  const torch::Tensor latents = made.latents.view({v, m, -1});                                                       // [V, M, Z]
+  const torch::Tensor classes = made.classes.view({v, m});                                                           // [V, M]
+  if (!images_.defined()) {
+    images_ = torch::zeros({window_, v, images.size(2), images.size(3), images.size(4)}, images.options());
+    latents_ = torch::zeros({window_, v, latents.size(2)}, latents.options());
+    classes_ = torch::full({window_, v}, -1, classes.options());
+  }
+  std::vector<int64_t> slots;
+  for (uint64_t a : missing) slots.push_back(static_cast<int64_t>(a % static_cast<uint64_t>(window_)));
+  const torch::Tensor slotIndex = torch::tensor(slots, torch::kInt64).to(images_.device());
+  images_.index_copy_(0, slotIndex, images.transpose(0, 1));
+  latents_.index_copy_(0, slotIndex, latents.transpose(0, 1));
+  classes_.index_copy_(0, slotIndex, classes.transpose(0, 1));
+  for (size_t i = 0; i < missing.size(); ++i) slotAnchor_[static_cast<size_t>(slots[i])] = static_cast<int64_t>(missing[i]);
+  generatedAnchors_ += m;
+  return made.generateSeconds;
 }
 
 ViewBatch RefreshedViewSource::pick(const std::vector<uint64_t>& indices, int64_t step, double generateSeconds) {
