@@ -10,6 +10,7 @@
 #include "genrep/gen/GanGenerator.h"
 #include "genrep/gen/GeneratorLoader.h"
 #include "genrep/gen/Latents.h"
+#include "genrep/runtime/ChannelsLast.h"
 
 namespace genrep {
 namespace {
@@ -156,10 +157,9 @@ torch::Tensor TorchScriptGenerator::sample(const torch::Tensor& z, const torch::
 void TorchScriptGenerator::to(const torch::Device& device) { module_->module.to(device); }
 
 void TorchScriptGenerator::useChannelsLast() {
-  torch::NoGradGuard noGrad;
-  for (torch::Tensor p : module_->module.parameters()) {
-    if (p.dim() == 4) p.set_data(p.contiguous(torch::MemoryFormat::ChannelsLast));
-  }
+  std::vector<torch::Tensor> parameters;
+  for (const torch::Tensor& p : module_->module.parameters()) parameters.push_back(p);
+  genrep::useChannelsLast(parameters);
 }
 
 std::unique_ptr<TorchScriptGenerator> loadTorchScriptGenerator(const std::filesystem::path& folder) {

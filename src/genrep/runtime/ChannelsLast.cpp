@@ -2,16 +2,18 @@
 
 namespace genrep {
 
-void useChannelsLast(torch::nn::Module& module) {
+void useChannelsLast(const std::vector<torch::Tensor>& tensors) {
   torch::NoGradGuard noGrad;
-  // set_data keeps each parameter the same tensor object, so optimisers built before or
-  // after this call hold the converted ones.
-  for (torch::Tensor& p : module.parameters()) {
-    if (p.dim() == 4) p.set_data(p.contiguous(torch::MemoryFormat::ChannelsLast));
+  // set_data keeps each tensor the same object, so optimisers built before or after this
+  // call hold the converted ones.
+  for (torch::Tensor tensor : tensors) {
+    if (tensor.dim() == 4) tensor.set_data(tensor.contiguous(torch::MemoryFormat::ChannelsLast));
   }
-  for (torch::Tensor& b : module.buffers()) {
-    if (b.dim() == 4) b.set_data(b.contiguous(torch::MemoryFormat::ChannelsLast));
-  }
+}
+
+void useChannelsLast(torch::nn::Module& module) {
+  useChannelsLast(module.parameters());
+  useChannelsLast(module.buffers());
 }
 
 torch::Tensor toChannelsLast(const torch::Tensor& images) {

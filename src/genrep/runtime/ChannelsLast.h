@@ -5,11 +5,15 @@
 //
 //   useChannelsLast(*encoder);                     // 4-D parameters and buffers
 //   torch::Tensor x = toChannelsLast(views);       // [B, C, H, W], NHWC strides
+#include <vector>
+
 #include <torch/torch.h>
 
 namespace genrep {
 
 void useChannelsLast(torch::nn::Module& module);
+// The 4-D ones among `tensors`, in place (the same tensor objects afterwards).
+void useChannelsLast(const std::vector<torch::Tensor>& tensors);
 torch::Tensor toChannelsLast(const torch::Tensor& images);  // 4-D; other tensors unchanged
 
 }  // namespace genrep

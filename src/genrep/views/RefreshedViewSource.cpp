@@ -40,9 +40,9 @@ std::vector<uint64_t> RefreshedViewSource::anchorIndices(int64_t step, int64_t a
   const int64_t older = window_ - fresh;
   std::vector<int64_t> order(static_cast<size_t>(older));
   std::iota(order.begin(), order.end(), newest - older);
-  RandomStream pick(mix64(deriveSeed(generated_->options().seed, "views.refresh.draw") ^ static_cast<uint64_t>(step)));
+  RandomStream draw(mix64(deriveSeed(generated_->options().seed, "views.refresh.draw") ^ static_cast<uint64_t>(step)));
   for (int64_t i = 0; i < anchors - fresh; ++i) {
-    const auto j = i + static_cast<int64_t>(pick.uniformInt(static_cast<uint64_t>(older - i)));
+    const auto j = i + static_cast<int64_t>(draw.uniformInt(static_cast<uint64_t>(older - i)));
     std::swap(order[static_cast<size_t>(i)], order[static_cast<size_t>(j)]);
     indices.push_back(static_cast<uint64_t>(order[static_cast<size_t>(i)]));
   }
@@ -83,9 +83,9 @@ double RefreshedViewSource::store(const std::vector<uint64_t>& missing) {
   // An anchor's neighbour picks depend on the anchor alone, so its images do too.
   std::vector<uint64_t> neighbours(static_cast<size_t>((v - 1) * m));
   for (int64_t a = 0; a < m; ++a) {
-    RandomStream pick(mix64(deriveSeed(generated_->options().seed, "views.refresh.neighbours") ^ missing[static_cast<size_t>(a)]));
+    RandomStream draw(mix64(deriveSeed(generated_->options().seed, "views.refresh.neighbours") ^ missing[static_cast<size_t>(a)]));
     for (int64_t view = 1; view < v; ++view) {
-      neighbours[static_cast<size_t>((view - 1) * m + a)] = 1 + pick.uniformInt(static_cast<uint64_t>(pool));
+      neighbours[static_cast<size_t>((view - 1) * m + a)] = 1 + draw.uniformInt(static_cast<uint64_t>(pool));
     }
   }
   const GeneratedViews made = generated_->generate(missing, neighbours);
