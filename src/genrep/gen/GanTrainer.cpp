@@ -158,6 +158,7 @@ void addGanTrainingKeys(ConfigSchema& schema) {
   schema.addFloat("gan.beta1", 0.0, "Adam beta1");
   schema.addFloat("gan.beta2", 0.9, "Adam beta2");
   schema.addFloat("gan.aux_weight", 1.0, "weight of the auxiliary classification loss (conditional)");
+  schema.addInt("gan.aux_end_step", 0, "steps from this one on train without the auxiliary loss (0 = it applies throughout)");
   schema.addFloat("gan.ema_decay", 0.999, "decay of the moving average of G used for sampling");
   schema.addInt("gan.checkpoint_every", 500, "steps between checkpoints");
   schema.addInt("gan.eval_every", 1000, "steps between class-consistency probes (0 = none)");
@@ -180,6 +181,7 @@ GanTrainingOptions ganOptionsFromConfig(const Config& config) {
   o.beta1 = config.getFloat("gan.beta1");
   o.beta2 = config.getFloat("gan.beta2");
   o.auxWeight = config.getFloat("gan.aux_weight");
+  o.auxEndStep = config.getInt("gan.aux_end_step");
   o.emaDecay = config.getFloat("gan.ema_decay");
   o.checkpointEvery = config.getInt("gan.checkpoint_every");
   o.evalEvery = config.getInt("gan.eval_every");
@@ -194,6 +196,8 @@ GanTrainingOptions ganOptionsFromConfig(const Config& config) {
   requireSetting(o.batch >= 2, "gan.batch must be >= 2 (batch norm needs two samples)");
   requireSetting(o.lrG > 0 && o.lrD > 0, "gan.lr_g and gan.lr_d must be positive");
   requireSetting(o.beta1 >= 0 && o.beta1 < 1 && o.beta2 >= 0 && o.beta2 < 1, "gan.beta1 and gan.beta2 must be in [0, 1)");
+  requireSetting(o.auxWeight >= 0, "gan.aux_weight must be >= 0");
+  requireSetting(o.auxEndStep >= 0, "gan.aux_end_step must be >= 0 (0 = the auxiliary loss throughout)");
   requireSetting(o.emaDecay >= 0 && o.emaDecay < 1, "gan.ema_decay must be in [0, 1)");
   requireSetting(o.checkpointEvery >= 1 && o.logEvery >= 1 && o.evalEvery >= 0,
                  "gan.checkpoint_every and gan.log_every must be >= 1, gan.eval_every >= 0");
@@ -295,6 +299,9 @@ GanTrainingResult trainGan(const RealDataset& dataset, const GanTrainingOptions&
   int64_t sinceLog = 0;
   while (s.step < options.steps) {
     const auto stepStart = Clock::now();
+    // The auxiliary term makes samples recognisable early; ending it buys back some of the
+    // diversity it costs, and some class consistency with it (measured in docs/gan.md).
+    const bool auxiliary = conditional && options.auxWeight > 0 && (options.auxEndStep == 0 || s.step < options.auxEndStep);
     // D step: real images with their labels against G's images with random labels.
     std::vector<int64_t> pick;
     for (RandomStream& data : s.dataRngs) {
@@ -314,7 +321,7 @@ GanTrainingResult trainGan(const RealDataset& dataset, const GanTrainingOptions&
     // passes, with fewer and larger kernels).
     auto [scores, logits] = s.d->forward(torch::cat({xReal, xFake}), conditional ? torch::cat({yReal, yFakeD}) : torch::Tensor());
     torch::Tensor lossD = hingeDiscriminatorLoss(scores.slice(0, 0, b), scores.slice(0, b));
-    if (conditional && options.auxWeight > 0) {
+    if (auxiliary) {
       lossD = lossD + options.auxWeight * F::cross_entropy(logits.slice(0, 0, b), yReal);
     }
     const double valueD = checkFinite(lossD, "the D loss", s.step, options, run, *ranks,
@@ -331,7 +338,7 @@ GanTrainingResult trainGan(const RealDataset& dataset, const GanTrainingOptions&
     const torch::Tensor xGen = s.g->forward(zFakeG, yFakeG);
     auto [scoreGen, logitsGen] = s.d->forward(xGen, yFakeG);
     torch::Tensor lossG = hingeGeneratorLoss(scoreGen);
-    if (conditional && options.auxWeight > 0) lossG = lossG + options.auxWeight * F::cross_entropy(logitsGen, yFakeG);
+    if (auxiliary) lossG = lossG + options.auxWeight * F::cross_entropy(logitsGen, yFakeG);
     const double valueG = checkFinite(lossG, "the G loss", s.step, options, run, *ranks, {{"latents", zFakeG}, {"labels", yFakeG}});
     s.optG->zero_grad();
     lossG.backward();

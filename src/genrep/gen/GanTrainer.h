@@ -41,6 +41,7 @@ struct GanTrainingOptions {
   double beta1 = 0.0;
   double beta2 = 0.9;
   double auxWeight = 1.0;  // auxiliary classification loss weight (conditional only)
+  int64_t auxEndStep = 0;  // the auxiliary loss applies to steps before this one; 0 = every step
   double emaDecay = 0.999;
   int64_t checkpointEvery = 500;
   int64_t evalEvery = 0;  // steps between quality probes; 0 = none
