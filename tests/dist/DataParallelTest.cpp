@@ -15,6 +15,8 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
+#include <utility>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -392,24 +394,27 @@ TEST_F(DataParallelWorker, GatheredContrastiveLoss) {
   save({total / ranks_->worldSize(), local.grad()}, dir_ / fmt::format("rank-{}.pt", ranks_->rank()));
 }
 
-// GENREP_TEST_STOP_AT=k: the ranks stop at step k (exit 4), a killed run.
-class StoppingSource : public test::WrappedSource {
+// Ends its process when asked for the batch of one step: a killed run, or a rank that dies.
+class InterruptingSource : public test::WrappedSource {
  public:
-  StoppingSource(ViewSource& inner, int64_t stopAt) : WrappedSource(inner), stopAt_(stopAt) {}
+  InterruptingSource(ViewSource& inner, int64_t atStep, std::function<void()> interrupt)
+      : WrappedSource(inner), atStep_(atStep), interrupt_(std::move(interrupt)) {}
   ViewBatch batch(int64_t step, int64_t anchors) override {
-    if (step == stopAt_) ::_exit(4);
+    if (step == atStep_) interrupt_();
     return inner_.batch(step, anchors);
   }
 
  private:
-  int64_t stopAt_;
+  int64_t atStep_;
+  std::function<void()> interrupt_;
 };
 
 TEST_F(DataParallelWorker, TrainSimclr) {
   const RealDataset d = data();
   const auto inner = rankSource(d, ranks_->rank());
+  // GENREP_TEST_STOP_AT=k: the ranks stop at step k (exit 4), a killed run.
   const char* stopAt = std::getenv("GENREP_TEST_STOP_AT");
-  StoppingSource source(*inner, stopAt ? std::atoll(stopAt) : -1);
+  InterruptingSource source(*inner, stopAt ? std::atoll(stopAt) : -1, [] { ::_exit(4); });
   Learner l = learner();
   MetricsLog metrics(dir_ / fmt::format("metrics-{}.jsonl", ranks_->rank()));
   EncoderTrainingOptions options = trainingOptions();
@@ -436,23 +441,11 @@ TEST_F(DataParallelWorker, TrainWalks) {
   save({torch::tensor(w)}, dir_ / fmt::format("rank-{}.pt", ranks_->rank()));
 }
 
-// Rank 1 is killed in its third step; rank 0 must notice and stop.
-class DyingSource : public test::WrappedSource {
- public:
-  DyingSource(ViewSource& inner, bool dies) : WrappedSource(inner), dies_(dies) {}
-  ViewBatch batch(int64_t step, int64_t anchors) override {
-    if (dies_ && step == 2) ::raise(SIGKILL);
-    return inner_.batch(step, anchors);
-  }
-
- private:
-  bool dies_;
-};
-
 TEST_F(DataParallelWorker, OneRankDies) {
   const RealDataset d = data();
   const auto inner = rankSource(d, ranks_->rank());
-  DyingSource source(*inner, ranks_->rank() == 1);
+  // Rank 1 is killed in its third step; rank 0 must notice and stop.
+  InterruptingSource source(*inner, ranks_->rank() == 1 ? 2 : -1, [] { ::raise(SIGKILL); });
   Learner l = learner();
   MetricsLog metrics(dir_ / fmt::format("metrics-{}.jsonl", ranks_->rank()));
   EncoderTrainingOptions options = trainingOptions();
