@@ -2,7 +2,8 @@
 # The pipeline benchmark, side by side in one run (docs/benchmark.md has the results):
 #   bash bench/pipeline.sh            # from the repository root, after scripts/setup.sh
 # Settings: GENREP_BENCH_STEPS (30 measured steps after 3 warm-up), GENREP_BENCH_THREADS (2),
-# GENREP_BENCH_OUT (bench-out). Writes one JSON per pipeline and pipeline.md (the table) there.
+# GENREP_BENCH_OUT (bench-out), GENREP_BENCH_GENERATOR (models/fashion-mnist-cgan). Writes one JSON
+# per pipeline and pipeline.md (the table) there.
 #
 # (a) the paper-style Python pipeline (PNG files, PIL + torchvision per image, a DataLoader with
 #     0-2 workers) and a Python on-the-fly path (generate, augment batched tensors), each once
@@ -17,6 +18,7 @@ cd "$root"
 steps=${GENREP_BENCH_STEPS:-30}
 threads=${GENREP_BENCH_THREADS:-2}
 out=${GENREP_BENCH_OUT:-bench-out}
+generator=${GENREP_BENCH_GENERATOR:-models/fashion-mnist-cgan}
 mkdir -p "$out"
 
 missing=()
@@ -30,11 +32,11 @@ fi
 [[ -x build/bench/genrep_pipeline_bench ]] || { echo "pipeline bench: build first (bash scripts/setup.sh)" >&2; exit 1; }
 
 # The same offline data for both: 200 anchors per class x (anchor + 5 gaussian neighbours).
-./build/genrep generate --anchors 200 --pool 5 --sigma 0.5 --out "$out/shards" --threads "$threads" \
+./build/genrep generate --generator "$generator" --anchors 200 --pool 5 --sigma 0.5 --out "$out/shards" --threads "$threads" \
   --set run.root="$out/runs" --run-name generate >/dev/null
 python=/usr/bin/python3
 tuned=(env MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=1073741824)
-reference=("$python" bench/reference_pipeline.py --steps "$steps" --threads "$threads" --data "$out/png")
+reference=("$python" bench/reference_pipeline.py --steps "$steps" --threads "$threads" --data "$out/png" --generator "$generator")
 "${reference[@]}" png --workers 0 --json "$out/python-png-w0.json"
 "${reference[@]}" png --workers 1 --json "$out/python-png-w1.json"
 "${reference[@]}" png --workers 2 --json "$out/python-png-w2.json"
@@ -42,7 +44,7 @@ reference=("$python" bench/reference_pipeline.py --steps "$steps" --threads "$th
 "${reference[@]}" stream --json "$out/python-stream.json"
 "${tuned[@]}" "${reference[@]}" stream --json "$out/python-stream-tuned.json"
 
-genrep=(./build/bench/genrep_pipeline_bench --steps "$steps" --threads "$threads")
+genrep=(./build/bench/genrep_pipeline_bench --steps "$steps" --threads "$threads" --generator "$generator")
 "${genrep[@]}" --source stream --json "$out/genrep-stream.json"
 "${genrep[@]}" --source stream --channels-last --json "$out/genrep-stream-cl.json"
 "${genrep[@]}" --source stream --channels-last --generator-precision bf16 --json "$out/genrep-stream-cl-gbf16.json"

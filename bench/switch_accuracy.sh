@@ -3,15 +3,17 @@
 #   bash bench/switch_accuracy.sh        # from the repository root, after scripts/setup.sh
 # Each variant is a run folder bench-out/runs/acc-<name> (a finished one is reused); the
 # comparison table goes to stdout and bench-out/switch-accuracy.md. About 2-3 minutes a variant.
+# GENREP_BENCH_GENERATOR: the generator folder (default models/fashion-mnist-cgan).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 out=${GENREP_BENCH_OUT:-bench-out}
+generator=${GENREP_BENCH_GENERATOR:-models/fashion-mnist-cgan}
 mkdir -p "$out"
 run() {
   local name=$1
   shift
-  ./build/genrep demo --quick --set run.root="$out/runs" --run-name "acc-$name" "$@" >"$out/acc-$name.log" 2>&1
+  ./build/genrep demo --quick --generator "$generator" --set run.root="$out/runs" --run-name "acc-$name" "$@" >"$out/acc-$name.log" 2>&1
   tail -1 "$out/acc-$name.log"
 }
 run fp32 --threads 2
