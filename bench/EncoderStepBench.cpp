@@ -14,6 +14,7 @@
 #include "genrep/gen/GanGenerator.h"
 #include "genrep/learn/Objective.h"
 #include "genrep/learn/ResNetEncoder.h"
+#include "genrep/runtime/CpuFeatures.h"
 #include "genrep/views/GeneratorViewSource.h"
 
 namespace {
@@ -102,6 +103,8 @@ int main(int argc, char** argv) {
   std::printf("encoder ResNet stages %lld width %lld; %s; %lld anchors x 2 views; %d threads\n",
               static_cast<long long>(parts().encoder->arch().stages), static_cast<long long>(parts().encoder->arch().width),
               parts().generator->info().description.c_str(), static_cast<long long>(kAnchors), torch::get_num_threads());
+  // In the JSON's "context", so figures from two machines are never compared silently.
+  benchmark::AddCustomContext("cpu", genrep::hostCpu().model + ": " + genrep::hostCpu().describe());
   benchmark::Initialize(&argc, argv);
   benchmark::RunSpecifiedBenchmarks();
   return 0;

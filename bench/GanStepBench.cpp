@@ -11,6 +11,7 @@
 
 #include "genrep/gen/GanLosses.h"
 #include "genrep/gen/GanNetworks.h"
+#include "genrep/runtime/CpuFeatures.h"
 
 namespace {
 
@@ -81,6 +82,8 @@ int main(int argc, char** argv) {
   std::printf("GAN for 1x28x28, 10 classes: G %lld parameters, D %lld parameters, batch %lld, %d threads\n",
               static_cast<long long>(parameterCount(*nets().g)), static_cast<long long>(parameterCount(*nets().d)),
               static_cast<long long>(kBatch), torch::get_num_threads());
+  // In the JSON's "context", so figures from two machines are never compared silently.
+  benchmark::AddCustomContext("cpu", genrep::hostCpu().model + ": " + genrep::hostCpu().describe());
   benchmark::Initialize(&argc, argv);
   benchmark::RunSpecifiedBenchmarks();
   return 0;

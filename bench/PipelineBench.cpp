@@ -27,6 +27,7 @@
 #include "genrep/learn/ResNetEncoder.h"
 #include "genrep/runtime/Autocast.h"
 #include "genrep/runtime/ChannelsLast.h"
+#include "genrep/runtime/CpuFeatures.h"
 #include "genrep/runtime/Device.h"
 #include "genrep/runtime/Runtime.h"
 #include "genrep/views/GeneratorViewSource.h"
@@ -93,7 +94,9 @@ double convGflops(const torch::Device& device) {
   return gflops(2.0 * batch * channels * channels * 9 * side * side, [&] { return torch::conv2d(x, w, {}, 1, 1); });
 }
 
-std::unique_ptr<ViewSource> makeSource(const Settings& s, std::shared_ptr<Generator> generator, const torch::Device& device) {
+// `applied`: the generator's speed switches as this CPU allowed them (stream sources only).
+std::unique_ptr<ViewSource> makeSource(const Settings& s, std::shared_ptr<Generator> generator, const torch::Device& device,
+                                       GeneratorViewOptions& applied) {
   if (s.source == "shards") {
     if (s.shards.empty()) throw std::invalid_argument("--source shards needs --shards DIR (written by `genrep generate`)");
     return std::make_unique<ShardViewSource>(loadOfflineDataset(s.shards), PixelViewOptions{}, 2, 0, device);
@@ -102,6 +105,7 @@ std::unique_ptr<ViewSource> makeSource(const Settings& s, std::shared_ptr<Genera
   options.generatorPrecision = parsePrecision(s.generatorPrecision, "--generator-precision");
   options.generatorChannelsLast = s.generatorChannelsLast;
   auto stream = std::make_unique<GeneratorViewSource>(std::move(generator), options, device);
+  applied = stream->options();
   if (s.refresh == 1.0) return stream;
   return std::make_unique<RefreshedViewSource>(std::move(stream), s.refresh, s.window);
 }
@@ -110,10 +114,11 @@ int run(const Settings& s) {
   configureAllocator();
   configureThreads(s.threads);
   torch::manual_seed(0);
-  const Precision encoderPrecision = parsePrecision(s.encoderPrecision, "--encoder-precision");
   const torch::Device device = selectDevice(s.device);
+  const Precision encoderPrecision = usablePrecision(parsePrecision(s.encoderPrecision, "--encoder-precision"), device, "--encoder-precision");
   std::shared_ptr<Generator> generator = loadGenerator(s.generator);
-  std::unique_ptr<ViewSource> source = makeSource(s, generator, device);
+  GeneratorViewOptions applied;
+  std::unique_ptr<ViewSource> source = makeSource(s, generator, device, applied);
   const GeneratorInfo& info = generator->info();
 
   ResNetEncoder encoder(EncoderArch{source->channels()});
@@ -121,7 +126,7 @@ int run(const Settings& s) {
                                                        source->latentDim());
   encoder->to(device);
   objective->to(device);
-  if (s.channelsLast) useChannelsLast(*encoder);
+  const bool channelsLast = s.channelsLast && applyChannelsLast(*encoder, "--channels-last");
   std::vector<torch::Tensor> parameters = encoder->parameters();
   for (const torch::Tensor& p : objective->parameters()) parameters.push_back(p);
   torch::optim::SGD optimizer(parameters, torch::optim::SGDOptions(0.03 * static_cast<double>(s.batch) / 256).momentum(0.9).weight_decay(1e-4));
@@ -130,7 +135,7 @@ int run(const Settings& s) {
 
   fmt::print("genrep {}: {}\nencoder ResNet stages {} width {}; SimCLR; {} anchors x 2 views; {} threads; encoder {}{}\n", s.source,
              source->describe(), encoder->arch().stages, encoder->arch().width, s.batch, torch::get_num_threads(),
-             s.encoderPrecision, s.channelsLast ? ", channels_last" : "");
+             precisionName(encoderPrecision), channelsLast ? ", channels_last" : "");
   PartSeconds total;
   double lossSum = 0;
   for (int64_t step = 0; step < s.warmup + s.steps; ++step) {
@@ -144,7 +149,7 @@ int run(const Settings& s) {
     torch::Tensor loss;
     {
       AutocastScope autocast(encoderPrecision, device);
-      loss = objective->loss(encoder->forward(s.channelsLast ? toChannelsLast(batch.views) : batch.views), batch);
+      loss = objective->loss(encoder->forward(channelsLast ? toChannelsLast(batch.views) : batch.views.contiguous()), batch);
     }
     const double value = loss.item<double>();  // waits for the forward pass (on a GPU too)
     part.forward = secondsSince(start);
@@ -185,10 +190,12 @@ int run(const Settings& s) {
       {"views_per_step", viewsPerStep},
       {"threads", torch::get_num_threads()},
       {"device", device.str()},
-      {"encoder_precision", s.encoderPrecision},
-      {"generator_precision", s.source == "stream" ? s.generatorPrecision : "none"},
-      {"channels_last", s.channelsLast},
-      {"generator_channels_last", s.source == "stream" && s.generatorChannelsLast},
+      {"cpu", hostCpu().toJson()},
+      // The switches as applied: a CPU may refuse one (runtime/ChannelsLast.h, runtime/Autocast.h).
+      {"encoder_precision", precisionName(encoderPrecision)},
+      {"generator_precision", s.source == "stream" ? precisionName(applied.generatorPrecision) : "none"},
+      {"channels_last", channelsLast},
+      {"generator_channels_last", s.source == "stream" && applied.generatorChannelsLast},
       {"refresh", s.source == "stream" ? s.refresh : 0.0},
       {"window", s.source == "stream" && s.refresh < 1 ? s.window : 0},
       {"views_per_second", viewsPerStep * steps / stepSeconds},

@@ -217,6 +217,7 @@ def train(args):
         "shares": {key: seconds / step_seconds for key, seconds in parts.items()},
         "mean_loss": sum(losses[args.warmup:]) / args.steps,
         "torch": torch.__version__,
+        "cpu": cpu_description(),
         # genrep's allocator settings given to glibc through its environment (bench/pipeline.sh)
         "tuned": os.environ.get("MALLOC_MMAP_MAX_") == "0",
     }
@@ -229,6 +230,26 @@ def train(args):
             json.dump(result, f, indent=2)
             f.write("\n")
         os.replace(temporary, args.json)
+
+
+def cpu_description():
+    """The CPU model, the flags that decide oneDNN's kernels, and the ISA cap if one is set: the
+    same fields as genrep's own JSON ("cpu"), so figures from two machines are never compared
+    silently."""
+    relevant = ["avx2", "fma", "avx512f", "avx512bw", "avx512vl", "avx512dq", "avx512_vnni", "avx512_bf16", "amx_tile", "amx_bf16"]
+    model, flags = "unknown CPU", []
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                key, _, value = line.partition(":")
+                if key.strip() == "model name" and model == "unknown CPU":
+                    model = value.strip()
+                elif key.strip() == "flags" and not flags:
+                    present = set(value.split())
+                    flags = [flag for flag in relevant if flag in present]
+    except OSError:
+        pass
+    return {"model": model, "flags": flags, "onednn_max_cpu_isa": os.environ.get("ONEDNN_MAX_CPU_ISA", "")}
 
 
 def main():

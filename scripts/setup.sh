@@ -7,7 +7,7 @@ packages=(
   cmake g++ ninja-build ccache pkg-config
   libtorch-dev libopenblas0-openmp libgloo-dev   # LibTorch 1.13 (CPU), a fast BLAS, c10d's Gloo headers
   libfmt-dev nlohmann-json3-dev libtomlplusplus-dev libcli11-dev libstb-dev zlib1g-dev
-  libgtest-dev
+  libgtest-dev valgrind                           # valgrind: the channels_last heap check (tests/runtime)
   dataset-fashion-mnist                          # the embedded real dataset
 )
 

@@ -16,6 +16,7 @@
 #include "genrep/core/RunSettings.h"
 #include "genrep/data/DatasetOpener.h"
 #include "genrep/learn/EncoderFile.h"
+#include "genrep/runtime/CpuFeatures.h"
 
 namespace genrep::app {
 namespace {
@@ -194,7 +195,7 @@ void writeDemoTable(CommandContext& context, const std::vector<Method>& methods,
   writeFileAtomic(context.run.file("table.md"), header + "\n" + table);
   writeFileAtomic(context.run.file("results.json"),
                   nlohmann::json{{"rows", rows}, {"seeds", seeds}, {"first_seed", firstSeed}, {"generator_quality", quality},
-                                 {"settings", config.toJson()}}
+                                 {"cpu", hostCpu().toJson()}, {"settings", config.toJson()}}
                           .dump(2) +
                       "\n");
   fmt::print("\nwrote {} and {}\n", context.run.file("table.md").string(), context.run.file("results.json").string());

@@ -9,6 +9,7 @@
 #include "genrep/learn/EncoderFile.h"
 #include "genrep/learn/EncoderTrainer.h"
 #include "genrep/learn/Objective.h"
+#include "genrep/runtime/CpuFeatures.h"
 #include "genrep/runtime/Device.h"
 #include "genrep/views/ViewSourceConfig.h"
 
@@ -92,6 +93,10 @@ nlohmann::json trainEncoderRun(const Config& config, const ConfigSchema& schema,
                                    {"first_loss", result.firstLoss},
                                    {"final_loss", result.finalLoss},
                                    {"device", device.str()},
+                                   {"cpu", hostCpu().toJson()},
+                                   // The speed switches as applied (a CPU may refuse one).
+                                   {"channels_last", result.channelsLast},
+                                   {"precision", precisionName(result.precision)},
                                    {"ranks", ranks->worldSize()},
                                    {"config", config.toToml()}};
   encoder->to(torch::kCPU);

@@ -73,8 +73,8 @@ void registerCommand(CLI::App& root, const CommandSpec& spec, ParsedCommand& par
 void printVersion() {
   configureThreads(0);
   const RuntimeInfo info = runtimeInfo();
-  fmt::print("genrep {}\nlibtorch {}\ndevice {}\nthreads {}\nblas {}\nallocator {}\n", info.genrepVersion,
-             info.libtorchVersion, info.device, info.threads, describeBlas(info.blas), info.allocator);
+  fmt::print("genrep {}\nlibtorch {}\ndevice {}\ncpu features {}\nthreads {}\nblas {}\nallocator {}\n", info.genrepVersion,
+             info.libtorchVersion, info.device, info.cpuFeatures, info.threads, describeBlas(info.blas), info.allocator);
 }
 
 int runCommand(const ParsedCommand& parsed) {

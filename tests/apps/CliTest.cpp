@@ -76,7 +76,7 @@ TEST_F(Cli, NoCommandPrintsHelpAndFails) {
 TEST_F(Cli, VersionNamesLibtorchThreadsAndBlas) {
   const auto result = genrep("--version");
   ASSERT_EQ(result.status, 0) << result.output;
-  for (const char* field : {"genrep ", "libtorch 1.", "device cpu", "threads ", "blas "}) {
+  for (const char* field : {"genrep ", "libtorch 1.", "device cpu", "cpu features ", "oneDNN ISA ", "threads ", "blas "}) {
     EXPECT_NE(result.output.find(field), std::string::npos) << field << " in " << result.output;
   }
 }

@@ -38,7 +38,7 @@ torch::Tensor GanGenerator::sample(const torch::Tensor& z, const torch::Tensor& 
   return net_->forward(z, info_.classes > 0 ? y : torch::Tensor());
 }
 
-void GanGenerator::useChannelsLast() { genrep::useChannelsLast(*net_); }
+bool GanGenerator::useChannelsLast(const std::string& setting) { return applyChannelsLast(*net_, setting); }
 
 void saveGanGenerator(const std::filesystem::path& folder, GanGeneratorNet& net, const nlohmann::json& training) {
   std::error_code ec;

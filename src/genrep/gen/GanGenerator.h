@@ -24,7 +24,7 @@ class GanGenerator : public Generator {
   GanGenerator(GanGeneratorNet net, nlohmann::json manifest);
   const GeneratorInfo& info() const override { return info_; }
   torch::Tensor sample(const torch::Tensor& z, const torch::Tensor& y) override;  // eval mode
-  void useChannelsLast() override;
+  bool useChannelsLast(const std::string& setting) override;
   void to(const torch::Device& device) override { net_->to(device); }
   const nlohmann::json& manifest() const { return manifest_; }
   GanGeneratorNet& net() { return net_; }

@@ -17,6 +17,7 @@
 #include "genrep/dist/DataParallel.h"
 #include "genrep/dist/SyncBatchNorm.h"
 #include "genrep/runtime/CheckpointArchive.h"
+#include "genrep/runtime/CpuFeatures.h"
 #include "genrep/runtime/FailureDump.h"
 
 namespace genrep {
@@ -393,6 +394,7 @@ GanTrainingResult trainGan(const RealDataset& dataset, const GanTrainingOptions&
                                    {"train_seconds", s.trainSeconds},
                                    {"d_images_per_second", result.dImagesPerSecond},
                                    {"g_images_per_second", result.gImagesPerSecond},
+                                   {"cpu", hostCpu().toJson()},
                                    {"seed", options.seed},
                                    {"ema_decay", options.emaDecay},
                                    {"config", options.configToml}};

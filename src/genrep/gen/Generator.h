@@ -34,8 +34,13 @@ class Generator {
   virtual torch::Tensor sample(const torch::Tensor& z, const torch::Tensor& y) = 0;
   virtual void to(const torch::Device& device) = 0;
   // Switches 4-D weights to the channels_last layout (runtime/ChannelsLast.h): the same
-  // function, often faster convolutions. Generators without such weights keep theirs.
-  virtual void useChannelsLast() {}
+  // function, often faster convolutions. Returns whether it did: a generator without such
+  // weights, or with a layer where the layout is unsafe on CPUs (then a warning names
+  // `setting`), keeps its own.
+  virtual bool useChannelsLast(const std::string& setting) {
+    (void)setting;
+    return false;
+  }
 };
 
 // Maps a generator's output range onto [-1, 1], where every consumer works, and refuses

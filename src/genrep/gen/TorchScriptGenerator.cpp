@@ -156,10 +156,16 @@ torch::Tensor TorchScriptGenerator::sample(const torch::Tensor& z, const torch::
 
 void TorchScriptGenerator::to(const torch::Device& device) { module_->module.to(device); }
 
-void TorchScriptGenerator::useChannelsLast() {
+bool TorchScriptGenerator::useChannelsLast(const std::string& setting) {
+  // A TorchScript module shows its weights, not its layers' strides: every 4-D weight counts
+  // as a convolution of unknown stride.
+  std::vector<std::pair<std::string, torch::Tensor>> weights;
   std::vector<torch::Tensor> parameters;
-  for (const torch::Tensor& p : module_->module.parameters()) parameters.push_back(p);
-  genrep::useChannelsLast(parameters);
+  for (const auto& p : module_->module.named_parameters()) {
+    weights.emplace_back(p.name, p.value);
+    parameters.push_back(p.value);
+  }
+  return applyChannelsLast(convLayersFromWeights(weights), parameters, setting);
 }
 
 std::unique_ptr<TorchScriptGenerator> loadTorchScriptGenerator(const std::filesystem::path& folder) {

@@ -45,7 +45,7 @@ class TorchScriptGenerator : public Generator {
   const GeneratorInfo& info() const override { return manifest_.info; }
   torch::Tensor sample(const torch::Tensor& z, const torch::Tensor& y) override;
   void to(const torch::Device& device) override;
-  void useChannelsLast() override;
+  bool useChannelsLast(const std::string& setting) override;
 
  private:
   struct Module;  // keeps <torch/script.h> out of this header

@@ -143,7 +143,9 @@ EncoderTrainingResult trainEncoder(ResNetEncoder& encoder, Objective& objective,
   const int64_t localBatch = options.batch / world;
   objective.setDataParallel(ranks);
   synchroniseBatchNorm(*encoder, options.syncBatchNorm ? ranks : nullptr);
-  if (options.channelsLast) useChannelsLast(*encoder);
+  // The speed switches as this CPU allows them (each refusal is one warning).
+  const bool channelsLast = options.channelsLast && applyChannelsLast(*encoder, "learn.channels_last");
+  const Precision precision = usablePrecision(options.precision, encoder->parameters().front().device(), "learn.precision");
   std::vector<torch::Tensor> parameters = encoder->parameters();
   for (const torch::Tensor& p : objective.parameters()) parameters.push_back(p);
   torch::optim::SGD optimizer(parameters,
@@ -182,8 +184,10 @@ EncoderTrainingResult trainEncoder(ResNetEncoder& encoder, Objective& objective,
     for (auto& group : optimizer.param_groups()) static_cast<torch::optim::SGDOptions&>(group.options()).lr(lr);
     torch::Tensor loss;
     {
-      AutocastScope autocast(options.precision, batch.views.device());
-      const torch::Tensor views = options.channelsLast ? toChannelsLast(batch.views) : batch.views;
+      AutocastScope autocast(precision, batch.views.device());
+      // NCHW views for an NCHW encoder even when the source made NHWC ones: LibTorch takes the
+      // channels_last kernels when either the input or the weights are in that layout.
+      const torch::Tensor views = channelsLast ? toChannelsLast(batch.views) : batch.views.contiguous();
       loss = objective.loss(encoder->forward(views), batch);
     }
     // The loss of the global batch: the mean of the ranks' shares, the same on every rank.
@@ -241,6 +245,8 @@ EncoderTrainingResult trainEncoder(ResNetEncoder& encoder, Objective& objective,
   result.viewsPerSecond = s.trainSeconds > 0 ? viewsPerStep * static_cast<double>(s.step) / s.trainSeconds : 0;
   result.finalLoss = s.lastLoss;
   result.firstLoss = s.firstLoss;
+  result.channelsLast = channelsLast;
+  result.precision = precision;
   encoder->eval();
   return result;
 }

@@ -61,6 +61,9 @@ struct EncoderTrainingResult {
   double viewsPerSecond = 0;   // views through a whole step, per second
   double finalLoss = 0;        // mean over the last logging window
   double firstLoss = 0;        // mean over the first logging window
+  // The speed switches as applied: the options' unless this CPU refused them (runtime/).
+  bool channelsLast = false;
+  Precision precision = Precision::Float32;
 };
 
 // Throws std::invalid_argument naming `checkpoint` when it exists (and options.resume) but

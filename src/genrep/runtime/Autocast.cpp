@@ -3,6 +3,9 @@
 #include <stdexcept>
 
 #include <ATen/autocast_mode.h>
+#include <fmt/format.h>
+
+#include "genrep/core/Warning.h"
 
 namespace genrep {
 
@@ -13,6 +16,21 @@ Precision parsePrecision(const std::string& value, const std::string& key) {
 }
 
 std::string precisionName(Precision precision) { return precision == Precision::BFloat16 ? "bf16" : "fp32"; }
+
+Precision usablePrecision(Precision requested, const c10::Device& device, const std::string& setting, const CpuFeatures& cpu) {
+  if (requested == Precision::Float32 || !device.is_cpu()) return requested;
+  if (cpu.onednnIsa < OnednnIsa::Avx512Core) {
+    warnOnce(fmt::format("{}=bf16 was not applied: oneDNN runs at {} on this CPU ({}), and has no bf16 convolution below AVX-512; "
+                         "computing in fp32",
+                         setting, onednnIsaName(cpu.onednnIsa), cpu.model));
+    return Precision::Float32;
+  }
+  if (!cpu.nativeBf16()) {
+    warnOnce(fmt::format("{}=bf16 is emulated on this CPU ({}: no avx512_bf16 or AMX for oneDNN at {}); expect it slower than fp32",
+                         setting, cpu.model, onednnIsaName(cpu.onednnIsa)));
+  }
+  return requested;
+}
 
 // Enter and leave as torch.autocast does: remember the previous state, count the nesting and
 // drop the cache of casted weights when the outermost scope ends (the weights change with

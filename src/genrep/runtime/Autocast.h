@@ -12,6 +12,8 @@
 #include <c10/core/Device.h>
 #include <c10/core/ScalarType.h>
 
+#include "genrep/runtime/CpuFeatures.h"
+
 namespace genrep {
 
 enum class Precision { Float32, BFloat16 };
@@ -19,6 +21,14 @@ enum class Precision { Float32, BFloat16 };
 // "fp32" or "bf16"; anything else throws std::invalid_argument naming `key`.
 Precision parsePrecision(const std::string& value, const std::string& key);
 std::string precisionName(Precision precision);
+
+// The precision a run can use on `device`, asked for by `setting`. bf16 on a CPU needs oneDNN
+// at AVX-512 or above: oneDNN 2.6 has no bf16 convolution for AVX2 ("could not create a
+// primitive descriptor iterator"), so there it gives fp32 and warns once that `setting` was not
+// applied. With AVX-512 but neither avx512_bf16 nor AMX, bf16 is emulated: it runs, slower than
+// fp32, and a warning says so. GPUs get what they ask for.
+Precision usablePrecision(Precision requested, const c10::Device& device, const std::string& setting,
+                          const CpuFeatures& cpu = hostCpu());
 
 class AutocastScope {
  public:

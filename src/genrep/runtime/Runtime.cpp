@@ -5,7 +5,6 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <stdexcept>
 #include <thread>
 
@@ -14,21 +13,10 @@
 #include <torch/version.h>
 
 #include "genrep/core/Version.h"
+#include "genrep/runtime/CpuFeatures.h"
 
 namespace genrep {
 namespace {
-
-std::string cpuModel() {
-  std::ifstream in("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("model name", 0) == 0) {
-      const size_t colon = line.find(':');
-      if (colon != std::string::npos) return line.substr(line.find_first_not_of(' ', colon + 1));
-    }
-  }
-  return "unknown CPU";
-}
 
 bool contains(const std::string& text, const char* part) { return text.find(part) != std::string::npos; }
 
@@ -125,7 +113,8 @@ RuntimeInfo runtimeInfo() {
   RuntimeInfo info;
   info.genrepVersion = kVersion;
   info.libtorchVersion = TORCH_VERSION;
-  info.device = fmt::format("cpu ({}, {} cores)", cpuModel(), std::thread::hardware_concurrency());
+  info.device = fmt::format("cpu ({}, {} cores)", hostCpu().model, std::thread::hardware_concurrency());
+  info.cpuFeatures = hostCpu().describe();
   if (torch::cuda::is_available()) {
     info.device += fmt::format("; cuda: {} device(s)", torch::cuda::device_count());
   }

@@ -20,6 +20,7 @@ struct RuntimeInfo {
   std::string genrepVersion;
   std::string libtorchVersion;
   std::string device;  // "cpu (model name)" plus any CUDA devices
+  std::string cpuFeatures;  // the flags and oneDNN ISA that decide bf16 and channels_last (CpuFeatures.h)
   int threads = 1;
   BlasInfo blas;
   std::string allocator;

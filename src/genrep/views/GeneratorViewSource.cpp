@@ -20,7 +20,9 @@ GeneratorViewSource::GeneratorViewSource(std::shared_ptr<Generator> generator, G
   if (options.anchors < 0) throw std::invalid_argument("views.anchors must be >= 0 (0 = a continuous stream)");
   options.pixel.validate();
   generator_->to(device_);
-  if (options.generatorChannelsLast) generator_->useChannelsLast();
+  // The speed switches as this CPU allows them; options() reports what was applied.
+  options_.generatorChannelsLast = options.generatorChannelsLast && generator_->useChannelsLast("views.generator_channels_last");
+  options_.generatorPrecision = usablePrecision(options.generatorPrecision, device_, "views.generator_precision");
 }
 
 ViewBatch GeneratorViewSource::batch(int64_t step, int64_t anchors) {

@@ -26,6 +26,7 @@ struct GeneratorViewOptions {
   int64_t pool = 1;            // N neighbours per anchor
   int64_t anchors = 0;         // 0 = continuous stream, A = fixed set of A anchors
   uint64_t seed = 0;
+  // Speed switches, applied where this CPU allows (runtime/ChannelsLast.h, runtime/Autocast.h).
   Precision generatorPrecision = Precision::Float32;  // bf16: the generator's forward under autocast
   bool generatorChannelsLast = false;                 // the generator's weights in channels_last
 };

@@ -10,6 +10,7 @@
 #include "genrep/core/Stopwatch.h"
 #include "genrep/data/ImageTensor.h"
 #include "genrep/data/SyntheticShard.h"
+#include "genrep/runtime/CpuFeatures.h"
 
 namespace genrep {
 namespace {
@@ -162,7 +163,8 @@ OfflineDatasetReport writeOfflineDataset(Generator& generator, const std::filesy
                              {"seconds", report.seconds},
                              {"generator_seconds", report.generatorSeconds},
                              {"images_per_second", report.imagesPerSecond()},
-                             {"generator_images_per_second", report.generatorImagesPerSecond()}};
+                             {"generator_images_per_second", report.generatorImagesPerSecond()},
+                             {"cpu", hostCpu().toJson()}};
   writeFileAtomic(descriptionFile, description.dump(2) + "\n");
   return report;
 }
