@@ -11,6 +11,7 @@
 #include "genrep/core/Config.h"
 #include "genrep/core/Progress.h"
 #include "genrep/core/Random.h"
+#include "genrep/core/SettingBinding.h"
 #include "genrep/data/ImageTensor.h"
 #include "genrep/gen/GanGenerator.h"
 #include "genrep/gen/GanLosses.h"
@@ -147,61 +148,43 @@ double checkFinite(const torch::Tensor& loss, const char* name, int64_t step, co
 
 }  // namespace
 
-void addGanTrainingKeys(ConfigSchema& schema) {
-  schema.addBool("gan.conditional", true, "class-conditional GAN (needs a labelled dataset); false = unconditional");
-  schema.addInt("gan.latent_dim", 64, "latent size Z");
-  schema.addInt("gan.width_g", 32, "base channels of G (deepest layer 4x)");
-  schema.addInt("gan.width_d", 32, "base channels of D (deepest layer 4x)");
-  schema.addInt("gan.steps", 4000, "training steps (one D and one G update each)");
-  schema.addInt("gan.batch", 64, "batch size of a D and of a G step");
-  schema.addFloat("gan.lr_g", 1e-4, "Adam learning rate of G");
-  schema.addFloat("gan.lr_d", 4e-4, "Adam learning rate of D");
-  schema.addFloat("gan.beta1", 0.0, "Adam beta1");
-  schema.addFloat("gan.beta2", 0.9, "Adam beta2");
-  schema.addFloat("gan.aux_weight", 1.0, "weight of the auxiliary classification loss (conditional)");
-  schema.addInt("gan.aux_end_step", 0, "steps from this one on train without the auxiliary loss (0 = it applies throughout)");
-  schema.addFloat("gan.ema_decay", 0.999, "decay of the moving average of G used for sampling");
-  schema.addInt("gan.checkpoint_every", 500, "steps between checkpoints");
-  schema.addInt("gan.eval_every", 1000, "steps between class-consistency probes (0 = none)");
-  schema.addInt("gan.log_every", 50, "steps between metrics lines");
-  schema.addBool("gan.resume", true, "continue from the run folder's checkpoint when there is one");
-  schema.addString("gan.out", "", "generator folder to write; empty = <run folder>/generator");
-  schema.addBool("gan.sync_batch_norm", false, "data parallel: G's batch-norm statistics over every rank's share of the batch");
+// Every gan.* setting, declared once; defaults are GanTrainingOptions's own.
+const SettingBinding<GanTrainingOptions>& ganSettings() {
+  using O = GanTrainingOptions;
+  using I = Bounds<int64_t>;
+  using F = Bounds<double>;
+  static const SettingBinding<O> binding =
+      SettingBinding<O>()
+          .add("gan.conditional", &O::conditional, "class-conditional GAN (needs a labelled dataset); false = unconditional")
+          .add("gan.latent_dim", &O::latentDim, "latent size Z", I::atLeast(1))
+          .add("gan.width_g", &O::widthG, "base channels of G (deepest layer 4x)", I::atLeast(1))
+          .add("gan.width_d", &O::widthD, "base channels of D (deepest layer 4x)", I::atLeast(1))
+          .add("gan.steps", &O::steps, "training steps (one D and one G update each)", I::atLeast(1))
+          .add("gan.batch", &O::batch, "batch size of a D and of a G step (>= 2: batch norm needs two samples)", I::atLeast(2))
+          .add("gan.lr_g", &O::lrG, "Adam learning rate of G", F::above(0))
+          .add("gan.lr_d", &O::lrD, "Adam learning rate of D", F::above(0))
+          .add("gan.beta1", &O::beta1, "Adam beta1", F::closedOpen(0, 1))
+          .add("gan.beta2", &O::beta2, "Adam beta2", F::closedOpen(0, 1))
+          .add("gan.aux_weight", &O::auxWeight, "weight of the auxiliary classification loss (conditional)", F::atLeast(0))
+          .add("gan.aux_end_step", &O::auxEndStep, "steps from this one on train without the auxiliary loss (0 = it applies throughout)",
+               I::atLeast(0))
+          .add("gan.ema_decay", &O::emaDecay, "decay of the moving average of G used for sampling", F::closedOpen(0, 1))
+          .add("gan.checkpoint_every", &O::checkpointEvery, "steps between checkpoints", I::atLeast(1))
+          .add("gan.eval_every", &O::evalEvery, "steps between class-consistency probes (0 = none)", I::atLeast(0))
+          .add("gan.log_every", &O::logEvery, "steps between metrics lines", I::atLeast(1))
+          .add("gan.resume", &O::resume, "continue from the run folder's checkpoint when there is one")
+          .add("gan.out", &O::out, "generator folder to write; empty = <run folder>/generator")
+          .add("gan.sync_batch_norm", &O::syncBatchNorm, "data parallel: G's batch-norm statistics over every rank's share of the batch");
+  return binding;
 }
 
+void addGanTrainingKeys(ConfigSchema& schema) { ganSettings().addKeys(schema); }
+
 GanTrainingOptions ganOptionsFromConfig(const Config& config) {
-  GanTrainingOptions o;
-  o.conditional = config.getBool("gan.conditional");
-  o.latentDim = config.getInt("gan.latent_dim");
-  o.widthG = config.getInt("gan.width_g");
-  o.widthD = config.getInt("gan.width_d");
-  o.steps = config.getInt("gan.steps");
-  o.batch = config.getInt("gan.batch");
-  o.lrG = config.getFloat("gan.lr_g");
-  o.lrD = config.getFloat("gan.lr_d");
-  o.beta1 = config.getFloat("gan.beta1");
-  o.beta2 = config.getFloat("gan.beta2");
-  o.auxWeight = config.getFloat("gan.aux_weight");
-  o.auxEndStep = config.getInt("gan.aux_end_step");
-  o.emaDecay = config.getFloat("gan.ema_decay");
-  o.checkpointEvery = config.getInt("gan.checkpoint_every");
-  o.evalEvery = config.getInt("gan.eval_every");
-  o.logEvery = config.getInt("gan.log_every");
-  o.resume = config.getBool("gan.resume");
-  o.out = config.getString("gan.out");
+  GanTrainingOptions o = ganSettings().read(config);
   o.seed = static_cast<uint64_t>(config.getInt("run.seed"));
   o.configToml = config.toToml();
   o.resumeChanged = config.getBool("run.resume_changed");
-  o.syncBatchNorm = config.getBool("gan.sync_batch_norm");
-  requireSetting(o.steps >= 1, "gan.steps must be >= 1");
-  requireSetting(o.batch >= 2, "gan.batch must be >= 2 (batch norm needs two samples)");
-  requireSetting(o.lrG > 0 && o.lrD > 0, "gan.lr_g and gan.lr_d must be positive");
-  requireSetting(o.beta1 >= 0 && o.beta1 < 1 && o.beta2 >= 0 && o.beta2 < 1, "gan.beta1 and gan.beta2 must be in [0, 1)");
-  requireSetting(o.auxWeight >= 0, "gan.aux_weight must be >= 0");
-  requireSetting(o.auxEndStep >= 0, "gan.aux_end_step must be >= 0 (0 = the auxiliary loss throughout)");
-  requireSetting(o.emaDecay >= 0 && o.emaDecay < 1, "gan.ema_decay must be in [0, 1)");
-  requireSetting(o.checkpointEvery >= 1 && o.logEvery >= 1 && o.evalEvery >= 0,
-                 "gan.checkpoint_every and gan.log_every must be >= 1, gan.eval_every >= 0");
   return o;
 }
 

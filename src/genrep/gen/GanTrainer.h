@@ -44,7 +44,7 @@ struct GanTrainingOptions {
   int64_t auxEndStep = 0;  // the auxiliary loss applies to steps before this one; 0 = every step
   double emaDecay = 0.999;
   int64_t checkpointEvery = 500;
-  int64_t evalEvery = 0;  // steps between quality probes; 0 = none
+  int64_t evalEvery = 1000;  // steps between quality probes; 0 = none
   int64_t logEvery = 50;
   bool resume = true;
   std::filesystem::path out;  // generator folder; empty = <run>/generator
@@ -64,6 +64,8 @@ struct GanTrainingOptions {
 // The settings that decide a GAN's weights: data.*, gan.* but gan.steps and gan.out, run.seed.
 RunSettings ganRunSettings(const Config& config, const ConfigSchema& schema);
 
+// The gan.* keys (core/SettingBinding.h: each declared once, defaults from the struct above),
+// and the options they fill plus run.seed and run.resume_changed.
 void addGanTrainingKeys(ConfigSchema& schema);
 GanTrainingOptions ganOptionsFromConfig(const Config& config);
 

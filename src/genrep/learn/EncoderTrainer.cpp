@@ -10,6 +10,7 @@
 #include "genrep/core/AtomicFile.h"
 #include "genrep/core/Config.h"
 #include "genrep/core/Progress.h"
+#include "genrep/core/SettingBinding.h"
 #include "genrep/dist/DataParallel.h"
 #include "genrep/dist/SyncBatchNorm.h"
 #include "genrep/learn/LrSchedule.h"
@@ -86,48 +87,40 @@ void loadCheckpoint(const CheckpointFile& checkpoint, const std::filesystem::pat
 
 }  // namespace
 
-void addEncoderTrainingKeys(ConfigSchema& schema) {
-  schema.addInt("learn.steps", 500, "gradient updates");
-  schema.addInt("learn.batch", 256, "anchors per step (each brings views.count views)");
-  schema.addFloat("learn.lr_per_256", 0.03, "SGD learning rate per 256 anchors (lr = lr_per_256 * batch / 256)");
-  schema.addFloat("learn.momentum", 0.9, "SGD momentum");
-  schema.addFloat("learn.weight_decay", 1e-4, "SGD weight decay");
-  schema.addInt("learn.warmup", 0, "linear warm-up steps before the cosine decay");
-  schema.addInt("learn.checkpoint_every", 100, "steps between checkpoints");
-  schema.addInt("learn.log_every", 10, "steps between metrics lines");
-  schema.addBool("learn.resume", true, "continue from the run folder's checkpoint when there is one");
-  schema.addBool("learn.sync_batch_norm", false, "data parallel: batch-norm statistics over every rank's share of the batch");
-  schema.addString("learn.precision", "fp32", "encoder forward and loss: fp32, or bf16 autocast (faster with AMX; other numerics)",
-                   {"fp32", "bf16"});
-  schema.addBool("learn.channels_last", false, "channels_last (NHWC) memory layout for the encoder's weights and views");
+// Every learn.* setting of the trainer, declared once; defaults are EncoderTrainingOptions's own.
+const SettingBinding<EncoderTrainingOptions>& encoderTrainingSettings() {
+  using O = EncoderTrainingOptions;
+  using I = Bounds<int64_t>;
+  using F = Bounds<double>;
+  static const SettingBinding<O> binding =
+      SettingBinding<O>()
+          .add("learn.steps", &O::steps, "gradient updates", I::atLeast(1))
+          .add("learn.batch", &O::batch, "anchors per step (each brings views.count views; >= 2: negatives come from the other anchors)",
+               I::atLeast(2))
+          .add("learn.lr_per_256", &O::lrPer256, "SGD learning rate per 256 anchors (lr = lr_per_256 * batch / 256)", F::above(0))
+          .add("learn.momentum", &O::momentum, "SGD momentum", F::closedOpen(0, 1))
+          .add("learn.weight_decay", &O::weightDecay, "SGD weight decay", F::atLeast(0))
+          .add("learn.warmup", &O::warmup, "linear warm-up steps before the cosine decay (< learn.steps)", I::atLeast(0))
+          .add("learn.checkpoint_every", &O::checkpointEvery, "steps between checkpoints", I::atLeast(1))
+          .add("learn.log_every", &O::logEvery, "steps between metrics lines", I::atLeast(1))
+          .add("learn.resume", &O::resume, "continue from the run folder's checkpoint when there is one")
+          .add("learn.sync_batch_norm", &O::syncBatchNorm, "data parallel: batch-norm statistics over every rank's share of the batch")
+          .add("learn.precision", &O::precision, "encoder forward and loss: fp32, or bf16 autocast (faster with AMX; other numerics)",
+               {{Precision::Float32, "fp32"}, {Precision::BFloat16, "bf16"}})
+          .add("learn.channels_last", &O::channelsLast, "channels_last (NHWC) memory layout for the encoder's weights and views");
+  return binding;
 }
+
+void addEncoderTrainingKeys(ConfigSchema& schema) { encoderTrainingSettings().addKeys(schema); }
 
 void checkEncoderCheckpoint(const std::filesystem::path& checkpoint, const EncoderTrainingOptions& options) {
   checkpointFor(checkpoint, options);
 }
 
 EncoderTrainingOptions encoderTrainingOptionsFromConfig(const Config& config) {
-  EncoderTrainingOptions o;
-  o.steps = config.getInt("learn.steps");
-  o.batch = config.getInt("learn.batch");
-  o.lrPer256 = config.getFloat("learn.lr_per_256");
-  o.momentum = config.getFloat("learn.momentum");
-  o.weightDecay = config.getFloat("learn.weight_decay");
-  o.warmup = config.getInt("learn.warmup");
-  o.checkpointEvery = config.getInt("learn.checkpoint_every");
-  o.logEvery = config.getInt("learn.log_every");
-  o.resume = config.getBool("learn.resume");
-  o.syncBatchNorm = config.getBool("learn.sync_batch_norm");
-  o.precision = parsePrecision(config.getString("learn.precision"), "learn.precision");
-  o.channelsLast = config.getBool("learn.channels_last");
+  EncoderTrainingOptions o = encoderTrainingSettings().read(config);
   o.seed = static_cast<uint64_t>(config.getInt("run.seed"));
-  requireSetting(o.steps >= 1, "learn.steps must be >= 1");
-  requireSetting(o.batch >= 2, "learn.batch must be >= 2 (negatives come from the other anchors)");
-  requireSetting(o.lrPer256 > 0, "learn.lr_per_256 must be positive");
-  requireSetting(o.momentum >= 0 && o.momentum < 1, "learn.momentum must be in [0, 1)");
-  requireSetting(o.weightDecay >= 0, "learn.weight_decay must be >= 0");
-  requireSetting(o.warmup >= 0 && o.warmup < o.steps, "learn.warmup must be in [0, learn.steps)");
-  requireSetting(o.checkpointEvery >= 1 && o.logEvery >= 1, "learn.checkpoint_every and learn.log_every must be >= 1");
+  requireSetting(o.warmup < o.steps, fmt::format("learn.warmup is {}; it must be below learn.steps ({})", o.warmup, o.steps));
   return o;
 }
 

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "genrep/core/Config.h"
+#include "genrep/core/SettingBinding.h"
 #include "genrep/dist/DataParallel.h"
 #include "genrep/learn/ContrastiveLoss.h"
 
@@ -96,23 +97,21 @@ torch::Tensor Objective::shareOfGlobalMean(const torch::Tensor& localMean, int64
   return total > 0 ? localMean * (static_cast<double>(rows * ranks_->worldSize()) / total) : localMean;
 }
 
-void addObjectiveKeys(ConfigSchema& schema) {
-  schema.addString("learn.objective", "simclr", "what the encoder learns", {"simclr", "supcon", "inverter", "classifier"});
-  schema.addFloat("learn.tau", 0.1, "contrastive temperature");
-  schema.addFloat("learn.tau_base", 0.07, "contrastive base temperature (the loss is scaled by tau / tau_base)");
-  schema.addInt("learn.head_dim", 128, "contrastive embedding size (output of the 2-layer MLP head)");
+// The objective's learn.* settings, declared once; defaults are ObjectiveOptions's own.
+const SettingBinding<ObjectiveOptions>& objectiveSettings() {
+  using O = ObjectiveOptions;
+  static const SettingBinding<O> binding =
+      SettingBinding<O>()
+          .add("learn.objective", &O::kind, "what the encoder learns", {"simclr", "supcon", "inverter", "classifier"})
+          .add("learn.tau", &O::tau, "contrastive temperature", Bounds<double>::above(0))
+          .add("learn.tau_base", &O::tauBase, "contrastive base temperature (the loss is scaled by tau / tau_base)", Bounds<double>::above(0))
+          .add("learn.head_dim", &O::headDim, "contrastive embedding size (output of the 2-layer MLP head)", Bounds<int64_t>::atLeast(1));
+  return binding;
 }
 
-ObjectiveOptions objectiveOptionsFromConfig(const Config& config) {
-  ObjectiveOptions o;
-  o.kind = config.getString("learn.objective");
-  o.tau = config.getFloat("learn.tau");
-  o.tauBase = config.getFloat("learn.tau_base");
-  o.headDim = config.getInt("learn.head_dim");
-  if (!(o.tau > 0) || !(o.tauBase > 0)) throw std::invalid_argument("learn.tau and learn.tau_base must be positive");
-  if (o.headDim < 1) throw std::invalid_argument("learn.head_dim must be >= 1");
-  return o;
-}
+void addObjectiveKeys(ConfigSchema& schema) { objectiveSettings().addKeys(schema); }
+
+ObjectiveOptions objectiveOptionsFromConfig(const Config& config) { return objectiveSettings().read(config); }
 
 std::shared_ptr<Objective> makeObjective(const ObjectiveOptions& options, int64_t featureDim, int64_t classes, int64_t latentDim) {
   if (options.kind == "simclr") return std::make_shared<ContrastiveObjective>(options, featureDim);

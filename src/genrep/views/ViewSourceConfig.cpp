@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "genrep/core/Config.h"
+#include "genrep/core/SettingBinding.h"
 #include "genrep/dist/DataParallel.h"
 #include "genrep/views/MixedViewSource.h"
 #include "genrep/views/RealViewSource.h"
@@ -31,62 +32,70 @@ LatentViewOptions latentViewOptionsFromConfig(const Config& config) {
   return o;
 }
 
+namespace {
+
+// The pixel view settings, declared once; defaults are PixelViewOptions's own, and
+// PixelViewOptions::validate is their one check (library users call it too).
+const SettingBinding<PixelViewOptions>& pixelViewSettings() {
+  using O = PixelViewOptions;
+  static const SettingBinding<O> binding =
+      SettingBinding<O>()
+          .add("views.pixel", &O::enabled, "pixel views Tx (false: the image itself, a full-size centre crop)")
+          .add("views.crop_scale_min", &O::scaleMin, "random resized crop: smallest area share")
+          .add("views.crop_scale_max", &O::scaleMax, "random resized crop: largest area share")
+          .add("views.crop_ratio_min", &O::ratioMin, "random resized crop: smallest aspect ratio")
+          .add("views.crop_ratio_max", &O::ratioMax, "random resized crop: largest aspect ratio")
+          .add("views.flip_p", &O::flipProbability, "horizontal flip probability")
+          .add("views.jitter_p", &O::jitterProbability, "colour jitter probability")
+          .add("views.brightness", &O::brightness, "colour jitter: brightness strength")
+          .add("views.contrast", &O::contrast, "colour jitter: contrast strength")
+          .add("views.saturation", &O::saturation, "colour jitter: saturation strength (RGB)")
+          .add("views.hue", &O::hue, "colour jitter: hue shift in turns (RGB)")
+          .add("views.grey_p", &O::greyProbability, "random greyscale probability (RGB)");
+  return binding;
+}
+
+// The generator view settings beside the latent and pixel ones, declared once; defaults are
+// GeneratorViewOptions's own. GeneratorViewSource checks them.
+const SettingBinding<GeneratorViewOptions>& generatorViewSettings() {
+  using O = GeneratorViewOptions;
+  static const SettingBinding<O> binding =
+      SettingBinding<O>()
+          .add("views.count", &O::viewsPerAnchor, "views per anchor (the anchor and count-1 neighbours, or count pixel views)")
+          .add("views.pool", &O::pool, "neighbours per anchor to pick from")
+          .add("views.anchors", &O::anchors, "unique anchors: 0 = a continuous stream, A = a fixed set of A")
+          .add("views.generator_precision", &O::generatorPrecision,
+               "the generator's forward pass: fp32, or bf16 autocast (faster with AMX; other images)",
+               {{Precision::Float32, "fp32"}, {Precision::BFloat16, "bf16"}})
+          .add("views.generator_channels_last", &O::generatorChannelsLast, "the generator's weights in the channels_last (NHWC) layout");
+  return binding;
+}
+
+}  // namespace
+
 void addViewSourceKeys(ConfigSchema& schema) {
   schema.addString("source.kind", "generator", "where training views come from", {"generator", "real", "mix", "shards"});
   schema.addFloat("source.share", 0.5, "mix: probability that an anchor is synthetic (else real)");
   schema.addString("source.path", "", "shards: the offline dataset folder written by `genrep generate`");
   addLatentViewKeys(schema);
-  schema.addInt("views.count", 2, "views per anchor (the anchor and count-1 neighbours, or count pixel views)");
-  schema.addInt("views.pool", 1, "neighbours per anchor to pick from");
-  schema.addInt("views.anchors", 0, "unique anchors: 0 = a continuous stream, A = a fixed set of A");
+  generatorViewSettings().addKeys(schema);
   schema.addFloat("views.refresh", 1.0,
                   "share of each batch's anchors generated afresh; the rest are reused from views.window (1 = stream, 0 = fixed set)");
   schema.addInt("views.window", 4096, "views.refresh < 1: the most recent generated anchors kept in memory for reuse");
-  schema.addString("views.generator_precision", "fp32", "the generator's forward pass: fp32, or bf16 autocast (faster with AMX; other images)",
-                   {"fp32", "bf16"});
-  schema.addBool("views.generator_channels_last", false, "the generator's weights in the channels_last (NHWC) layout");
-  schema.addBool("views.pixel", true, "pixel views Tx (false: the image itself, a full-size centre crop)");
-  schema.addFloat("views.crop_scale_min", 0.2, "random resized crop: smallest area share");
-  schema.addFloat("views.crop_scale_max", 1.0, "random resized crop: largest area share");
-  schema.addFloat("views.crop_ratio_min", 3.0 / 4.0, "random resized crop: smallest aspect ratio");
-  schema.addFloat("views.crop_ratio_max", 4.0 / 3.0, "random resized crop: largest aspect ratio");
-  schema.addFloat("views.flip_p", 0.5, "horizontal flip probability");
-  schema.addFloat("views.jitter_p", 0.8, "colour jitter probability");
-  schema.addFloat("views.brightness", 0.4, "colour jitter: brightness strength");
-  schema.addFloat("views.contrast", 0.4, "colour jitter: contrast strength");
-  schema.addFloat("views.saturation", 0.4, "colour jitter: saturation strength (RGB)");
-  schema.addFloat("views.hue", 0.1, "colour jitter: hue shift in turns (RGB)");
-  schema.addFloat("views.grey_p", 0.2, "random greyscale probability (RGB)");
+  pixelViewSettings().addKeys(schema);
 }
 
 PixelViewOptions pixelViewOptionsFromConfig(const Config& config) {
-  PixelViewOptions p;
-  p.enabled = config.getBool("views.pixel");
-  p.scaleMin = config.getFloat("views.crop_scale_min");
-  p.scaleMax = config.getFloat("views.crop_scale_max");
-  p.ratioMin = config.getFloat("views.crop_ratio_min");
-  p.ratioMax = config.getFloat("views.crop_ratio_max");
-  p.flipProbability = config.getFloat("views.flip_p");
-  p.jitterProbability = config.getFloat("views.jitter_p");
-  p.brightness = config.getFloat("views.brightness");
-  p.contrast = config.getFloat("views.contrast");
-  p.saturation = config.getFloat("views.saturation");
-  p.hue = config.getFloat("views.hue");
-  p.greyProbability = config.getFloat("views.grey_p");
+  PixelViewOptions p = pixelViewSettings().read(config);
   p.validate();
   return p;
 }
 
 GeneratorViewOptions generatorViewOptionsFromConfig(const Config& config) {
-  GeneratorViewOptions o;
+  GeneratorViewOptions o = generatorViewSettings().read(config);
   o.latent = latentViewOptionsFromConfig(config);
   o.pixel = pixelViewOptionsFromConfig(config);
-  o.viewsPerAnchor = config.getInt("views.count");
-  o.pool = config.getInt("views.pool");
-  o.anchors = config.getInt("views.anchors");
   o.seed = static_cast<uint64_t>(config.getInt("run.seed"));
-  o.generatorPrecision = parsePrecision(config.getString("views.generator_precision"), "views.generator_precision");
-  o.generatorChannelsLast = config.getBool("views.generator_channels_last");
   return o;
 }
 
