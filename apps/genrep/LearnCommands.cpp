@@ -7,6 +7,7 @@
 #include "genrep/core/AtomicFile.h"
 #include "genrep/data/DatasetOpener.h"
 #include "genrep/learn/EncoderFile.h"
+#include "genrep/views/LatentView.h"
 
 namespace genrep::app {
 namespace {
@@ -72,9 +73,9 @@ void runEval(CommandContext& context) {
 std::vector<CommandSpec> learnCommands() {
   std::vector<FlagAlias> trainFlags = datasetFlags();
   trainFlags.insert(trainFlags.end(), {{"--generator", "gen.path", "generator folder", false},
-                                       {"--source", "source.kind", "generator, real or mix", false},
+                                       {"--source", "source.kind", "generator, real, mix or shards", false},
                                        {"--objective", "learn.objective", "simclr, supcon, inverter or classifier", false},
-                                       {"--latent-view", "views.latent", "none, gaussian, independent or steering", false},
+                                       {"--latent-view", "views.latent", latentViewNameList(), false},
                                        {"--walks", "views.walks", "steering walks folder (genrep steer train)", false},
                                        {"--steps", "learn.steps", "gradient updates", false},
                                        {"--batch", "learn.batch", "anchors per step", false},

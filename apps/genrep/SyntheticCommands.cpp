@@ -10,6 +10,7 @@
 #include "genrep/gen/GeneratorLoader.h"
 #include "genrep/report/ViewPanel.h"
 #include "genrep/runtime/Device.h"
+#include "genrep/views/LatentView.h"
 #include "genrep/views/OfflineDataset.h"
 #include "genrep/views/ViewSourceConfig.h"
 
@@ -95,7 +96,7 @@ std::vector<CommandSpec> syntheticCommands() {
       {"--generator", "gen.path", "generator folder", false},
       {"--anchors", "generate.anchors", "anchors M (per class for a conditional generator)", false},
       {"--pool", "generate.pool", "neighbours K per anchor", false},
-      {"--latent-view", "views.latent", "none, gaussian, independent or steering", false},
+      {"--latent-view", "views.latent", latentViewNameList(), false},
       {"--walks", "views.walks", "steering walks folder", false},
       {"--sigma", "views.sigma", "gaussian latent view: z' = z + sigma * TN(-2, 2)", false},
       {"--out", "generate.out", "dataset folder (default: the run folder)", false},

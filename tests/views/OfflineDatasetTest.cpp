@@ -136,5 +136,24 @@ TEST(OfflineDataset, RefusesAFolderOfOtherSettingsAndImpossibleOnes) {
   EXPECT_FALSE(std::filesystem::exists(dir / "nan" / shardFileName(0)));
 }
 
+// Shards written before a change keep reading: tests/fixtures/shards-v1 was written on
+// 2026-11-30 by `genrep generate --generator tests/fixtures/gan-native --anchors 2 --pool 2
+// --seed 5 --out tests/fixtures/shards-v1` (format version 1, gaussian latent view stored as 1).
+TEST(OfflineDataset, ReadsAShardWrittenByAnEarlierGenrep) {
+  const std::filesystem::path folder = std::filesystem::path(GENREP_FIXTURE_DIR) / "shards-v1";
+  const SyntheticShard shard = readShard(folder / shardFileName(0));  // checks sizes and the payload hash
+  EXPECT_EQ(shard.header.anchors, 6u);  // 2 per class, 3 classes
+  EXPECT_EQ(shard.header.viewsPerAnchor, 3u);
+  EXPECT_EQ(shard.header.latentView, static_cast<uint32_t>(LatentViewKind::Gaussian));
+  EXPECT_EQ(shard.header.latentView, 1u);  // the stored value, append-only
+  EXPECT_EQ(shard.header.sigma, 0.5);
+  EXPECT_EQ(shard.header.seed, 5u);
+  const OfflineDataset dataset = loadOfflineDataset(folder);
+  EXPECT_EQ(dataset.images.sizes(), (std::vector<int64_t>{6, 3, 1, 8, 8}));
+  EXPECT_EQ(dataset.classes.sizes(), (std::vector<int64_t>{6}));
+  EXPECT_EQ(dataset.classes.min().item<int64_t>(), 0);
+  EXPECT_EQ(dataset.classes.max().item<int64_t>(), 2);
+}
+
 }  // namespace
 }  // namespace genrep

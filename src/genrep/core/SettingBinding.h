@@ -60,6 +60,15 @@ class SettingBinding {
     return bind(std::move(key), [=](ConfigSchema& s, const std::string& k, const Options& d, const std::string& h) { s.addInt(k, d.*field, h); },
                 [=](const Config& c, const std::string& k, Options& o) { o.*field = checked(k, c.getInt(k), bounds); }, std::move(help));
   }
+  // A seed: written as a non-negative integer.
+  SettingBinding& add(std::string key, uint64_t Options::*field, std::string help) {
+    return bind(std::move(key),
+                [=](ConfigSchema& s, const std::string& k, const Options& d, const std::string& h) { s.addInt(k, static_cast<int64_t>(d.*field), h); },
+                [=](const Config& c, const std::string& k, Options& o) {
+                  o.*field = static_cast<uint64_t>(checked(k, c.getInt(k), Bounds<int64_t>::atLeast(0)));
+                },
+                std::move(help));
+  }
   SettingBinding& add(std::string key, double Options::*field, std::string help, Bounds<double> bounds = {}) {
     return bind(std::move(key), [=](ConfigSchema& s, const std::string& k, const Options& d, const std::string& h) { s.addFloat(k, d.*field, h); },
                 [=](const Config& c, const std::string& k, Options& o) { o.*field = checked(k, c.getFloat(k), bounds); }, std::move(help));

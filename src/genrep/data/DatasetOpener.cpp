@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "genrep/core/Config.h"
+#include "genrep/core/SettingBinding.h"
 #include "genrep/core/FileIO.h"
 #include "genrep/core/Gzip.h"
 #include "genrep/core/Random.h"
@@ -166,27 +167,23 @@ RealDataset openFolder(const DatasetSpec& spec, const fs::path& folder) {
 
 }  // namespace
 
-void addDatasetKeys(ConfigSchema& schema) {
-  schema.addString("data.format", "fashion-mnist", "real dataset format",
-                   {"fashion-mnist", "mnist", "idx", "cifar10", "cifar100", "folder"});
-  schema.addString("data.path", "", "dataset folder; empty = the format's default (fashion-mnist: Debian's package)");
-  schema.addFloat("data.val_fraction", 0.1, "share of the training split carved out for validation, per class");
-  schema.addInt("data.split_seed", 0, "seed of the validation (and carved test) split; independent of run.seed");
-  schema.addFloat("data.test_fraction", 0.2, "image folders without train/ and test/: share carved out as test");
-  schema.addInt("data.channels", 0, "image folders: 0 = from the first image, 1 = grey, 3 = RGB");
+// The data.* settings, declared once; defaults are DatasetSpec's own, openDataset checks them.
+const SettingBinding<DatasetSpec>& datasetSettings() {
+  using O = DatasetSpec;
+  static const SettingBinding<O> binding =
+      SettingBinding<O>()
+          .add("data.format", &O::format, "real dataset format", {"fashion-mnist", "mnist", "idx", "cifar10", "cifar100", "folder"})
+          .add("data.path", &O::path, "dataset folder; empty = the format's default (fashion-mnist: Debian's package)")
+          .add("data.val_fraction", &O::valFraction, "share of the training split carved out for validation, per class")
+          .add("data.split_seed", &O::splitSeed, "seed of the validation (and carved test) split; independent of run.seed")
+          .add("data.test_fraction", &O::testFraction, "image folders without train/ and test/: share carved out as test")
+          .add("data.channels", &O::channels, "image folders: 0 = from the first image, 1 = grey, 3 = RGB");
+  return binding;
 }
 
-DatasetSpec datasetSpecFromConfig(const Config& config) {
-  DatasetSpec spec;
-  spec.format = config.getString("data.format");
-  spec.path = config.getString("data.path");
-  spec.valFraction = config.getFloat("data.val_fraction");
-  spec.testFraction = config.getFloat("data.test_fraction");
-  if (config.getInt("data.split_seed") < 0) throw std::invalid_argument("data.split_seed must be >= 0");
-  spec.splitSeed = static_cast<uint64_t>(config.getInt("data.split_seed"));
-  spec.channels = config.getInt("data.channels");
-  return spec;
-}
+void addDatasetKeys(ConfigSchema& schema) { datasetSettings().addKeys(schema); }
+
+DatasetSpec datasetSpecFromConfig(const Config& config) { return datasetSettings().read(config); }
 
 RealDataset openDataset(const DatasetSpec& spec) {
   if (!(spec.valFraction >= 0.0 && spec.valFraction < 1.0)) {

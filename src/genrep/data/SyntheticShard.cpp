@@ -137,7 +137,7 @@ ShardHeader parseShardHeader(const std::vector<uint8_t>& bytes, const std::strin
   h.payloadHash = get<uint64_t>(bytes, 80);
   if (h.viewsPerAnchor == 0 || (h.channels != 1 && h.channels != 3) || h.height == 0 || h.width == 0 ||
       h.height > 65536 || h.width > 65536 || h.latentDim == 0 || h.latentDim > (1u << 20) || h.classes < 0 ||
-      h.latentView > 3 || h.paramDim > (1u << 20)) {
+      h.latentView >= kShardLatentViewKinds || h.paramDim > (1u << 20)) {
     throw std::invalid_argument(fmt::format("{}: implausible shard header ({} views per anchor, image {}x{}x{}, latent {}, "
                                             "classes {}); the file is corrupt",
                                             source, h.viewsPerAnchor, h.channels, h.height, h.width, h.latentDim, h.classes));

@@ -33,6 +33,9 @@ namespace genrep {
 inline constexpr char kShardMagic[8] = {'G', 'R', 'S', 'H', 'A', 'R', 'D', '\0'};
 inline constexpr uint32_t kShardVersion = 1;
 inline constexpr size_t kShardHeaderBytes = 88;
+// Latent view kinds a header may name: LatentViewKind's values (views/LatentView.h), which are
+// append-only; a reader refuses larger ones as corrupt.
+inline constexpr uint32_t kShardLatentViewKinds = 4;
 
 struct ShardHeader {
   uint32_t anchors = 0;

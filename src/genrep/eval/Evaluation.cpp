@@ -4,45 +4,58 @@
 #include <stdexcept>
 
 #include "genrep/core/Config.h"
+#include "genrep/core/SettingBinding.h"
 #include "genrep/eval/KnnProbe.h"
 
 namespace genrep {
 
+// The eval.* settings, declared once over the three structs they fill (defaults are theirs).
+const SettingBinding<FeatureLimits>& featureLimitSettings() {
+  using O = FeatureLimits;
+  using I = Bounds<int64_t>;
+  static const SettingBinding<O> binding =
+      SettingBinding<O>()
+          .add("eval.fit_images", &O::fitImages, "training images the probes fit on (0 = all of train minus validation)", I::atLeast(0))
+          .add("eval.test_images", &O::testImages, "test images scored (0 = the whole test split)", I::atLeast(0))
+          .add("eval.batch", &O::batch, "images per encoder forward pass when extracting features", I::atLeast(1));
+  return binding;
+}
+
+const SettingBinding<LinearProbeOptions>& linearProbeSettings() {
+  using O = LinearProbeOptions;
+  static const SettingBinding<O> binding =
+      SettingBinding<O>()
+          .add("eval.linear_epochs", &O::epochs, "epochs of the linear probe (accuracy after the last one)", Bounds<int64_t>::atLeast(1))
+          .add("eval.linear_lr", &O::lr, "Adam learning rate of the linear probe", Bounds<double>::above(0))
+          .add("eval.few_shot_steps", &O::fewShotSteps, "full-batch Adam steps of a few-shot probe", Bounds<int64_t>::atLeast(1))
+          .add("eval.few_shot_lr", &O::fewShotLr, "Adam learning rate of a few-shot probe", Bounds<double>::above(0));
+  return binding;
+}
+
+const SettingBinding<EvaluationOptions>& probeSettings() {
+  using O = EvaluationOptions;
+  using I = Bounds<int64_t>;
+  static const SettingBinding<O> binding =
+      SettingBinding<O>()
+          .add("eval.knn_k", &O::knnK, "neighbours of the kNN probe", I::atLeast(1))
+          .add("eval.knn_t", &O::knnTemperature, "temperature of the kNN vote weights", Bounds<double>::above(0))
+          .add("eval.few_shot_per_class", &O::fewShotPerClass, "labelled images per class of the few-shot probe", I::atLeast(1))
+          .add("eval.few_shot_draws", &O::fewShotDraws, "seeded draws of the few-shot probe (mean and spread)", I::atLeast(1));
+  return binding;
+}
+
 void addEvaluationKeys(ConfigSchema& schema) {
-  schema.addInt("eval.fit_images", 0, "training images the probes fit on (0 = all of train minus validation)");
-  schema.addInt("eval.test_images", 0, "test images scored (0 = the whole test split)");
-  schema.addInt("eval.batch", 500, "images per encoder forward pass when extracting features");
-  schema.addInt("eval.linear_epochs", 20, "epochs of the linear probe (accuracy after the last one)");
-  schema.addFloat("eval.linear_lr", 1e-3, "Adam learning rate of the linear probe");
-  schema.addInt("eval.knn_k", 200, "neighbours of the kNN probe");
-  schema.addFloat("eval.knn_t", 0.1, "temperature of the kNN vote weights");
-  schema.addInt("eval.few_shot_per_class", 10, "labelled images per class of the few-shot probe");
-  schema.addInt("eval.few_shot_draws", 5, "seeded draws of the few-shot probe (mean and spread)");
-  schema.addInt("eval.few_shot_steps", 300, "full-batch Adam steps of a few-shot probe");
-  schema.addFloat("eval.few_shot_lr", 1e-2, "Adam learning rate of a few-shot probe");
+  featureLimitSettings().addKeys(schema);
+  linearProbeSettings().addKeys(schema);
+  probeSettings().addKeys(schema);
 }
 
 EvaluationOptions evaluationOptionsFromConfig(const Config& config) {
-  EvaluationOptions o;
-  o.limits.fitImages = config.getInt("eval.fit_images");
-  o.limits.testImages = config.getInt("eval.test_images");
-  o.limits.batch = config.getInt("eval.batch");
+  EvaluationOptions o = probeSettings().read(config);
+  featureLimitSettings().read(config, o.limits);
+  linearProbeSettings().read(config, o.linear);
   o.limits.seed = static_cast<uint64_t>(config.getInt("run.seed"));
-  o.linear.epochs = config.getInt("eval.linear_epochs");
-  o.linear.lr = config.getFloat("eval.linear_lr");
-  o.linear.fewShotSteps = config.getInt("eval.few_shot_steps");
-  o.linear.fewShotLr = config.getFloat("eval.few_shot_lr");
   o.linear.seed = o.limits.seed;
-  o.knnK = config.getInt("eval.knn_k");
-  o.knnTemperature = config.getFloat("eval.knn_t");
-  o.fewShotPerClass = config.getInt("eval.few_shot_per_class");
-  o.fewShotDraws = config.getInt("eval.few_shot_draws");
-  requireSetting(o.limits.fitImages >= 0 && o.limits.testImages >= 0, "eval.fit_images and eval.test_images must be >= 0");
-  requireSetting(o.limits.batch >= 1, "eval.batch must be >= 1");
-  requireSetting(o.linear.epochs >= 1 && o.linear.fewShotSteps >= 1, "eval.linear_epochs and eval.few_shot_steps must be >= 1");
-  requireSetting(o.linear.lr > 0 && o.linear.fewShotLr > 0, "eval.linear_lr and eval.few_shot_lr must be positive");
-  requireSetting(o.knnK >= 1 && o.knnTemperature > 0, "eval.knn_k must be >= 1 and eval.knn_t positive");
-  requireSetting(o.fewShotPerClass >= 1 && o.fewShotDraws >= 1, "eval.few_shot_per_class and eval.few_shot_draws must be >= 1");
   return o;
 }
 

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "genrep/core/Config.h"
+#include "genrep/core/SettingBinding.h"
 
 namespace genrep {
 namespace nn = torch::nn;
@@ -59,14 +60,23 @@ int64_t EncoderArch::forwardFlops(int64_t height, int64_t imageWidth) const {
   return flops;
 }
 
-void addEncoderKeys(ConfigSchema& schema) {
-  schema.addInt("encoder.stages", 4, "ResNet stages (each doubles the width and halves the resolution)");
-  schema.addInt("encoder.blocks", 1, "basic blocks per stage (ResNet-18: stages 4, blocks 2, width 64)");
-  schema.addInt("encoder.width", 16, "channels of the first stage");
+// The encoder.* settings, declared once; defaults are EncoderArch's own, validate() checks them.
+const SettingBinding<EncoderArch>& encoderSettings() {
+  using O = EncoderArch;
+  static const SettingBinding<O> binding =
+      SettingBinding<O>()
+          .add("encoder.stages", &O::stages, "ResNet stages (each doubles the width and halves the resolution)")
+          .add("encoder.blocks", &O::blocks, "basic blocks per stage (ResNet-18: stages 4, blocks 2, width 64)")
+          .add("encoder.width", &O::width, "channels of the first stage");
+  return binding;
 }
 
+void addEncoderKeys(ConfigSchema& schema) { encoderSettings().addKeys(schema); }
+
 EncoderArch encoderArchFromConfig(const Config& config, int64_t channels) {
-  EncoderArch arch{channels, config.getInt("encoder.stages"), config.getInt("encoder.blocks"), config.getInt("encoder.width")};
+  EncoderArch arch;
+  arch.channels = channels;  // the images', not a setting
+  encoderSettings().read(config, arch);
   arch.validate();
   return arch;
 }

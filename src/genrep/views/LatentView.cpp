@@ -3,22 +3,37 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "genrep/data/SyntheticShard.h"
+
 namespace genrep {
 
+static_assert(static_cast<uint32_t>(LatentViewKind::Steering) + 1 == kShardLatentViewKinds,
+              "a new latent view kind takes the next value and raises kShardLatentViewKinds");
+
+const std::vector<std::pair<LatentViewKind, std::string>>& latentViewKinds() {
+  static const std::vector<std::pair<LatentViewKind, std::string>> kinds = {{LatentViewKind::None, "none"},
+                                                                            {LatentViewKind::Gaussian, "gaussian"},
+                                                                            {LatentViewKind::Independent, "independent"},
+                                                                            {LatentViewKind::Steering, "steering"}};
+  return kinds;
+}
+
+std::string latentViewNameList() {
+  std::string list;
+  for (const auto& kind : latentViewKinds()) list += (list.empty() ? "" : ", ") + kind.second;
+  return list;
+}
+
 LatentViewKind parseLatentViewKind(const std::string& name) {
-  if (name == "none") return LatentViewKind::None;
-  if (name == "gaussian") return LatentViewKind::Gaussian;
-  if (name == "independent") return LatentViewKind::Independent;
-  if (name == "steering") return LatentViewKind::Steering;
-  throw std::invalid_argument("views.latent: unknown latent view '" + name + "' (none, gaussian, independent, steering)");
+  for (const auto& kind : latentViewKinds()) {
+    if (kind.second == name) return kind.first;
+  }
+  throw std::invalid_argument("views.latent: unknown latent view '" + name + "' (" + latentViewNameList() + ")");
 }
 
 std::string latentViewName(LatentViewKind kind) {
-  switch (kind) {
-    case LatentViewKind::None: return "none";
-    case LatentViewKind::Gaussian: return "gaussian";
-    case LatentViewKind::Independent: return "independent";
-    case LatentViewKind::Steering: return "steering";
+  for (const auto& k : latentViewKinds()) {
+    if (k.first == kind) return k.second;
   }
   return "?";
 }

@@ -19,15 +19,21 @@
 
 namespace genrep {
 
-enum class LatentViewKind {
-  None,         // z' = z: only the pixel views differ ("Tx only")
-  Gaussian,     // z' = z + sigma * TN(-2, 2), same class
-  Independent,  // a fresh z', same class (conditional generators only)
-  Steering,     // z' = z + sum_e step_e(alpha_e) * w_e, every alpha_e drawn (learned walks)
+// The values are stored in shard headers (data/SyntheticShard.h): explicit and append-only,
+// never renumbered; a new kind takes the next value and raises kShardLatentViewKinds.
+enum class LatentViewKind : uint32_t {
+  None = 0,         // z' = z: only the pixel views differ ("Tx only")
+  Gaussian = 1,     // z' = z + sigma * TN(-2, 2), same class
+  Independent = 2,  // a fresh z', same class (conditional generators only)
+  Steering = 3,     // z' = z + sum_e step_e(alpha_e) * w_e, every alpha_e drawn (learned walks)
 };
 
-LatentViewKind parseLatentViewKind(const std::string& name);  // "none" | "gaussian" | "independent" | "steering"
+// Every kind with its name, in value order: the one list that parsing, names, the config's
+// choices and the help come from.
+const std::vector<std::pair<LatentViewKind, std::string>>& latentViewKinds();
+LatentViewKind parseLatentViewKind(const std::string& name);  // throws std::invalid_argument naming views.latent
 std::string latentViewName(LatentViewKind kind);
+std::string latentViewNameList();  // "none, gaussian, independent, steering"
 
 struct LatentViewOptions {
   LatentViewKind kind = LatentViewKind::Gaussian;

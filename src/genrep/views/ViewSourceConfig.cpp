@@ -12,18 +12,28 @@
 
 namespace genrep {
 
+namespace {
+
+// The latent view settings, declared once; defaults are LatentViewOptions's own, and the
+// kinds come from their one table (views/LatentView.h). LatentSampler checks the values.
+const SettingBinding<LatentViewOptions>& latentViewSettings() {
+  using O = LatentViewOptions;
+  static const SettingBinding<O> binding = SettingBinding<O>()
+                                               .add("views.latent", &O::kind, "latent view Tz", latentViewKinds())
+                                               .add("views.sigma", &O::sigma, "gaussian latent view: z' = z + sigma * TN(-2, 2)")
+                                               .add("views.truncation", &O::truncation, "anchors: z = truncation * TN(-2, 2)");
+  return binding;
+}
+
+}  // namespace
+
 void addLatentViewKeys(ConfigSchema& schema) {
-  schema.addString("views.latent", "gaussian", "latent view Tz", {"none", "gaussian", "independent", "steering"});
-  schema.addFloat("views.sigma", 0.5, "gaussian latent view: z' = z + sigma * TN(-2, 2)");
-  schema.addFloat("views.truncation", 1.0, "anchors: z = truncation * TN(-2, 2)");
+  latentViewSettings().addKeys(schema);
   schema.addString("views.walks", "", "steering latent view: the walks folder written by `genrep steer train`");
 }
 
 LatentViewOptions latentViewOptionsFromConfig(const Config& config) {
-  LatentViewOptions o;
-  o.kind = parseLatentViewKind(config.getString("views.latent"));
-  o.sigma = config.getFloat("views.sigma");
-  o.truncation = config.getFloat("views.truncation");
+  LatentViewOptions o = latentViewSettings().read(config);
   if (o.kind == LatentViewKind::Steering) {
     const std::string walks = config.getString("views.walks");
     if (walks.empty()) throw std::invalid_argument("views.latent=steering needs views.walks (a folder written by `genrep steer train`)");
