@@ -7,6 +7,7 @@
 #include "genrep/core/AtomicFile.h"
 #include "genrep/data/DatasetOpener.h"
 #include "genrep/learn/EncoderFile.h"
+#include "genrep/learn/Objective.h"
 #include "genrep/views/LatentView.h"
 
 namespace genrep::app {
@@ -74,7 +75,7 @@ std::vector<CommandSpec> learnCommands() {
   std::vector<FlagAlias> trainFlags = datasetFlags();
   trainFlags.insert(trainFlags.end(), {{"--generator", "gen.path", "generator folder", false},
                                        {"--source", "source.kind", "generator, real, mix or shards", false},
-                                       {"--objective", "learn.objective", "simclr, supcon, inverter or classifier", false},
+                                       {"--objective", "learn.objective", objectiveNameList(), false},
                                        {"--latent-view", "views.latent", latentViewNameList(), false},
                                        {"--walks", "views.walks", "steering walks folder (genrep steer train)", false},
                                        {"--steps", "learn.steps", "gradient updates", false},

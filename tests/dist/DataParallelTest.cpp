@@ -84,7 +84,7 @@ Learner learner() {
   torch::manual_seed(5);
   Learner l;
   l.encoder = ResNetEncoder(EncoderArch{1, 2, 1, 4});
-  l.objective = makeObjective({"simclr", 0.1, 0.07, 8}, 8, 2, 0);
+  l.objective = makeObjective({ObjectiveKind::SimClr, 0.1, 0.07, 8}, 8, 2, 0);
   return l;
 }
 

@@ -89,7 +89,7 @@ TEST(TorchScriptGenerator, AnExportTrainsTheSameEncoderAsTheNativeGan) {
     GeneratorViewSource source(generator, views, torch::kCPU);
     torch::manual_seed(5);
     ResNetEncoder encoder(EncoderArch{1, 2, 1, 4});
-    std::shared_ptr<Objective> objective = makeObjective({"simclr", 0.1, 0.07, 8}, encoder->arch().featureDim(), 3, 8);
+    std::shared_ptr<Objective> objective = makeObjective({ObjectiveKind::SimClr, 0.1, 0.07, 8}, encoder->arch().featureDim(), 3, 8);
     EncoderTrainingOptions options;
     options.steps = 4;
     options.batch = 16;

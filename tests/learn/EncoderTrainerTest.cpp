@@ -54,7 +54,7 @@ Learner makeLearner(const std::string& kind) {
   torch::manual_seed(5);
   Learner l;
   l.encoder = ResNetEncoder(kTinyArch);
-  l.objective = makeObjective({kind, 0.1, 0.07, 8}, kTinyArch.featureDim(), 2, 0);
+  l.objective = makeObjective({parseObjectiveKind(kind), 0.1, 0.07, 8}, kTinyArch.featureDim(), 2, 0);
   return l;
 }
 
@@ -178,7 +178,7 @@ TEST(EncoderTrainer, InverterTrainingResumesToTheSameWeights) {
     InterruptedSource source(generated, failAt);
     torch::manual_seed(5);
     ResNetEncoder encoder(kTinyArch);
-    std::shared_ptr<Objective> objective = makeObjective({"inverter", 0.1, 0.07, 8}, kTinyArch.featureDim(), 3, 6);
+    std::shared_ptr<Objective> objective = makeObjective({ObjectiveKind::Inverter, 0.1, 0.07, 8}, kTinyArch.featureDim(), 3, 6);
     EncoderTrainingOptions options = tinyOptions(7);
     options.settings = settingsWith("inverter");
     MetricsLog metrics(dir / "metrics.jsonl");
@@ -280,12 +280,13 @@ TEST(EncoderFile, SavesAndLoadsTheSameEncoderAndRejectsBrokenFiles) {
 }
 
 TEST(Objective, RefusesSourcesItCannotLearnFrom) {
-  EXPECT_NE(test::errorOf<std::invalid_argument>([] { makeObjective({"inverter", 0.1, 0.07, 8}, 16, 10, 0); }).find("generator"),
+  EXPECT_NE(test::errorOf<std::invalid_argument>([] { makeObjective({ObjectiveKind::Inverter, 0.1, 0.07, 8}, 16, 10, 0); }).find("generator"),
             std::string::npos);
-  EXPECT_NE(test::errorOf<std::invalid_argument>([] { makeObjective({"classifier", 0.1, 0.07, 8}, 16, 0, 8); }).find("conditional"),
-            std::string::npos);
-  EXPECT_NE(test::errorOf<std::invalid_argument>([] { makeObjective({"byol", 0.1, 0.07, 8}, 16, 0, 8); }).find("byol"),
-            std::string::npos);
+  EXPECT_NE(
+      test::errorOf<std::invalid_argument>([] { makeObjective({ObjectiveKind::Classifier, 0.1, 0.07, 8}, 16, 0, 8); }).find("conditional"),
+      std::string::npos);
+  EXPECT_NE(test::errorOf<std::invalid_argument>([] { parseObjectiveKind("byol"); }).find("byol"), std::string::npos);
+  EXPECT_EQ(objectiveName(parseObjectiveKind("supcon")), "supcon");
 }
 
 }  // namespace

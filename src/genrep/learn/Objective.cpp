@@ -24,7 +24,7 @@ class ContrastiveObjective : public Objective {
 
   torch::Tensor loss(const torch::Tensor& features, const ViewBatch& batch) override {
     torch::Tensor ids = batch.anchorIds;
-    if (options_.kind == "supcon") {
+    if (options_.kind == ObjectiveKind::SupCon) {
       // Views without a class (real images in a mix) stay positives of their own anchor only.
       ids = torch::where(batch.classes >= 0, batch.classes, batch.anchorIds + (int64_t{1} << 40));
     }
@@ -34,7 +34,7 @@ class ContrastiveObjective : public Objective {
     // (classes are global and stay as they are).
     const torch::Tensor offset = torch::full_like(ids, ranks_->rank() * batch.anchors);
     const torch::Tensor globalIds =
-        options_.kind == "supcon" ? torch::where(batch.classes >= 0, ids, ids + offset) : ids + offset;
+        options_.kind == ObjectiveKind::SupCon ? torch::where(batch.classes >= 0, ids, ids + offset) : ids + offset;
     const int64_t n = embeddings.size(0);
     const ContrastiveLossResult part = contrastiveLossOfRows(ranks_->gather(embeddings), ranks_->gather(globalIds), options_.tau,
                                                              options_.tauBase, ranks_->rank() * n, n);
@@ -102,7 +102,7 @@ const SettingBinding<ObjectiveOptions>& objectiveSettings() {
   using O = ObjectiveOptions;
   static const SettingBinding<O> binding =
       SettingBinding<O>()
-          .add("learn.objective", &O::kind, "what the encoder learns", {"simclr", "supcon", "inverter", "classifier"})
+          .add("learn.objective", &O::kind, "what the encoder learns", objectiveKinds())
           .add("learn.tau", &O::tau, "contrastive temperature", Bounds<double>::above(0))
           .add("learn.tau_base", &O::tauBase, "contrastive base temperature (the loss is scaled by tau / tau_base)", Bounds<double>::above(0))
           .add("learn.head_dim", &O::headDim, "contrastive embedding size (output of the 2-layer MLP head)", Bounds<int64_t>::atLeast(1));
@@ -113,21 +113,49 @@ void addObjectiveKeys(ConfigSchema& schema) { objectiveSettings().addKeys(schema
 
 ObjectiveOptions objectiveOptionsFromConfig(const Config& config) { return objectiveSettings().read(config); }
 
+const std::vector<std::pair<ObjectiveKind, std::string>>& objectiveKinds() {
+  static const std::vector<std::pair<ObjectiveKind, std::string>> kinds = {{ObjectiveKind::SimClr, "simclr"},
+                                                                           {ObjectiveKind::SupCon, "supcon"},
+                                                                           {ObjectiveKind::Inverter, "inverter"},
+                                                                           {ObjectiveKind::Classifier, "classifier"}};
+  return kinds;
+}
+
+std::string objectiveNameList() {
+  std::string list;
+  for (const auto& kind : objectiveKinds()) list += (list.empty() ? "" : ", ") + kind.second;
+  return list;
+}
+
+ObjectiveKind parseObjectiveKind(const std::string& name) {
+  for (const auto& kind : objectiveKinds()) {
+    if (kind.second == name) return kind.first;
+  }
+  throw std::invalid_argument("learn.objective: unknown objective '" + name + "' (" + objectiveNameList() + ")");
+}
+
+std::string objectiveName(ObjectiveKind kind) {
+  for (const auto& k : objectiveKinds()) {
+    if (k.first == kind) return k.second;
+  }
+  return "?";
+}
+
 std::shared_ptr<Objective> makeObjective(const ObjectiveOptions& options, int64_t featureDim, int64_t classes, int64_t latentDim) {
-  if (options.kind == "simclr") return std::make_shared<ContrastiveObjective>(options, featureDim);
-  if (options.kind == "supcon") {
+  if (options.kind == ObjectiveKind::SimClr) return std::make_shared<ContrastiveObjective>(options, featureDim);
+  if (options.kind == ObjectiveKind::SupCon) {
     if (classes <= 0) throw std::invalid_argument("learn.objective=supcon needs classes: a conditional generator or labelled images");
     return std::make_shared<ContrastiveObjective>(options, featureDim);
   }
-  if (options.kind == "inverter") {
+  if (options.kind == ObjectiveKind::Inverter) {
     if (latentDim <= 0) throw std::invalid_argument("learn.objective=inverter needs a generator source (source.kind=generator or mix)");
     return std::make_shared<InverterObjective>(featureDim, classes, latentDim);
   }
-  if (options.kind == "classifier") {
+  if (options.kind == ObjectiveKind::Classifier) {
     if (classes <= 0) throw std::invalid_argument("learn.objective=classifier needs a class-conditional generator");
     return std::make_shared<ClassifierObjective>(featureDim, classes);
   }
-  throw std::invalid_argument("learn.objective: unknown objective '" + options.kind + "' (simclr, supcon, inverter, classifier)");
+  throw std::invalid_argument("learn.objective: unknown objective value " + std::to_string(static_cast<int>(options.kind)));
 }
 
 }  // namespace genrep

@@ -12,6 +12,8 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <torch/torch.h>
 
@@ -23,8 +25,19 @@ class Config;
 class ConfigSchema;
 class DataParallel;
 
+// What the encoder learns. Files store the name, not the value; the values are explicit and
+// append-only all the same.
+enum class ObjectiveKind { SimClr = 0, SupCon = 1, Inverter = 2, Classifier = 3 };
+
+// Every objective with its name: the one list that parsing, names, the config's choices and the
+// help come from.
+const std::vector<std::pair<ObjectiveKind, std::string>>& objectiveKinds();
+ObjectiveKind parseObjectiveKind(const std::string& name);  // throws std::invalid_argument naming learn.objective
+std::string objectiveName(ObjectiveKind kind);
+std::string objectiveNameList();  // "simclr, supcon, inverter, classifier"
+
 struct ObjectiveOptions {
-  std::string kind = "simclr";  // simclr | supcon | inverter | classifier
+  ObjectiveKind kind = ObjectiveKind::SimClr;
   double tau = 0.1;
   double tauBase = 0.07;
   int64_t headDim = 128;  // contrastive embedding size
