@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -21,6 +22,7 @@
 #include <fmt/format.h>
 
 #include "genrep/core/Config.h"
+#include "genrep/core/NameTable.h"
 
 namespace genrep {
 
@@ -83,19 +85,19 @@ class SettingBinding {
                 [=](ConfigSchema& s, const std::string& k, const Options& d, const std::string& h) { s.addString(k, (d.*field).string(), h); },
                 [=](const Config& c, const std::string& k, Options& o) { o.*field = c.getString(k); }, std::move(help));
   }
-  // An enum written as one of `names` (the schema's choices, in this order).
+  // An enum written as one of the names of its table (the schema's choices, in this order).
   template <class Enum>
-  SettingBinding& add(std::string key, Enum Options::*field, std::string help, std::vector<std::pair<Enum, std::string>> names) {
-    std::vector<std::string> choices;
-    for (const auto& n : names) choices.push_back(n.second);
+  SettingBinding& add(std::string key, Enum Options::*field, std::string help, NameTable<Enum> names) {
     return bind(
         std::move(key),
-        [=](ConfigSchema& s, const std::string& k, const Options& d, const std::string& h) { s.addString(k, nameOf(names, d.*field, k), h, choices); },
+        [=](ConfigSchema& s, const std::string& k, const Options& d, const std::string& h) {
+          const std::string* name = nameOf(names, d.*field);
+          if (!name) throw std::logic_error(fmt::format("SettingBinding: the default of {} has no name", k));
+          s.addString(k, *name, h, namesOf(names));
+        },
         [=](const Config& c, const std::string& k, Options& o) {
-          const std::string& value = c.getString(k);  // the schema's choices were checked
-          for (const auto& n : names) {
-            if (n.second == value) o.*field = n.first;
-          }
+          // The schema has checked the choices, so the name is in the table.
+          if (const std::optional<Enum> value = valueNamed(names, c.getString(k))) o.*field = *value;
         },
         std::move(help));
   }
@@ -137,13 +139,6 @@ class SettingBinding {
   static T checked(const std::string& key, T value, const Bounds<T>& bounds) {
     requireSetting(bounds.admits(value), fmt::format("{} is {}; it must be {}", key, value, bounds.describe()));
     return value;
-  }
-  template <class Enum>
-  static std::string nameOf(const std::vector<std::pair<Enum, std::string>>& names, Enum value, const std::string& key) {
-    for (const auto& n : names) {
-      if (n.first == value) return n.second;
-    }
-    throw std::logic_error(fmt::format("SettingBinding: the default of {} has no name", key));
   }
 
   std::vector<Setting> settings_;

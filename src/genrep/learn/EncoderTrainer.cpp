@@ -106,7 +106,7 @@ const SettingBinding<EncoderTrainingOptions>& encoderTrainingSettings() {
           .add("learn.resume", &O::resume, "continue from the run folder's checkpoint when there is one")
           .add("learn.sync_batch_norm", &O::syncBatchNorm, "data parallel: batch-norm statistics over every rank's share of the batch")
           .add("learn.precision", &O::precision, "encoder forward and loss: fp32, or bf16 autocast (faster with AMX; other numerics)",
-               {{Precision::Float32, "fp32"}, {Precision::BFloat16, "bf16"}})
+               precisionNames())
           .add("learn.channels_last", &O::channelsLast, "channels_last (NHWC) memory layout for the encoder's weights and views");
   return binding;
 }

@@ -113,32 +113,24 @@ void addObjectiveKeys(ConfigSchema& schema) { objectiveSettings().addKeys(schema
 
 ObjectiveOptions objectiveOptionsFromConfig(const Config& config) { return objectiveSettings().read(config); }
 
-const std::vector<std::pair<ObjectiveKind, std::string>>& objectiveKinds() {
-  static const std::vector<std::pair<ObjectiveKind, std::string>> kinds = {{ObjectiveKind::SimClr, "simclr"},
-                                                                           {ObjectiveKind::SupCon, "supcon"},
-                                                                           {ObjectiveKind::Inverter, "inverter"},
-                                                                           {ObjectiveKind::Classifier, "classifier"}};
+const NameTable<ObjectiveKind>& objectiveKinds() {
+  static const NameTable<ObjectiveKind> kinds = {{ObjectiveKind::SimClr, "simclr"},
+                                                 {ObjectiveKind::SupCon, "supcon"},
+                                                 {ObjectiveKind::Inverter, "inverter"},
+                                                 {ObjectiveKind::Classifier, "classifier"}};
   return kinds;
 }
 
-std::string objectiveNameList() {
-  std::string list;
-  for (const auto& kind : objectiveKinds()) list += (list.empty() ? "" : ", ") + kind.second;
-  return list;
-}
+std::string objectiveNameList() { return joinedNames(objectiveKinds()); }
 
 ObjectiveKind parseObjectiveKind(const std::string& name) {
-  for (const auto& kind : objectiveKinds()) {
-    if (kind.second == name) return kind.first;
-  }
+  if (const std::optional<ObjectiveKind> kind = valueNamed(objectiveKinds(), name)) return *kind;
   throw std::invalid_argument("learn.objective: unknown objective '" + name + "' (" + objectiveNameList() + ")");
 }
 
 std::string objectiveName(ObjectiveKind kind) {
-  for (const auto& k : objectiveKinds()) {
-    if (k.first == kind) return k.second;
-  }
-  return "?";
+  const std::string* name = nameOf(objectiveKinds(), kind);
+  return name ? *name : "?";
 }
 
 std::shared_ptr<Objective> makeObjective(const ObjectiveOptions& options, int64_t featureDim, int64_t classes, int64_t latentDim) {

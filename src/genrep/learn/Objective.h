@@ -12,11 +12,10 @@
 #include <cstdint>
 #include <memory>
 #include <string>
-#include <utility>
-#include <vector>
 
 #include <torch/torch.h>
 
+#include "genrep/core/NameTable.h"
 #include "genrep/views/ViewSource.h"
 
 namespace genrep {
@@ -31,7 +30,7 @@ enum class ObjectiveKind { SimClr = 0, SupCon = 1, Inverter = 2, Classifier = 3 
 
 // Every objective with its name: the one list that parsing, names, the config's choices and the
 // help come from.
-const std::vector<std::pair<ObjectiveKind, std::string>>& objectiveKinds();
+const NameTable<ObjectiveKind>& objectiveKinds();
 ObjectiveKind parseObjectiveKind(const std::string& name);  // throws std::invalid_argument naming learn.objective
 std::string objectiveName(ObjectiveKind kind);
 std::string objectiveNameList();  // "simclr, supcon, inverter, classifier"

@@ -9,13 +9,17 @@
 
 namespace genrep {
 
-Precision parsePrecision(const std::string& value, const std::string& key) {
-  if (value == "fp32") return Precision::Float32;
-  if (value == "bf16") return Precision::BFloat16;
-  throw std::invalid_argument(key + "=" + value + ": unknown precision (fp32, bf16)");
+const NameTable<Precision>& precisionNames() {
+  static const NameTable<Precision> names = {{Precision::Float32, "fp32"}, {Precision::BFloat16, "bf16"}};
+  return names;
 }
 
-std::string precisionName(Precision precision) { return precision == Precision::BFloat16 ? "bf16" : "fp32"; }
+Precision parsePrecision(const std::string& value, const std::string& key) {
+  if (const std::optional<Precision> precision = valueNamed(precisionNames(), value)) return *precision;
+  throw std::invalid_argument(key + "=" + value + ": unknown precision (" + joinedNames(precisionNames()) + ")");
+}
+
+std::string precisionName(Precision precision) { return *nameOf(precisionNames(), precision); }
 
 Precision usablePrecision(Precision requested, const c10::Device& device, const std::string& setting, const CpuFeatures& cpu) {
   if (requested == Precision::Float32 || !device.is_cpu()) return requested;

@@ -12,12 +12,15 @@
 #include <c10/core/Device.h>
 #include <c10/core/ScalarType.h>
 
+#include "genrep/core/NameTable.h"
 #include "genrep/runtime/CpuFeatures.h"
 
 namespace genrep {
 
 enum class Precision { Float32, BFloat16 };
 
+// Every precision with its name ("fp32", "bf16"): parsing, printing and the settings' choices.
+const NameTable<Precision>& precisionNames();
 // "fp32" or "bf16"; anything else throws std::invalid_argument naming `key`.
 Precision parsePrecision(const std::string& value, const std::string& key);
 std::string precisionName(Precision precision);

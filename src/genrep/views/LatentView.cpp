@@ -10,32 +10,24 @@ namespace genrep {
 static_assert(static_cast<uint32_t>(LatentViewKind::Steering) + 1 == kShardLatentViewKinds,
               "a new latent view kind takes the next value and raises kShardLatentViewKinds");
 
-const std::vector<std::pair<LatentViewKind, std::string>>& latentViewKinds() {
-  static const std::vector<std::pair<LatentViewKind, std::string>> kinds = {{LatentViewKind::None, "none"},
-                                                                            {LatentViewKind::Gaussian, "gaussian"},
-                                                                            {LatentViewKind::Independent, "independent"},
-                                                                            {LatentViewKind::Steering, "steering"}};
+const NameTable<LatentViewKind>& latentViewKinds() {
+  static const NameTable<LatentViewKind> kinds = {{LatentViewKind::None, "none"},
+                                                  {LatentViewKind::Gaussian, "gaussian"},
+                                                  {LatentViewKind::Independent, "independent"},
+                                                  {LatentViewKind::Steering, "steering"}};
   return kinds;
 }
 
-std::string latentViewNameList() {
-  std::string list;
-  for (const auto& kind : latentViewKinds()) list += (list.empty() ? "" : ", ") + kind.second;
-  return list;
-}
+std::string latentViewNameList() { return joinedNames(latentViewKinds()); }
 
 LatentViewKind parseLatentViewKind(const std::string& name) {
-  for (const auto& kind : latentViewKinds()) {
-    if (kind.second == name) return kind.first;
-  }
+  if (const std::optional<LatentViewKind> kind = valueNamed(latentViewKinds(), name)) return *kind;
   throw std::invalid_argument("views.latent: unknown latent view '" + name + "' (" + latentViewNameList() + ")");
 }
 
 std::string latentViewName(LatentViewKind kind) {
-  for (const auto& k : latentViewKinds()) {
-    if (k.first == kind) return k.second;
-  }
-  return "?";
+  const std::string* name = nameOf(latentViewKinds(), kind);
+  return name ? *name : "?";
 }
 
 double truncatedNormal(RandomStream& rng, double bound) {

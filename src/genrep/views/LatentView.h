@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "genrep/core/NameTable.h"
 #include "genrep/core/Random.h"
 #include "genrep/steer/SteeringWalks.h"
 
@@ -30,7 +31,7 @@ enum class LatentViewKind : uint32_t {
 
 // Every kind with its name, in value order: the one list that parsing, names, the config's
 // choices and the help come from.
-const std::vector<std::pair<LatentViewKind, std::string>>& latentViewKinds();
+const NameTable<LatentViewKind>& latentViewKinds();
 LatentViewKind parseLatentViewKind(const std::string& name);  // throws std::invalid_argument naming views.latent
 std::string latentViewName(LatentViewKind kind);
 std::string latentViewNameList();  // "none, gaussian, independent, steering"

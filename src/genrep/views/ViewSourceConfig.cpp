@@ -76,7 +76,7 @@ const SettingBinding<GeneratorViewOptions>& generatorViewSettings() {
           .add("views.anchors", &O::anchors, "unique anchors: 0 = a continuous stream, A = a fixed set of A")
           .add("views.generator_precision", &O::generatorPrecision,
                "the generator's forward pass: fp32, or bf16 autocast (faster with AMX; other images)",
-               {{Precision::Float32, "fp32"}, {Precision::BFloat16, "bf16"}})
+               precisionNames())
           .add("views.generator_channels_last", &O::generatorChannelsLast, "the generator's weights in the channels_last (NHWC) layout");
   return binding;
 }
