@@ -16,6 +16,7 @@
 #include "genrep/core/RunDir.h"
 #include "genrep/dist/DataParallel.h"
 #include "genrep/runtime/Runtime.h"
+#include "genrep/settings/RunKeys.h"
 
 namespace genrep::app {
 
@@ -52,8 +53,7 @@ struct CommandSpec {
   bool dataParallel = false;
 };
 
-// Keys and flags that every command has (run.root, run.name, run.threads, run.seed).
-void addRunKeys(ConfigSchema& schema);
+// Flags that every command has (--threads, --seed, --run-name; run.* keys: settings/RunKeys.h).
 std::vector<FlagAlias> runFlags();
 // --format and --path, for the commands that read a real dataset (data.* keys).
 std::vector<FlagAlias> datasetFlags();

@@ -10,6 +10,7 @@
 #include "genrep/data/DatasetOpener.h"
 #include "genrep/data/DatasetStats.h"
 #include "genrep/report/ImageGrid.h"
+#include "genrep/settings/DataKeys.h"
 
 namespace genrep::app {
 namespace {

@@ -17,6 +17,7 @@
 #include "genrep/data/DatasetOpener.h"
 #include "genrep/learn/EncoderFile.h"
 #include "genrep/runtime/CpuFeatures.h"
+#include "genrep/settings/DataKeys.h"
 
 namespace genrep::app {
 namespace {

@@ -11,13 +11,12 @@
 #include "genrep/learn/Objective.h"
 #include "genrep/runtime/CpuFeatures.h"
 #include "genrep/runtime/Device.h"
-#include "genrep/views/ViewSourceConfig.h"
+#include "genrep/settings/DataKeys.h"
+#include "genrep/settings/EvalKeys.h"
+#include "genrep/settings/LearnKeys.h"
+#include "genrep/settings/ViewKeys.h"
 
 namespace genrep::app {
-void addDeviceKey(ConfigSchema& schema) {
-  schema.addString("run.device", "auto", "auto (CUDA when available), cpu, cuda or cuda:N");
-}
-
 void addTrainKeys(ConfigSchema& schema) {
   addDatasetKeys(schema);
   addGeneratorKeys(schema);
@@ -35,17 +34,11 @@ void addEvalKeys(ConfigSchema& schema) {
 
 std::shared_ptr<Generator> openGenerator(const Config& config) { return loadGenerator(config.getString("gen.path")); }
 
-bool sourceNeedsGenerator(const Config& config) {
-  const std::string kind = config.getString("source.kind");
-  return kind == "generator" || kind == "mix";
-}
-bool sourceNeedsDataset(const Config& config) {
-  const std::string kind = config.getString("source.kind");
-  return kind == "real" || kind == "mix";
-}
+bool sourceNeedsGenerator(const Config& config) { return ViewSourceOptions{sourceKindFromConfig(config)}.needsGenerator(); }
+bool sourceNeedsDataset(const Config& config) { return ViewSourceOptions{sourceKindFromConfig(config)}.needsDataset(); }
 
 ResNetEncoder randomEncoder(const Config& config, int64_t channels) {
-  torch::manual_seed(deriveSeed(static_cast<uint64_t>(config.getInt("run.seed")), "encoder.init"));
+  torch::manual_seed(deriveSeed(runOptionsFromConfig(config).seed, "encoder.init"));
   return ResNetEncoder(encoderArchFromConfig(config, channels));
 }
 
@@ -58,11 +51,10 @@ nlohmann::json trainEncoderRun(const Config& config, const ConfigSchema& schema,
   // The rank count decides which streams make each batch.
   options.settings = RunSettings(config, schema, {}, {"eval.", "demo."});
   options.settings.add("dist.world_size", ranks->worldSize(), 1);
-  options.resumeChanged = config.getBool("run.resume_changed");
   options.ranks = ranks;
   checkEncoderCheckpoint(folder / "checkpoint.pt", options);  // before anything is built or printed
-  const torch::Device device = selectDevice(config.getString("run.device"));
-  std::unique_ptr<ViewSource> source = makeViewSource(config, generator, dataset, device, ranks->rank());
+  const torch::Device device = selectDevice(deviceFromConfig(config));
+  std::unique_ptr<ViewSource> source = makeViewSource(viewSourceOptionsFromConfig(config), generator, dataset, device, ranks->rank());
   ResNetEncoder encoder = randomEncoder(config, source->channels());
   std::shared_ptr<Objective> objective =
       makeObjective(objectiveOptionsFromConfig(config), encoder->arch().featureDim(), source->classes(), source->latentDim());
@@ -110,7 +102,7 @@ nlohmann::json trainEncoderRun(const Config& config, const ConfigSchema& schema,
 
 nlohmann::json evaluateRun(const Config& config, ResNetEncoder* encoder, const RealDataset& dataset) {
   const EvaluationOptions options = evaluationOptionsFromConfig(config);
-  const torch::Device device = selectDevice(config.getString("run.device"));
+  const torch::Device device = selectDevice(deviceFromConfig(config));
   const FeatureSet features = encoder ? encoderFeatures(*encoder, dataset, options.limits, device) : pixelFeatures(dataset, options.limits);
   nlohmann::json result = evaluateFeatures(features, options);
   result["dataset"] = {{"format", dataset.format}, {"source", dataset.source}, {"val_fraction", dataset.valFraction},

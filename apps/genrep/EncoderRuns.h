@@ -19,7 +19,6 @@ namespace genrep::app {
 void addTrainKeys(ConfigSchema& schema);
 // Keys of the probes (eval.*) and run.device.
 void addEvalKeys(ConfigSchema& schema);
-void addDeviceKey(ConfigSchema& schema);
 
 std::shared_ptr<Generator> openGenerator(const Config& config);  // gen.path
 bool sourceNeedsGenerator(const Config& config);

@@ -11,6 +11,9 @@
 #include "genrep/gen/GeneratorLoader.h"
 #include "genrep/gen/GeneratorQuality.h"
 #include "genrep/report/GeneratorSheet.h"
+#include "genrep/settings/DataKeys.h"
+#include "genrep/settings/GanKeys.h"
+#include "genrep/settings/QualityKeys.h"
 
 namespace genrep::app {
 namespace {

@@ -8,6 +8,8 @@
 #include "genrep/data/DatasetOpener.h"
 #include "genrep/learn/EncoderFile.h"
 #include "genrep/learn/Objective.h"
+#include "genrep/settings/DataKeys.h"
+#include "genrep/settings/LearnKeys.h"
 #include "genrep/views/LatentView.h"
 
 namespace genrep::app {

@@ -12,7 +12,7 @@
 #include "genrep/runtime/Device.h"
 #include "genrep/views/LatentView.h"
 #include "genrep/views/OfflineDataset.h"
-#include "genrep/views/ViewSourceConfig.h"
+#include "genrep/settings/ViewKeys.h"
 
 namespace genrep::app {
 namespace {

@@ -96,11 +96,11 @@ int runCommand(const ParsedCommand& parsed) {
     fmt::print("{}", config.toToml());
     return 0;
   }
-  configureThreads(config.getInt("run.threads"));
+  const RunOptions runOptions = runOptionsFromConfig(config);
+  configureThreads(runOptions.threads);
   const RuntimeInfo runtime = runtimeInfo();
   if (const auto warning = blasWarning(runtime.blas)) fmt::print(stderr, "{}\n", *warning);
 
-  requireSetting(config.getInt("run.timeout_s") >= 1, "run.timeout_s must be >= 1");
   std::shared_ptr<DataParallel> ranks = DataParallel::single();
   if (DataParallel::requestedByEnvironment()) {
     if (!spec.dataParallel) {
@@ -108,18 +108,18 @@ int runCommand(const ParsedCommand& parsed) {
                                               "train, gan train and steer train run data-parallel",
                                               commandName(spec)));
     }
-    ranks = DataParallel::fromEnvironment(std::chrono::seconds(config.getInt("run.timeout_s")));
+    ranks = DataParallel::fromEnvironment(std::chrono::seconds(runOptions.timeoutSeconds));
   }
 
   // One run folder for all ranks: rank 0 makes it (or its timestamped name) and tells the others.
-  std::string runName = config.getString("run.name");
+  std::string runName = runOptions.name;
   if (runName.empty()) runName = spec.defaultRunName;
   std::optional<RunDir> made;
-  if (ranks->isMain()) made = RunDir::create(config.getString("run.root"), runName, commandName(spec));
+  if (ranks->isMain()) made = RunDir::create(runOptions.root, runName, commandName(spec));
   const std::string shared = ranks->shareFromMain(made ? made->path().filename().string() : "");
-  const RunDir run = made ? *made : RunDir::create(config.getString("run.root"), shared, commandName(spec));
+  const RunDir run = made ? *made : RunDir::create(runOptions.root, shared, commandName(spec));
   if (ranks->isMain()) {
-    run.saveConfig(config);
+    run.saveConfig(config.toToml());
   } else {
     // The other ranks report into their own log; the terminal shows rank 0.
     const std::string log = run.file(fmt::format("rank-{}.log", ranks->rank())).string();

@@ -40,7 +40,7 @@ TEST(RunDir, SavesTheResolvedConfig) {
   schema.addInt("run.seed", 0, "seed");
   const Config config = Config::resolve(schema, "", {"run.seed=9"});
   const RunDir run = RunDir::create(dir.path(), "r", "x");
-  run.saveConfig(config);
+  run.saveConfig(config.toToml());
   EXPECT_NE(readFileText(run.file("config.toml")).find("seed = 9"), std::string::npos);
 }
 

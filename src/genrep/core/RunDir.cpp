@@ -6,7 +6,6 @@
 #include <fmt/format.h>
 
 #include "genrep/core/AtomicFile.h"
-#include "genrep/core/Config.h"
 
 namespace genrep {
 namespace {
@@ -50,6 +49,6 @@ RunDir RunDir::create(const std::filesystem::path& root, const std::string& name
   }
 }
 
-void RunDir::saveConfig(const Config& config) const { writeFileAtomic(file("config.toml"), config.toToml()); }
+void RunDir::saveConfig(const std::string& toml) const { writeFileAtomic(file("config.toml"), toml); }
 
 }  // namespace genrep

@@ -3,14 +3,12 @@
 //
 //   genrep::RunDir run = genrep::RunDir::create("runs", "", "data-info");
 //   // -> runs/data-info-20261129-071502/ (a "-2" suffix when that exists already)
-//   run.saveConfig(config);                    // config.toml, atomically
+//   run.saveConfig(config.toToml());           // config.toml, atomically
 //   genrep::MetricsLog metrics(run.file("metrics.jsonl"));
 #include <filesystem>
 #include <string>
 
 namespace genrep {
-
-class Config;
 
 class RunDir {
  public:
@@ -20,7 +18,7 @@ class RunDir {
 
   const std::filesystem::path& path() const { return path_; }
   std::filesystem::path file(const std::string& name) const { return path_ / name; }
-  void saveConfig(const Config& config) const;
+  void saveConfig(const std::string& toml) const;  // config.toml, atomically
 
  private:
   explicit RunDir(std::filesystem::path path) : path_(std::move(path)) {}

@@ -1,13 +1,9 @@
 #pragma once
-// Opens a real dataset from its `data.*` settings.
-//   data.format   fashion-mnist | mnist | idx | cifar10 | cifar100 | folder
-//   data.path     its folder ("" = the format's default: Debian's Fashion-MNIST)
-//   data.val_fraction, data.split_seed   the validation split carved from train
-//   data.test_fraction   test split carved from an image folder without train/ and test/
-//   data.channels        image folders: 0 auto, 1 grey, 3 RGB
+// Opens a real dataset: IDX (MNIST, Fashion-MNIST), CIFAR-10/100 binaries or an image folder,
+// with its validation split (and a carved test split for a folder without one).
 //
-//   ConfigSchema schema; addDatasetKeys(schema);
-//   RealDataset d = openDataset(datasetSpecFromConfig(config));
+//   DatasetSpec spec;  spec.format = "cifar10";  spec.path = "/data/cifar-10-batches-bin";
+//   RealDataset d = openDataset(spec);      // from a config: settings/DataKeys.h
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -15,9 +11,6 @@
 #include "genrep/data/RealDataset.h"
 
 namespace genrep {
-
-class Config;
-class ConfigSchema;
 
 struct DatasetSpec {
   std::string format = "fashion-mnist";
@@ -29,9 +22,6 @@ struct DatasetSpec {
 };
 
 inline constexpr const char* kFashionMnistPath = "/usr/share/datasets/fashion-mnist";
-
-void addDatasetKeys(ConfigSchema& schema);
-DatasetSpec datasetSpecFromConfig(const Config& config);
 
 // Throws std::invalid_argument naming the file and the fix on missing or corrupt data.
 RealDataset openDataset(const DatasetSpec& spec);

@@ -3,7 +3,7 @@
 // came from: train and test images, class names, and a validation split carved from
 // train with a fixed seed (hyper-parameters are picked on it, never on test).
 //
-//   RealDataset d = openDataset(datasetSpecFromConfig(config));
+//   RealDataset d = openDataset(spec);               // data/DatasetOpener.h
 //   ImageArray fit = d.train.select(d.split.kept);   // train minus validation
 //   ImageArray val = d.train.select(d.split.held);
 #include <string>

@@ -4,7 +4,7 @@
 //   knn      k = 200, T = 0.1, cosine, bank = fit + val
 //   few_shot k labels per class, mean and spread over seeded draws
 //
-//   EvaluationOptions options = evaluationOptionsFromConfig(config);
+//   EvaluationOptions options;              // from a config: settings/EvalKeys.h
 //   nlohmann::json r = evaluateFeatures(encoderFeatures(encoder, dataset, options.limits, device), options);
 #include <nlohmann/json.hpp>
 
@@ -12,9 +12,6 @@
 #include "genrep/eval/LinearProbe.h"
 
 namespace genrep {
-
-class Config;
-class ConfigSchema;
 
 struct EvaluationOptions {
   FeatureLimits limits;
@@ -24,9 +21,6 @@ struct EvaluationOptions {
   int64_t fewShotPerClass = 10;
   int64_t fewShotDraws = 5;
 };
-
-void addEvaluationKeys(ConfigSchema& schema);
-EvaluationOptions evaluationOptionsFromConfig(const Config& config);
 
 nlohmann::json evaluateFeatures(const FeatureSet& features, const EvaluationOptions& options);
 

@@ -8,10 +8,8 @@
 #include <fmt/format.h>
 
 #include "genrep/core/AtomicFile.h"
-#include "genrep/core/Config.h"
 #include "genrep/core/Progress.h"
 #include "genrep/core/Random.h"
-#include "genrep/core/SettingBinding.h"
 #include "genrep/data/ImageTensor.h"
 #include "genrep/gen/GanGenerator.h"
 #include "genrep/gen/GanLosses.h"
@@ -147,50 +145,6 @@ double checkFinite(const torch::Tensor& loss, const char* name, int64_t step, co
 }
 
 }  // namespace
-
-// Every gan.* setting, declared once; defaults are GanTrainingOptions's own.
-const SettingBinding<GanTrainingOptions>& ganSettings() {
-  using O = GanTrainingOptions;
-  using I = Bounds<int64_t>;
-  using F = Bounds<double>;
-  static const SettingBinding<O> binding =
-      SettingBinding<O>()
-          .add("gan.conditional", &O::conditional, "class-conditional GAN (needs a labelled dataset); false = unconditional")
-          .add("gan.latent_dim", &O::latentDim, "latent size Z", I::atLeast(1))
-          .add("gan.width_g", &O::widthG, "base channels of G (deepest layer 4x)", I::atLeast(1))
-          .add("gan.width_d", &O::widthD, "base channels of D (deepest layer 4x)", I::atLeast(1))
-          .add("gan.steps", &O::steps, "training steps (one D and one G update each)", I::atLeast(1))
-          .add("gan.batch", &O::batch, "batch size of a D and of a G step (>= 2: batch norm needs two samples)", I::atLeast(2))
-          .add("gan.lr_g", &O::lrG, "Adam learning rate of G", F::above(0))
-          .add("gan.lr_d", &O::lrD, "Adam learning rate of D", F::above(0))
-          .add("gan.beta1", &O::beta1, "Adam beta1", F::closedOpen(0, 1))
-          .add("gan.beta2", &O::beta2, "Adam beta2", F::closedOpen(0, 1))
-          .add("gan.aux_weight", &O::auxWeight, "weight of the auxiliary classification loss (conditional)", F::atLeast(0))
-          .add("gan.aux_end_step", &O::auxEndStep, "steps from this one on train without the auxiliary loss (0 = it applies throughout)",
-               I::atLeast(0))
-          .add("gan.ema_decay", &O::emaDecay, "decay of the moving average of G used for sampling", F::closedOpen(0, 1))
-          .add("gan.checkpoint_every", &O::checkpointEvery, "steps between checkpoints", I::atLeast(1))
-          .add("gan.eval_every", &O::evalEvery, "steps between class-consistency probes (0 = none)", I::atLeast(0))
-          .add("gan.log_every", &O::logEvery, "steps between metrics lines", I::atLeast(1))
-          .add("gan.resume", &O::resume, "continue from the run folder's checkpoint when there is one")
-          .add("gan.out", &O::out, "generator folder to write; empty = <run folder>/generator")
-          .add("gan.sync_batch_norm", &O::syncBatchNorm, "data parallel: G's batch-norm statistics over every rank's share of the batch");
-  return binding;
-}
-
-void addGanTrainingKeys(ConfigSchema& schema) { ganSettings().addKeys(schema); }
-
-GanTrainingOptions ganOptionsFromConfig(const Config& config) {
-  GanTrainingOptions o = ganSettings().read(config);
-  o.seed = static_cast<uint64_t>(config.getInt("run.seed"));
-  o.configToml = config.toToml();
-  o.resumeChanged = config.getBool("run.resume_changed");
-  return o;
-}
-
-RunSettings ganRunSettings(const Config& config, const ConfigSchema& schema) {
-  return RunSettings(config, schema, {"data", "gan"}, {"gan.steps", "gan.out"});
-}
 
 void checkGanCheckpoint(const RunDir& run, const GanTrainingOptions& options) { checkpointFor(run.file("checkpoint.pt"), options); }
 

@@ -6,7 +6,7 @@
 // Data parallel (options.ranks): each rank draws its share of every batch from its own
 // streams, D's and G's gradients are averaged over ranks, rank 0 writes.
 //
-//   GanTrainingOptions options = ganOptionsFromConfig(config);
+//   GanTrainingOptions options;  options.steps = 2000;   // or ganOptionsFromConfig (settings/GanKeys.h)
 //   GanTrainingResult r = trainGan(dataset, options, run, metrics, probe);
 //   // r.generatorFolder holds manifest.json + generator.pt (the EMA weights)
 #include <cstdint>
@@ -25,8 +25,6 @@
 
 namespace genrep {
 
-class Config;
-class ConfigSchema;
 class DataParallel;
 
 struct GanTrainingOptions {
@@ -60,14 +58,6 @@ struct GanTrainingOptions {
   // data-parallel run would use (tests compare W ranks with one process on their batches).
   int64_t streamParts = 1;
 };
-
-// The settings that decide a GAN's weights: data.*, gan.* but gan.steps and gan.out, run.seed.
-RunSettings ganRunSettings(const Config& config, const ConfigSchema& schema);
-
-// The gan.* keys (core/SettingBinding.h: each declared once, defaults from the struct above),
-// and the options they fill plus run.seed and run.resume_changed.
-void addGanTrainingKeys(ConfigSchema& schema);
-GanTrainingOptions ganOptionsFromConfig(const Config& config);
 
 // Called every evalEvery steps with the EMA generator; returns metrics to log.
 using GanProbe = std::function<nlohmann::json(GanGeneratorNet& ema)>;

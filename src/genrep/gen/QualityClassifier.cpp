@@ -6,11 +6,9 @@
 #include <fmt/format.h>
 
 #include "genrep/core/AtomicFile.h"
-#include "genrep/core/Config.h"
 #include "genrep/core/FileIO.h"
 #include "genrep/core/Progress.h"
 #include "genrep/core/Random.h"
-#include "genrep/core/SettingBinding.h"
 #include "genrep/data/ImageTensor.h"
 
 namespace genrep {
@@ -47,39 +45,6 @@ QualityClassifierNetImpl::QualityClassifierNetImpl(int64_t channels, int64_t hei
 
 torch::Tensor QualityClassifierNetImpl::features(const torch::Tensor& x) { return body->forward(x); }
 torch::Tensor QualityClassifierNetImpl::forward(const torch::Tensor& x) { return head(features(x)); }
-
-// The quality.* settings, declared once; defaults are QualityOptions's and ClassifierTraining's.
-const SettingBinding<QualityOptions>& qualitySettings() {
-  using O = QualityOptions;
-  using I = Bounds<int64_t>;
-  static const SettingBinding<O> binding =
-      SettingBinding<O>()
-          .add("quality.cache", &O::cacheDir, "folder where the real-data quality classifier is cached")
-          .add("quality.samples", &O::samples, "generated images for class consistency and the Fréchet distance", I::atLeast(100))
-          .add("quality.tstr_samples", &O::tstrSamples, "generated images the train-on-synthetic classifier learns from", I::atLeast(100))
-          .add("quality.truncation", &O::truncation, "latent truncation of the generated images (z = t * TN(-2, 2))");
-  return binding;
-}
-
-const SettingBinding<ClassifierTraining>& qualityClassifierSettings() {
-  static const SettingBinding<ClassifierTraining> binding = SettingBinding<ClassifierTraining>().add(
-      "quality.classifier_epochs", &ClassifierTraining::epochs, "epochs of the quality classifier (and of the TSTR classifier)",
-      Bounds<int64_t>::atLeast(1));
-  return binding;
-}
-
-void addQualityKeys(ConfigSchema& schema) {
-  qualitySettings().addKeys(schema);
-  qualityClassifierSettings().addKeys(schema);
-}
-
-QualityOptions qualityOptionsFromConfig(const Config& config) {
-  QualityOptions options = qualitySettings().read(config);
-  qualityClassifierSettings().read(config, options.classifier);
-  options.seed = static_cast<uint64_t>(config.getInt("run.seed"));
-  options.classifier.seed = options.seed;
-  return options;
-}
 
 QualityClassifierNet trainClassifier(const torch::Tensor& images, const torch::Tensor& labels, int64_t classes,
                                      const ClassifierTraining& training, const std::string& label) {

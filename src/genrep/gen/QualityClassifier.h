@@ -19,9 +19,6 @@
 
 namespace genrep {
 
-class Config;
-class ConfigSchema;
-
 class QualityClassifierNetImpl : public torch::nn::Module {
  public:
   QualityClassifierNetImpl(int64_t channels, int64_t height, int64_t width, int64_t classes);
@@ -56,9 +53,6 @@ struct QualityOptions {
   double truncation = 1.0;
   uint64_t seed = 0;
 };
-
-void addQualityKeys(ConfigSchema& schema);
-QualityOptions qualityOptionsFromConfig(const Config& config);
 
 // Trains with Adam on (images [N, C, H, W] in [-1, 1], labels [N] int64); shows progress.
 QualityClassifierNet trainClassifier(const torch::Tensor& images, const torch::Tensor& labels, int64_t classes,

@@ -8,9 +8,7 @@
 #include <fmt/format.h>
 
 #include "genrep/core/AtomicFile.h"
-#include "genrep/core/Config.h"
 #include "genrep/core/Progress.h"
-#include "genrep/core/SettingBinding.h"
 #include "genrep/dist/DataParallel.h"
 #include "genrep/dist/SyncBatchNorm.h"
 #include "genrep/learn/LrSchedule.h"
@@ -87,41 +85,8 @@ void loadCheckpoint(const CheckpointFile& checkpoint, const std::filesystem::pat
 
 }  // namespace
 
-// Every learn.* setting of the trainer, declared once; defaults are EncoderTrainingOptions's own.
-const SettingBinding<EncoderTrainingOptions>& encoderTrainingSettings() {
-  using O = EncoderTrainingOptions;
-  using I = Bounds<int64_t>;
-  using F = Bounds<double>;
-  static const SettingBinding<O> binding =
-      SettingBinding<O>()
-          .add("learn.steps", &O::steps, "gradient updates", I::atLeast(1))
-          .add("learn.batch", &O::batch, "anchors per step (each brings views.count views; >= 2: negatives come from the other anchors)",
-               I::atLeast(2))
-          .add("learn.lr_per_256", &O::lrPer256, "SGD learning rate per 256 anchors (lr = lr_per_256 * batch / 256)", F::above(0))
-          .add("learn.momentum", &O::momentum, "SGD momentum", F::closedOpen(0, 1))
-          .add("learn.weight_decay", &O::weightDecay, "SGD weight decay", F::atLeast(0))
-          .add("learn.warmup", &O::warmup, "linear warm-up steps before the cosine decay (< learn.steps)", I::atLeast(0))
-          .add("learn.checkpoint_every", &O::checkpointEvery, "steps between checkpoints", I::atLeast(1))
-          .add("learn.log_every", &O::logEvery, "steps between metrics lines", I::atLeast(1))
-          .add("learn.resume", &O::resume, "continue from the run folder's checkpoint when there is one")
-          .add("learn.sync_batch_norm", &O::syncBatchNorm, "data parallel: batch-norm statistics over every rank's share of the batch")
-          .add("learn.precision", &O::precision, "encoder forward and loss: fp32, or bf16 autocast (faster with AMX; other numerics)",
-               precisionNames())
-          .add("learn.channels_last", &O::channelsLast, "channels_last (NHWC) memory layout for the encoder's weights and views");
-  return binding;
-}
-
-void addEncoderTrainingKeys(ConfigSchema& schema) { encoderTrainingSettings().addKeys(schema); }
-
 void checkEncoderCheckpoint(const std::filesystem::path& checkpoint, const EncoderTrainingOptions& options) {
   checkpointFor(checkpoint, options);
-}
-
-EncoderTrainingOptions encoderTrainingOptionsFromConfig(const Config& config) {
-  EncoderTrainingOptions o = encoderTrainingSettings().read(config);
-  o.seed = static_cast<uint64_t>(config.getInt("run.seed"));
-  requireSetting(o.warmup < o.steps, fmt::format("learn.warmup is {}; it must be below learn.steps ({})", o.warmup, o.steps));
-  return o;
 }
 
 EncoderTrainingResult trainEncoder(ResNetEncoder& encoder, Objective& objective, ViewSource& source,

@@ -7,7 +7,7 @@
 // Data parallel (options.ranks): `batch` is the global batch, each rank trains on its share
 // from its own source, gradients are averaged over ranks, rank 0 alone writes.
 //
-//   EncoderTrainingOptions options = encoderTrainingOptionsFromConfig(config);
+//   EncoderTrainingOptions options;  options.steps = 200;   // or from a config: settings/LearnKeys.h
 //   EncoderTrainingResult r = trainEncoder(encoder, *objective, *source, options, run.file("checkpoint.pt"), metrics);
 #include <cstdint>
 #include <filesystem>
@@ -23,8 +23,6 @@
 
 namespace genrep {
 
-class Config;
-class ConfigSchema;
 class DataParallel;
 
 struct EncoderTrainingOptions {
@@ -49,9 +47,6 @@ struct EncoderTrainingOptions {
 
   double lr() const { return lrPer256 * static_cast<double>(batch) / 256.0; }
 };
-
-void addEncoderTrainingKeys(ConfigSchema& schema);
-EncoderTrainingOptions encoderTrainingOptionsFromConfig(const Config& config);
 
 struct EncoderTrainingResult {
   int64_t steps = 0;

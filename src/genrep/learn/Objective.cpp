@@ -2,8 +2,6 @@
 
 #include <stdexcept>
 
-#include "genrep/core/Config.h"
-#include "genrep/core/SettingBinding.h"
 #include "genrep/dist/DataParallel.h"
 #include "genrep/learn/ContrastiveLoss.h"
 
@@ -96,22 +94,6 @@ torch::Tensor Objective::shareOfGlobalMean(const torch::Tensor& localMean, int64
   const double total = allRows.item<double>();
   return total > 0 ? localMean * (static_cast<double>(rows * ranks_->worldSize()) / total) : localMean;
 }
-
-// The objective's learn.* settings, declared once; defaults are ObjectiveOptions's own.
-const SettingBinding<ObjectiveOptions>& objectiveSettings() {
-  using O = ObjectiveOptions;
-  static const SettingBinding<O> binding =
-      SettingBinding<O>()
-          .add("learn.objective", &O::kind, "what the encoder learns", objectiveKinds())
-          .add("learn.tau", &O::tau, "contrastive temperature", Bounds<double>::above(0))
-          .add("learn.tau_base", &O::tauBase, "contrastive base temperature (the loss is scaled by tau / tau_base)", Bounds<double>::above(0))
-          .add("learn.head_dim", &O::headDim, "contrastive embedding size (output of the 2-layer MLP head)", Bounds<int64_t>::atLeast(1));
-  return binding;
-}
-
-void addObjectiveKeys(ConfigSchema& schema) { objectiveSettings().addKeys(schema); }
-
-ObjectiveOptions objectiveOptionsFromConfig(const Config& config) { return objectiveSettings().read(config); }
 
 const NameTable<ObjectiveKind>& objectiveKinds() {
   static const NameTable<ObjectiveKind> kinds = {{ObjectiveKind::SimClr, "simclr"},

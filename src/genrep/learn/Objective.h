@@ -20,8 +20,6 @@
 
 namespace genrep {
 
-class Config;
-class ConfigSchema;
 class DataParallel;
 
 // What the encoder learns. Files store the name, not the value; the values are explicit and
@@ -41,9 +39,6 @@ struct ObjectiveOptions {
   double tauBase = 0.07;
   int64_t headDim = 128;  // contrastive embedding size
 };
-
-void addObjectiveKeys(ConfigSchema& schema);
-ObjectiveOptions objectiveOptionsFromConfig(const Config& config);
 
 class Objective : public torch::nn::Module {
  public:

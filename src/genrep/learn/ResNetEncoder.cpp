@@ -2,8 +2,6 @@
 
 #include <stdexcept>
 
-#include "genrep/core/Config.h"
-#include "genrep/core/SettingBinding.h"
 
 namespace genrep {
 namespace nn = torch::nn;
@@ -58,27 +56,6 @@ int64_t EncoderArch::forwardFlops(int64_t height, int64_t imageWidth) const {
     }
   }
   return flops;
-}
-
-// The encoder.* settings, declared once; defaults are EncoderArch's own, validate() checks them.
-const SettingBinding<EncoderArch>& encoderSettings() {
-  using O = EncoderArch;
-  static const SettingBinding<O> binding =
-      SettingBinding<O>()
-          .add("encoder.stages", &O::stages, "ResNet stages (each doubles the width and halves the resolution)")
-          .add("encoder.blocks", &O::blocks, "basic blocks per stage (ResNet-18: stages 4, blocks 2, width 64)")
-          .add("encoder.width", &O::width, "channels of the first stage");
-  return binding;
-}
-
-void addEncoderKeys(ConfigSchema& schema) { encoderSettings().addKeys(schema); }
-
-EncoderArch encoderArchFromConfig(const Config& config, int64_t channels) {
-  EncoderArch arch;
-  arch.channels = channels;  // the images', not a setting
-  encoderSettings().read(config, arch);
-  arch.validate();
-  return arch;
 }
 
 BasicBlockImpl::BasicBlockImpl(int64_t in, int64_t out, int64_t stride)

@@ -18,9 +18,6 @@
 
 namespace genrep {
 
-class Config;
-class ConfigSchema;
-
 struct EncoderArch {
   int64_t channels = 1;  // input image channels
   int64_t stages = 4;
@@ -36,9 +33,6 @@ struct EncoderArch {
   nlohmann::json toJson() const;
   static EncoderArch fromJson(const nlohmann::json& json);
 };
-
-void addEncoderKeys(ConfigSchema& schema);
-EncoderArch encoderArchFromConfig(const Config& config, int64_t channels);
 
 class BasicBlockImpl : public torch::nn::Module {
  public:

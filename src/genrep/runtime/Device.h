@@ -2,7 +2,7 @@
 // The device a command trains and evaluates on: "auto" (the first CUDA device when this
 // LibTorch has one, otherwise the CPU), "cpu", "cuda" or "cuda:N".
 //
-//   torch::Device device = selectDevice(config.getString("run.device"));
+//   torch::Device device = selectDevice("auto");     // from a config: settings/RunKeys.h deviceFromConfig
 #include <string>
 
 #include <torch/torch.h>
