@@ -13,8 +13,9 @@
 #include "genrep/core/FileIO.h"
 #include "genrep/core/MeanSpread.h"
 #include "genrep/core/MetricsLog.h"
-#include "genrep/core/RunSettings.h"
+#include "genrep/core/SubRunner.h"
 #include "genrep/data/DatasetOpener.h"
+#include "genrep/eval/SeedSummary.h"
 #include "genrep/learn/EncoderFile.h"
 #include "genrep/runtime/CpuFeatures.h"
 #include "genrep/settings/DataKeys.h"
@@ -82,56 +83,30 @@ std::string percent(const MeanSpread& s, bool withSpread) {
   return withSpread ? fmt::format("{:.2f} ± {:.2f}", 100 * s.mean, 100 * s.spread) : fmt::format("{:.2f}", 100 * s.mean);
 }
 
-// What decides a sub-run's numbers: every key but where it runs (threads, device, folders)
-// and the demo's own bookkeeping (demo.*). A result made before some key existed is reused
-// while that key holds its default (RunSettings::changesSince).
-RunSettings demoResultSettings(const Config& config, const ConfigSchema& schema) { return RunSettings(config, schema, {}, {"demo."}); }
-
-// One method at one seed: reuse its eval.json when it exists for the same settings,
-// otherwise train (resuming) and evaluate.
+// One method at one seed, as a sub-run of the demo: train (resuming) and evaluate, or reuse
+// the stored result (core/SubRunner.h).
 nlohmann::json runMethod(const Method& method, const Config& config, const std::filesystem::path& folder,
-                         std::shared_ptr<Generator> generator, const RealDataset& dataset, const ConfigSchema& schema) {
-  const std::filesystem::path resultFile = folder / "eval.json";
-  const RunSettings settings = demoResultSettings(config, schema);
-  removeStaleTemporaries(folder);  // what a killed demo was writing here
-  std::error_code ec;
-  if (std::filesystem::exists(resultFile, ec)) {
-    nlohmann::json stored = readJsonFile(resultFile);
-    if (!stored.contains("settings_signature")) {
-      fmt::print("{:<38} {} predates result signatures: evaluated again\n", method.label, resultFile.string());
-    } else if (const auto changes = settings.changesSince(stored["settings_signature"].get<std::string>()); !changes.empty()) {
-      throw std::invalid_argument(fmt::format("{} was made with other settings ({}{}); use another --run-name for new settings, or "
-                                              "delete it",
-                                              resultFile.string(), changes.front(),
-                                              changes.size() > 1 ? fmt::format(" and {} more", changes.size() - 1) : ""));
+                         std::shared_ptr<Generator> generator, const RealDataset& dataset, const SubRunner& runner,
+                         const ConfigSchema& schema) {
+  return runner.run({method.id, method.label, folder}, config, [&](const Config& c, const std::filesystem::path& f) {
+    nlohmann::json result;
+    if (method.id == "pixels") {
+      result = evaluateRun(c, nullptr, dataset);
+    } else if (method.id == "random") {
+      ResNetEncoder encoder = randomEncoder(c, dataset.train.channels);
+      result = evaluateRun(c, &encoder, dataset);
     } else {
-      fmt::print("{:<38} reused {}\n", method.label, resultFile.string());
-      return stored;
+      MetricsLog metrics(f / "metrics.jsonl");
+      const nlohmann::json training =
+          trainEncoderRun(c, schema, f, metrics, sourceNeedsGenerator(c) ? generator : nullptr, sourceNeedsDataset(c) ? &dataset : nullptr);
+      ResNetEncoder encoder = loadEncoder(f / "encoder");
+      result = evaluateRun(c, &encoder, dataset);
+      result["training"] = training;
     }
-  }
-  std::filesystem::create_directories(folder);
-  writeFileAtomic(folder / "config.toml", config.toToml());
-  nlohmann::json result;
-  fmt::print("\n== {} ({})\n", method.label, folder.string());
-  if (method.id == "pixels") {
-    result = evaluateRun(config, nullptr, dataset);
-  } else if (method.id == "random") {
-    ResNetEncoder encoder = randomEncoder(config, dataset.train.channels);
-    result = evaluateRun(config, &encoder, dataset);
-  } else {
-    MetricsLog metrics(folder / "metrics.jsonl");
-    const nlohmann::json training = trainEncoderRun(config, schema, folder, metrics, sourceNeedsGenerator(config) ? generator : nullptr,
-                                                    sourceNeedsDataset(config) ? &dataset : nullptr);
-    ResNetEncoder encoder = loadEncoder(folder / "encoder");
-    result = evaluateRun(config, &encoder, dataset);
-    result["training"] = training;
-  }
-  fmt::print("{:<38} linear {:.2f} %  kNN {:.2f} %  few-shot {:.2f} %\n", method.label, 100 * result["linear"]["top1"].get<double>(),
-             100 * result["knn"]["top1"].get<double>(), 100 * result["few_shot"]["mean"].get<double>());
-  result["method"] = method.id;
-  result["settings_signature"] = settings.json();
-  writeFileAtomic(resultFile, result.dump(2) + "\n");
-  return result;
+    fmt::print("{:<38} linear {:.2f} %  kNN {:.2f} %  few-shot {:.2f} %\n", method.label, 100 * result["linear"]["top1"].get<double>(),
+               100 * result["knn"]["top1"].get<double>(), 100 * result["few_shot"]["mean"].get<double>());
+    return result;
+  });
 }
 
 // The table over the seeds finished so far: spread over seeds when there are several, over
@@ -142,32 +117,7 @@ void writeDemoTable(CommandContext& context, const std::vector<Method>& methods,
   const auto seeds = static_cast<int64_t>(results.front().size());
   const auto firstSeed = config.getInt("run.seed");
   nlohmann::json rows = nlohmann::json::array();
-  for (size_t m = 0; m < methods.size(); ++m) {
-    std::vector<double> linear, knn, fewShot, fewShotSpread, viewsPerSecond;
-    nlohmann::json perSeed = nlohmann::json::array();
-    for (int64_t s = 0; s < seeds; ++s) {
-      const nlohmann::json& r = results[m][static_cast<size_t>(s)];
-      linear.push_back(r["linear"]["top1"].get<double>());
-      knn.push_back(r["knn"]["top1"].get<double>());
-      fewShot.push_back(r["few_shot"]["mean"].get<double>());
-      fewShotSpread.push_back(r["few_shot"]["spread"].get<double>());
-      if (r.contains("training")) viewsPerSecond.push_back(r["training"]["views_per_second"].get<double>());
-      perSeed.push_back({{"seed", firstSeed + s},
-                         {"linear_top1", linear.back()},
-                         {"knn_top1", knn.back()},
-                         {"few_shot_mean", fewShot.back()},
-                         {"few_shot_spread_over_draws", fewShotSpread.back()}});
-    }
-    const MeanSpread l = meanAndSpread(linear), k = meanAndSpread(knn), f = meanAndSpread(fewShot);
-    nlohmann::json row = {{"method", methods[m].id},
-                          {"label", methods[m].label},
-                          {"linear_top1", {{"mean", l.mean}, {"spread", l.spread}}},
-                          {"knn_top1", {{"mean", k.mean}, {"spread", k.spread}}},
-                          {"few_shot", {{"mean", f.mean}, {"spread", seeds > 1 ? f.spread : fewShotSpread.front()}}},
-                          {"per_seed", perSeed}};
-    if (!viewsPerSecond.empty()) row["views_per_second"] = meanAndSpread(viewsPerSecond).mean;
-    rows.push_back(row);
-  }
+  for (size_t m = 0; m < methods.size(); ++m) rows.push_back(summariseOverSeeds(methods[m].id, methods[m].label, results[m], firstSeed));
 
   const bool several = seeds > 1;
   std::string table = fmt::format("| method | linear top-1 % | kNN top-1 % | few-shot {}/class top-1 % | views/s |\n|---|---|---|---|---|\n",
@@ -222,6 +172,7 @@ void runDemo(CommandContext& context) {
   std::vector<std::vector<nlohmann::json>> results(methods.size());  // [method][seed]
   const std::string demoToml = config.toToml();
   const std::filesystem::path walks = demoWalks(config, generator, context.run.path());
+  const SubRunner runner(schema, {"demo."});  // demo.* keys only choose which sub-runs to make
   for (int64_t s = 0; s < seeds; ++s) {
     for (size_t m = 0; m < methods.size(); ++m) {
       std::vector<std::string> overrides = methods[m].overrides;
@@ -230,7 +181,7 @@ void runDemo(CommandContext& context) {
       const Config methodConfig = Config::fromToml(schema, demoToml, "demo", overrides);
       results[m].push_back(runMethod(methods[m], methodConfig,
                                      context.run.path() / fmt::format("seed-{}", firstSeed + s) / methods[m].id, generator, dataset,
-                                     schema));
+                                     runner, schema));
     }
     writeDemoTable(context, methods, results, quality, s + 1 < seeds);
   }

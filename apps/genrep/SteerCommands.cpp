@@ -1,4 +1,4 @@
-// genrep steer train: learn latent walks that reproduce pixel edits (SPEC 2.2, steering).
+// genrep steer train: learn latent walks that reproduce pixel edits (docs/steering.md).
 #include <stdexcept>
 
 #include <fmt/format.h>

@@ -279,15 +279,5 @@ TEST(EncoderFile, SavesAndLoadsTheSameEncoderAndRejectsBrokenFiles) {
   EXPECT_NE(test::errorOf<std::invalid_argument>([&] { loadEncoder(dir / "missing"); }).find("encoder.json"), std::string::npos);
 }
 
-TEST(Objective, RefusesSourcesItCannotLearnFrom) {
-  EXPECT_NE(test::errorOf<std::invalid_argument>([] { makeObjective({ObjectiveKind::Inverter, 0.1, 0.07, 8}, 16, 10, 0); }).find("generator"),
-            std::string::npos);
-  EXPECT_NE(
-      test::errorOf<std::invalid_argument>([] { makeObjective({ObjectiveKind::Classifier, 0.1, 0.07, 8}, 16, 0, 8); }).find("conditional"),
-      std::string::npos);
-  EXPECT_NE(test::errorOf<std::invalid_argument>([] { parseObjectiveKind("byol"); }).find("byol"), std::string::npos);
-  EXPECT_EQ(objectiveName(parseObjectiveKind("supcon")), "supcon");
-}
-
 }  // namespace
 }  // namespace genrep

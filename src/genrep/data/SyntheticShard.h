@@ -1,5 +1,5 @@
 #pragma once
-// Shard files of an offline synthetic dataset (`genrep generate`, SPEC 2.2): a run of
+// Shard files of an offline synthetic dataset (`genrep generate`, docs/generators.md): a run of
 // consecutive anchors, each with its pool of K neighbours, as the paper's loader read them.
 // Binary layout, version 1, little-endian, fixed width:
 //   offset  0  char[8]  magic "GRSHARD\0"

@@ -1,5 +1,5 @@
 #pragma once
-// Every probe of SPEC 2.5 on one FeatureSet, with its settings, as a JSON record:
+// Every probe on one FeatureSet (docs/demo.md), with its settings, as a JSON record:
 //   linear   top-1 on test after the last epoch, weight decay picked on validation
 //   knn      k = 200, T = 0.1, cosine, bank = fit + val
 //   few_shot k labels per class, mean and spread over seeded draws

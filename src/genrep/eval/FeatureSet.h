@@ -1,5 +1,5 @@
 #pragma once
-// Frozen features of real images, extracted once and shared by every probe (SPEC 2.5):
+// Frozen features of real images, extracted once and shared by every probe (docs/demo.md):
 // the encoder in eval mode, features before the head, no gradients. The probes fit on
 // `fit` (train minus validation), pick hyper-parameters on `val`, and report on `test`.
 //

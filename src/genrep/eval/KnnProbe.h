@@ -1,5 +1,5 @@
 #pragma once
-// Weighted k-nearest-neighbour classification on frozen features (SPEC 2.5, as in
+// Weighted k-nearest-neighbour classification on frozen features (as in
 // InstDisc / SimCLR evaluations): cosine similarity of L2-normalised features, the k most
 // similar training images vote for their class with weight exp(similarity / T).
 //

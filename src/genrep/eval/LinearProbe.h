@@ -1,5 +1,5 @@
 #pragma once
-// Linear probes on frozen features (SPEC 2.5). Features are standardised with the fit
+// Linear probes on frozen features (docs/demo.md). Features are standardised with the fit
 // set's mean and spread; a linear classifier is trained with Adam and cross-entropy; the
 // accuracy is the one after the LAST epoch (never the best epoch on test). The weight
 // decay is picked on the validation split; then the classifier is refit on fit + val

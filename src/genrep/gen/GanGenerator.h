@@ -1,6 +1,6 @@
 #pragma once
 // genrep's own GAN as a Generator, and its folder on disk:
-//   <folder>/manifest.json   what the generator is (SPEC 2.1 facts, architecture, training)
+//   <folder>/manifest.json   what the generator is (GeneratorInfo, architecture, training)
 //   <folder>/generator.pt    the (EMA) generator weights, torch::save format
 // The manifest is written last, so a folder with a manifest is complete.
 //

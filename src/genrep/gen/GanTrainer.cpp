@@ -1,14 +1,14 @@
 #include "genrep/gen/GanTrainer.h"
 
+#include <array>
 #include <chrono>
 #include <cmath>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
-#include "genrep/core/AtomicFile.h"
-#include "genrep/core/Progress.h"
 #include "genrep/core/Random.h"
 #include "genrep/data/ImageTensor.h"
 #include "genrep/gen/GanGenerator.h"
@@ -18,14 +18,14 @@
 #include "genrep/runtime/CheckpointArchive.h"
 #include "genrep/runtime/CpuFeatures.h"
 #include "genrep/runtime/FailureDump.h"
+#include "genrep/train/BatchParts.h"
+#include "genrep/train/TrainingLoop.h"
 
 namespace genrep {
 namespace {
 
 namespace F = torch::nn::functional;
 using Clock = std::chrono::steady_clock;
-
-constexpr int64_t kCheckpointVersion = 1;
 
 double seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
 
@@ -48,108 +48,17 @@ void updateEma(GanGeneratorNet& ema, GanGeneratorNet& current, double decay) {
 
 void copyWeights(GanGeneratorNet& to, GanGeneratorNet& from) { updateEma(to, from, 0.0); }
 
-struct GanState {
-  GanGeneratorNet g{nullptr}, ema{nullptr};
-  GanDiscriminatorNet d{nullptr};
-  std::unique_ptr<torch::optim::Adam> optG, optD;
-  // One noise and one data stream per part of the batch this process draws: part p is seeded
-  // with rankSeed(seed, p), so W ranks (one part each) draw what one process with W parts does.
-  std::vector<torch::Generator> rngs;
-  std::vector<RandomStream> dataRngs;
-  int64_t firstPart = 0;
-  int64_t step = 0;
-  double trainSeconds = 0, dSeconds = 0, gSeconds = 0;
-};
-
-constexpr const char* kCheckpointKind = "gan-training";
-
-// The random streams of every rank, rows by rank: torch [W, S] uint8, data [W, 4] int64.
-// A collective: every rank calls it, rank 0 keeps the result.
-std::pair<torch::Tensor, torch::Tensor> streamsOfAllRanks(GanState& s, DataParallel& ranks) {
-  std::vector<torch::Tensor> torchStates, dataStates;
-  for (size_t p = 0; p < s.rngs.size(); ++p) {
-    torchStates.push_back(s.rngs[p].get_state());
-    const auto data = s.dataRngs[p].state();
-    dataStates.push_back(torch::tensor(std::vector<int64_t>(data.begin(), data.end()), torch::kInt64));
-  }
-  return {ranks.gather(torch::stack(torchStates)), ranks.gather(torch::stack(dataStates))};
+TrainingLoopOptions loopOptions(const GanTrainingOptions& options, const RunDir& run) {
+  TrainingLoopOptions loop = loopOptionsOf(options);
+  loop.name = "gan train";
+  loop.checkpoint = run.file("checkpoint.pt");
+  loop.checkpointKind = "gan-training";
+  loop.checkpointVersion = 1;
+  loop.resumeKey = "gan.resume";
+  return loop;
 }
 
-void saveCheckpoint(const std::filesystem::path& file, GanState& s, const GanTrainingOptions& options, DataParallel& ranks) {
-  auto [torchStates, dataStates] = streamsOfAllRanks(s, ranks);
-  if (!ranks.isMain()) return;
-  CheckpointWriter out;
-  out.part("g", *s.g);
-  out.part("ema", *s.ema);
-  out.part("d", *s.d);
-  out.part("opt_g", *s.optG);
-  out.part("opt_d", *s.optD);
-  out.write("step", torch::tensor(s.step));
-  out.write("times", torch::tensor({s.trainSeconds, s.dSeconds, s.gSeconds}, torch::kFloat64));
-  out.write("torch_rng", torchStates);  // [P, S]: row p is part p's noise stream
-  out.write("data_rng", dataStates);    // [P, 4]: row p is part p's data position
-  out.write("config", c10::IValue(options.configToml));
-  out.commit(file, {kCheckpointKind, kCheckpointVersion, s.step, options.settings.json(), {}});
-}
-
-std::optional<CheckpointFile> checkpointFor(const std::filesystem::path& file, const GanTrainingOptions& options) {
-  if (!options.resume) return std::nullopt;
-  return checkpointToResume(file, kCheckpointKind, kCheckpointVersion, options.settings, options.resumeChanged, "gan.resume");
-}
-
-void loadCheckpoint(const CheckpointFile& checkpoint, const std::filesystem::path& file, GanState& s) {
-  try {
-    CheckpointReader in(checkpoint);
-    in.part("g", *s.g);
-    in.part("ema", *s.ema);
-    in.part("d", *s.d);
-    in.part("opt_g", *s.optG);
-    in.part("opt_d", *s.optD);
-    s.step = in.tensor("step").item<int64_t>();
-    const torch::Tensor times = in.tensor("times");
-    s.trainSeconds = times[0].item<double>();
-    s.dSeconds = times[1].item<double>();
-    s.gSeconds = times[2].item<double>();
-    const torch::Tensor torchStates = in.tensor("torch_rng"), dataStates = in.tensor("data_rng");
-    const auto parts = static_cast<int64_t>(s.rngs.size());
-    if (torchStates.dim() != 2 || dataStates.dim() != 2 || s.firstPart + parts > torchStates.size(0) ||
-        torchStates.size(0) != dataStates.size(0)) {
-      throw std::runtime_error("its random streams do not match this run's batch parts");
-    }
-    for (int64_t p = 0; p < parts; ++p) {
-      s.rngs[static_cast<size_t>(p)].set_state(torchStates[s.firstPart + p].contiguous());
-      const torch::Tensor dataState = dataStates[s.firstPart + p];
-      std::array<uint64_t, 4> state{};
-      for (size_t i = 0; i < 4; ++i) state[i] = static_cast<uint64_t>(dataState[static_cast<int64_t>(i)].item<int64_t>());
-      s.dataRngs[static_cast<size_t>(p)].setState(state);
-    }
-  } catch (const std::exception& error) {
-    std::string message = error.what();
-    throw std::runtime_error(fmt::format("cannot resume from checkpoint {}: {} (set gan.resume=false to start over)", file.string(),
-                                         message.substr(0, message.find('\n'))));
-  }
-}
-
-// The loss of the global batch (the mean of the ranks' local means, the same on every rank).
-// A NaN or Inf stops the run before the update that would spread it into the weights; the
-// step's inputs (latents, labels, the real images' indices) go to the run folder.
-double checkFinite(const torch::Tensor& loss, const char* name, int64_t step, const GanTrainingOptions& options, const RunDir& run,
-                   DataParallel& ranks, const NamedTensors& inputs) {
-  const double value = ranks.meanOverRanks({loss.item<double>()})[0];
-  if (std::isfinite(value)) return value;
-  const std::string what = fmt::format("GAN training diverged (lower gan.lr_d / gan.lr_g): {} is {}", name, value);
-  const std::filesystem::path folder = ranks.worldSize() > 1 ? run.path() / fmt::format("rank-{}", ranks.rank()) : run.path();
-  const std::filesystem::path dump = writeFailureDump(folder, step, options.seed, what, inputs);
-  throw std::runtime_error(fmt::format("{} at step {} (run.seed {}); the step's inputs are in {}", what, step, options.seed,
-                                       dump.string()));
-}
-
-}  // namespace
-
-void checkGanCheckpoint(const RunDir& run, const GanTrainingOptions& options) { checkpointFor(run.file("checkpoint.pt"), options); }
-
-GanTrainingResult trainGan(const RealDataset& dataset, const GanTrainingOptions& options, const RunDir& run,
-                           MetricsLog& metrics, const GanProbe& probe) {
+GanArchitecture architectureFor(const RealDataset& dataset, const GanTrainingOptions& options) {
   if (options.conditional && dataset.classNames.empty()) {
     throw std::invalid_argument("gan.conditional is true but the dataset is unlabelled; set gan.conditional=false");
   }
@@ -162,180 +71,260 @@ GanTrainingResult trainGan(const RealDataset& dataset, const GanTrainingOptions&
   arch.widthG = options.widthG;
   arch.widthD = options.widthD;
   arch.validate();
+  return arch;
+}
 
-  // Networks are initialised from the run seed; everything random afterwards draws from
-  // the state saved in checkpoints.
-  const std::shared_ptr<DataParallel> ranks = options.ranks ? options.ranks : DataParallel::single();
-  const int64_t world = ranks->worldSize();
-  if (options.batch % world != 0) {
-    throw std::invalid_argument(fmt::format("gan.batch {} is the global batch and must divide evenly over the {} ranks", options.batch,
-                                            world));
-  }
-  torch::manual_seed(deriveSeed(options.seed, "gan.init"));
-  GanState s;
-  s.g = GanGeneratorNet(arch);
-  s.ema = GanGeneratorNet(arch);
-  s.d = GanDiscriminatorNet(arch);
-  copyWeights(s.ema, s.g);
-  s.optG = std::make_unique<torch::optim::Adam>(
-      s.g->parameters(), torch::optim::AdamOptions(options.lrG).betas({options.beta1, options.beta2}));
-  s.optD = std::make_unique<torch::optim::Adam>(
-      s.d->parameters(), torch::optim::AdamOptions(options.lrD).betas({options.beta1, options.beta2}));
-  const int64_t parts = world > 1 ? 1 : options.streamParts;  // drawn by this process
-  if (parts < 1 || options.batch % (world * parts) != 0) {
-    throw std::invalid_argument(fmt::format("gan.batch {} must divide into {} parts", options.batch, world * parts));
-  }
-  s.firstPart = world > 1 ? ranks->rank() : 0;
-  for (int64_t p = s.firstPart; p < s.firstPart + parts; ++p) {
-    const uint64_t streamSeed = rankSeed(options.seed, static_cast<int>(p));
-    s.rngs.push_back(at::make_generator<at::CPUGeneratorImpl>(deriveSeed(streamSeed, "gan.noise")));
-    s.dataRngs.emplace_back(deriveSeed(streamSeed, "gan.data"));
-  }
-  synchroniseBatchNorm(*s.g, options.syncBatchNorm ? ranks : nullptr);
-
-  const std::filesystem::path checkpoint = run.file("checkpoint.pt");
-  if (const std::optional<CheckpointFile> found = checkpointFor(checkpoint, options)) {
-    loadCheckpoint(*found, checkpoint, s);
-    fmt::print(stderr, "gan train: resuming from {} at step {}\n", checkpoint.string(), s.step);
-  }
-  if (ranks->isMain()) {
-    removeStaleTemporaries(run.path());
-    metrics.rewindTo(s.step);
-  }
-  {  // every rank starts from rank 0's networks
-    std::vector<torch::Tensor> state;
-    for (auto* module : {static_cast<torch::nn::Module*>(s.g.get()), static_cast<torch::nn::Module*>(s.ema.get()),
-                         static_cast<torch::nn::Module*>(s.d.get())}) {
-      for (const torch::Tensor& t : module->parameters()) state.push_back(t);
-      for (const torch::Tensor& t : module->buffers()) state.push_back(t);
+// G, its moving average and D on a real dataset: one D and one G update per step (hinge loss,
+// projection discriminator with an auxiliary classifier), then the average follows G.
+class GanTask : public TrainingTask {
+ public:
+  GanTask(const RealDataset& dataset, const GanTrainingOptions& options, const GanProbe& probe)
+      : options_(options),
+        probe_(probe),
+        arch_(architectureFor(dataset, options)),
+        ranks_(options.ranks ? options.ranks : DataParallel::single()),
+        parts_(splitBatch(options.batch, *ranks_, options.streamParts, options.seed, "gan.batch")),
+        real_(imagesToTensor(dataset.train)),
+        realLabels_(labelsToTensor(dataset.train)),
+        n_(static_cast<uint64_t>(dataset.train.count)) {
+    // Networks are initialised from the run seed; everything random afterwards draws from
+    // the state saved in checkpoints.
+    torch::manual_seed(deriveSeed(options.seed, "gan.init"));
+    g_ = GanGeneratorNet(arch_);
+    ema_ = GanGeneratorNet(arch_);
+    d_ = GanDiscriminatorNet(arch_);
+    copyWeights(ema_, g_);
+    const auto adam = [&](double lr) { return torch::optim::AdamOptions(lr).betas({options.beta1, options.beta2}); };
+    optG_ = std::make_unique<torch::optim::Adam>(g_->parameters(), adam(options.lrG));
+    optD_ = std::make_unique<torch::optim::Adam>(d_->parameters(), adam(options.lrD));
+    for (const uint64_t seed : parts_.seeds) {
+      rngs_.push_back(at::make_generator<at::CPUGeneratorImpl>(deriveSeed(seed, "gan.noise")));
+      dataRngs_.emplace_back(deriveSeed(seed, "gan.data"));
     }
-    ranks->broadcastFromMain(state);
+    synchroniseBatchNorm(*g_, options.syncBatchNorm ? ranks_ : nullptr);
+    g_->train();
+    d_->train();
+    ema_->eval();
   }
 
-  const torch::Tensor real = imagesToTensor(dataset.train);  // [N, C, H, W] in [-1, 1]
-  const torch::Tensor realLabels = labelsToTensor(dataset.train);
-  const auto n = static_cast<uint64_t>(dataset.train.count);
-  const bool conditional = arch.classes > 0;
-  const int64_t b = options.batch / world;  // this rank's share
-  const int64_t perPart = b / parts;
-  const auto fromParts = [&](const std::function<torch::Tensor(torch::Generator&)>& draw) {
-    std::vector<torch::Tensor> drawn;
-    for (torch::Generator& rng : s.rngs) drawn.push_back(draw(rng));
-    return drawn.size() == 1 ? drawn[0] : torch::cat(drawn);
-  };
-  const auto noise = [&] { return fromParts([&](torch::Generator& rng) { return torch::randn({perPart, arch.latentDim}, rng); }); };
-  const auto fakeLabels = [&] {
-    return conditional ? fromParts([&](torch::Generator& rng) { return torch::randint(arch.classes, {perPart}, rng, torch::kInt64); })
-                       : torch::Tensor();
-  };
-
-  s.g->train();
-  s.d->train();
-  s.ema->eval();
-  Progress progress(fmt::format("gan train (step {} of {})", s.step, options.steps), options.steps - s.step, "step");
-  double lossDSum = 0, lossGSum = 0;
-  int64_t sinceLog = 0;
-  while (s.step < options.steps) {
+  StepValues step(int64_t step) override {
     const auto stepStart = Clock::now();
     // The auxiliary term makes samples recognisable early; ending it buys back some of the
     // diversity it costs, and some class consistency with it (measured in docs/gan.md).
-    const bool auxiliary = conditional && options.auxWeight > 0 && (options.auxEndStep == 0 || s.step < options.auxEndStep);
-    // D step: real images with their labels against G's images with random labels.
-    std::vector<int64_t> pick;
-    for (RandomStream& data : s.dataRngs) {
-      for (int64_t i = 0; i < perPart; ++i) pick.push_back(static_cast<int64_t>(data.uniformInt(n)));
-    }
-    const torch::Tensor batchIndex = torch::tensor(pick, torch::kInt64);
-    const torch::Tensor xReal = real.index_select(0, batchIndex);
-    const torch::Tensor yReal = conditional ? realLabels.index_select(0, batchIndex) : torch::Tensor();
-    const torch::Tensor yFakeD = fakeLabels();
-    const torch::Tensor zFakeD = noise();  // drawn after the labels, as always: same streams, same runs
-    torch::Tensor xFake;
-    {
-      torch::NoGradGuard noGrad;
-      xFake = s.g->forward(zFakeD, yFakeD);
-    }
-    // One D pass over real and fake together (D has no batch norm, so this equals two
-    // passes, with fewer and larger kernels).
-    auto [scores, logits] = s.d->forward(torch::cat({xReal, xFake}), conditional ? torch::cat({yReal, yFakeD}) : torch::Tensor());
-    torch::Tensor lossD = hingeDiscriminatorLoss(scores.slice(0, 0, b), scores.slice(0, b));
-    if (auxiliary) {
-      lossD = lossD + options.auxWeight * F::cross_entropy(logits.slice(0, 0, b), yReal);
-    }
-    const double valueD = checkFinite(lossD, "the D loss", s.step, options, run, *ranks,
-                                      {{"real_indices", batchIndex}, {"real_labels", yReal}, {"fake_latents", zFakeD}, {"fake_labels", yFakeD}});
-    s.optD->zero_grad();
-    lossD.backward();
-    ranks->averageGradients(s.d->parameters());
-    s.optD->step();
+    const bool auxiliary = conditional() && options_.auxWeight > 0 && (options_.auxEndStep == 0 || step < options_.auxEndStep);
+    const double lossD = discriminatorStep(auxiliary);
     const auto dDone = Clock::now();
-
-    // G step.
-    const torch::Tensor yFakeG = fakeLabels();
-    const torch::Tensor zFakeG = noise();
-    const torch::Tensor xGen = s.g->forward(zFakeG, yFakeG);
-    auto [scoreGen, logitsGen] = s.d->forward(xGen, yFakeG);
-    torch::Tensor lossG = hingeGeneratorLoss(scoreGen);
-    if (auxiliary) lossG = lossG + options.auxWeight * F::cross_entropy(logitsGen, yFakeG);
-    const double valueG = checkFinite(lossG, "the G loss", s.step, options, run, *ranks, {{"latents", zFakeG}, {"labels", yFakeG}});
-    s.optG->zero_grad();
-    lossG.backward();
-    // D's gradients from this backward are left unused (zero_grad before its next step).
-    ranks->averageGradients(s.g->parameters());
-    s.optG->step();
+    const double lossG = generatorStep(auxiliary);
     // BigGAN-style warm-up: early on the average follows G closely.
-    const double decay = std::min(options.emaDecay, (1.0 + static_cast<double>(s.step)) / (10.0 + static_cast<double>(s.step)));
-    updateEma(s.ema, s.g, decay);
+    const double decay = std::min(options_.emaDecay, (1.0 + static_cast<double>(step)) / (10.0 + static_cast<double>(step)));
+    updateEma(ema_, g_, decay);
     const auto stepEnd = Clock::now();
-
-    ++s.step;
-    s.dSeconds += seconds(dDone - stepStart);
-    s.gSeconds += seconds(stepEnd - dDone);
-    s.trainSeconds += seconds(stepEnd - stepStart);
-    lossDSum += valueD;
-    lossGSum += valueG;
-    ++sinceLog;
-    progress.advance();
-
-    if (ranks->isMain() && (s.step % options.logEvery == 0 || s.step == options.steps)) {
-      metrics.write({{"step", s.step},
-                     {"loss_d", lossDSum / static_cast<double>(sinceLog)},
-                     {"loss_g", lossGSum / static_cast<double>(sinceLog)},
-                     {"train_seconds", s.trainSeconds},
-                     {"d_images_per_second", 2.0 * static_cast<double>(options.batch * s.step) / s.dSeconds},
-                     {"g_images_per_second", static_cast<double>(options.batch * s.step) / s.gSeconds}});
-      lossDSum = lossGSum = 0;
-      sinceLog = 0;
-    }
-    if (ranks->isMain() && probe && options.evalEvery > 0 && (s.step % options.evalEvery == 0 || s.step == options.steps)) {
-      nlohmann::json record = probe(s.ema);
-      record["step"] = s.step;
-      record["train_seconds"] = s.trainSeconds;
-      metrics.write(record);
-    }
-    if (s.step % options.checkpointEvery == 0 || s.step == options.steps) saveCheckpoint(checkpoint, s, options, *ranks);
+    dSeconds_ += seconds(dDone - stepStart);
+    gSeconds_ += seconds(stepEnd - dDone);
+    trainSeconds_ += seconds(stepEnd - stepStart);
+    return {{"loss_d", lossD}, {"loss_g", lossG}};
   }
-  progress.finish();
 
+  std::vector<torch::Tensor> sharedState() override {
+    std::vector<torch::Tensor> state;
+    for (auto* module : {static_cast<torch::nn::Module*>(g_.get()), static_cast<torch::nn::Module*>(ema_.get()),
+                         static_cast<torch::nn::Module*>(d_.get())}) {
+      for (const torch::Tensor& t : module->parameters()) state.push_back(t);
+      for (const torch::Tensor& t : module->buffers()) state.push_back(t);
+    }
+    return state;
+  }
+
+  nlohmann::json logRecord(int64_t step, const StepValues& windowMeans) override {
+    return {{"step", step},
+            {"loss_d", windowMeans.at(0).second},
+            {"loss_g", windowMeans.at(1).second},
+            {"train_seconds", trainSeconds_},
+            {"d_images_per_second", 2.0 * static_cast<double>(options_.batch * step) / dSeconds_},
+            {"g_images_per_second", static_cast<double>(options_.batch * step) / gSeconds_}};
+  }
+
+  std::optional<nlohmann::json> probe(int64_t step) override {
+    if (!probe_ || options_.evalEvery <= 0 || (step % options_.evalEvery != 0 && step != options_.steps)) return std::nullopt;
+    nlohmann::json record = probe_(ema_);
+    record["step"] = step;
+    record["train_seconds"] = trainSeconds_;
+    return record;
+  }
+
+  // Every rank's random streams, rows by rank: torch [W, S] uint8, data [W, 4] int64.
+  void gather() override {
+    std::vector<torch::Tensor> torchStates, dataStates;
+    for (size_t p = 0; p < rngs_.size(); ++p) {
+      torchStates.push_back(rngs_[p].get_state());
+      const auto data = dataRngs_[p].state();
+      dataStates.push_back(torch::tensor(std::vector<int64_t>(data.begin(), data.end()), torch::kInt64));
+    }
+    gatheredTorchStates_ = ranks_->gather(torch::stack(torchStates));
+    gatheredDataStates_ = ranks_->gather(torch::stack(dataStates));
+  }
+
+  void save(CheckpointWriter& out) override {
+    out.part("g", *g_);
+    out.part("ema", *ema_);
+    out.part("d", *d_);
+    out.part("opt_g", *optG_);
+    out.part("opt_d", *optD_);
+    out.write("times", torch::tensor({trainSeconds_, dSeconds_, gSeconds_}, torch::kFloat64));
+    out.write("torch_rng", gatheredTorchStates_);  // [P, S]: row p is part p's noise stream
+    out.write("data_rng", gatheredDataStates_);    // [P, 4]: row p is part p's data position
+    out.write("config", c10::IValue(options_.configToml));
+  }
+
+  void load(CheckpointReader& in) override;
+
+  GanGeneratorNet& ema() { return ema_; }
+  double trainSeconds() const { return trainSeconds_; }
+  double dSeconds() const { return dSeconds_; }
+  double gSeconds() const { return gSeconds_; }
+
+ private:
+  bool conditional() const { return arch_.classes > 0; }
+  // Rows of every part this process draws, each from its own stream.
+  torch::Tensor fromParts(const std::function<torch::Tensor(torch::Generator&)>& draw) {
+    std::vector<torch::Tensor> drawn;
+    for (torch::Generator& rng : rngs_) drawn.push_back(draw(rng));
+    return drawn.size() == 1 ? drawn[0] : torch::cat(drawn);
+  }
+  torch::Tensor noise() {
+    return fromParts([&](torch::Generator& rng) { return torch::randn({parts_.perPart, arch_.latentDim}, rng); });
+  }
+  torch::Tensor fakeLabels() {
+    if (!conditional()) return {};
+    return fromParts([&](torch::Generator& rng) { return torch::randint(arch_.classes, {parts_.perPart}, rng, torch::kInt64); });
+  }
+  // The loss of the global batch (the mean of the ranks' local means, the same on every
+  // rank). A NaN or Inf stops the run before the update that would spread it into the weights.
+  double globalLoss(const torch::Tensor& loss, const char* name, NamedTensors inputs) {
+    const double value = ranks_->meanOverRanks({loss.item<double>()})[0];
+    if (std::isfinite(value)) return value;
+    throw NonFiniteError(fmt::format("GAN training diverged (lower gan.lr_d / gan.lr_g): {} is {}", name, value), std::move(inputs));
+  }
+  double discriminatorStep(bool auxiliary);
+  double generatorStep(bool auxiliary);
+
+  const GanTrainingOptions& options_;
+  const GanProbe& probe_;
+  GanArchitecture arch_;
+  std::shared_ptr<DataParallel> ranks_;
+  BatchParts parts_;
+  torch::Tensor real_;        // [N, C, H, W] in [-1, 1]
+  torch::Tensor realLabels_;  // [N]
+  uint64_t n_;
+  GanGeneratorNet g_{nullptr}, ema_{nullptr};
+  GanDiscriminatorNet d_{nullptr};
+  std::unique_ptr<torch::optim::Adam> optG_, optD_;
+  // One noise and one data stream per part of the batch this process draws (train/BatchParts.h).
+  std::vector<torch::Generator> rngs_;
+  std::vector<RandomStream> dataRngs_;
+  torch::Tensor gatheredTorchStates_, gatheredDataStates_;
+  double trainSeconds_ = 0, dSeconds_ = 0, gSeconds_ = 0;
+};
+
+// D step: real images with their labels against G's images with random labels.
+double GanTask::discriminatorStep(bool auxiliary) {
+  std::vector<int64_t> pick;
+  for (RandomStream& data : dataRngs_) {
+    for (int64_t i = 0; i < parts_.perPart; ++i) pick.push_back(static_cast<int64_t>(data.uniformInt(n_)));
+  }
+  const torch::Tensor batchIndex = torch::tensor(pick, torch::kInt64);
+  const torch::Tensor xReal = real_.index_select(0, batchIndex);
+  const torch::Tensor yReal = conditional() ? realLabels_.index_select(0, batchIndex) : torch::Tensor();
+  const torch::Tensor yFake = fakeLabels();
+  const torch::Tensor zFake = noise();  // drawn after the labels, as always: same streams, same runs
+  torch::Tensor xFake;
+  {
+    torch::NoGradGuard noGrad;
+    xFake = g_->forward(zFake, yFake);
+  }
+  // One D pass over real and fake together (D has no batch norm, so this equals two passes,
+  // with fewer and larger kernels).
+  const int64_t b = parts_.local;
+  auto [scores, logits] = d_->forward(torch::cat({xReal, xFake}), conditional() ? torch::cat({yReal, yFake}) : torch::Tensor());
+  torch::Tensor loss = hingeDiscriminatorLoss(scores.slice(0, 0, b), scores.slice(0, b));
+  if (auxiliary) loss = loss + options_.auxWeight * F::cross_entropy(logits.slice(0, 0, b), yReal);
+  const double value =
+      globalLoss(loss, "the D loss", {{"real_indices", batchIndex}, {"real_labels", yReal}, {"fake_latents", zFake}, {"fake_labels", yFake}});
+  optD_->zero_grad();
+  loss.backward();
+  ranks_->averageGradients(d_->parameters());
+  optD_->step();
+  return value;
+}
+
+double GanTask::generatorStep(bool auxiliary) {
+  const torch::Tensor y = fakeLabels();
+  const torch::Tensor z = noise();
+  auto [score, logits] = d_->forward(g_->forward(z, y), y);
+  torch::Tensor loss = hingeGeneratorLoss(score);
+  if (auxiliary) loss = loss + options_.auxWeight * F::cross_entropy(logits, y);
+  const double value = globalLoss(loss, "the G loss", {{"latents", z}, {"labels", y}});
+  optG_->zero_grad();
+  loss.backward();
+  // D's gradients from this backward are left unused (zero_grad before its next step).
+  ranks_->averageGradients(g_->parameters());
+  optG_->step();
+  return value;
+}
+
+void GanTask::load(CheckpointReader& in) {
+  in.part("g", *g_);
+  in.part("ema", *ema_);
+  in.part("d", *d_);
+  in.part("opt_g", *optG_);
+  in.part("opt_d", *optD_);
+  const torch::Tensor times = in.tensor("times");
+  trainSeconds_ = times[0].item<double>();
+  dSeconds_ = times[1].item<double>();
+  gSeconds_ = times[2].item<double>();
+  const torch::Tensor torchStates = in.tensor("torch_rng"), dataStates = in.tensor("data_rng");
+  const auto parts = static_cast<int64_t>(rngs_.size());
+  const int64_t first = ranks_->worldSize() > 1 ? ranks_->rank() : 0;
+  if (torchStates.dim() != 2 || dataStates.dim() != 2 || first + parts > torchStates.size(0) || torchStates.size(0) != dataStates.size(0)) {
+    throw std::runtime_error("its random streams do not match this run's batch parts");
+  }
+  for (int64_t p = 0; p < parts; ++p) {
+    rngs_[static_cast<size_t>(p)].set_state(torchStates[first + p].contiguous());
+    const torch::Tensor dataState = dataStates[first + p];
+    std::array<uint64_t, 4> state{};
+    for (size_t i = 0; i < 4; ++i) state[i] = static_cast<uint64_t>(dataState[static_cast<int64_t>(i)].item<int64_t>());
+    dataRngs_[static_cast<size_t>(p)].setState(state);
+  }
+}
+
+}  // namespace
+
+void checkGanCheckpoint(const RunDir& run, const GanTrainingOptions& options) { findResumeCheckpoint(loopOptions(options, run)); }
+
+GanTrainingResult trainGan(const RealDataset& dataset, const GanTrainingOptions& options, const RunDir& run,
+                           MetricsLog& metrics, const GanProbe& probe) {
+  GanTask task(dataset, options, probe);
+  const std::shared_ptr<DataParallel> ranks = options.ranks ? options.ranks : DataParallel::single();
   GanTrainingResult result;
+  result.steps = runTrainingLoop(task, loopOptions(options, run), &metrics);
   result.generatorFolder = options.out.empty() ? run.file("generator") : options.out;
-  result.steps = s.step;
-  result.trainSeconds = s.trainSeconds;
+  result.trainSeconds = task.trainSeconds();
   // A D step sees the real and the fake half: 2b images.
-  result.dImagesPerSecond = s.dSeconds > 0 ? 2.0 * static_cast<double>(options.batch * s.step) / s.dSeconds : 0;
-  result.gImagesPerSecond = s.gSeconds > 0 ? static_cast<double>(options.batch * s.step) / s.gSeconds : 0;
+  const double images = static_cast<double>(options.batch * result.steps);
+  result.dImagesPerSecond = task.dSeconds() > 0 ? 2.0 * images / task.dSeconds() : 0;
+  result.gImagesPerSecond = task.gSeconds() > 0 ? images / task.gSeconds() : 0;
   const nlohmann::json training = {{"dataset", {{"format", dataset.format}, {"source", dataset.source}, {"train_images", dataset.train.count}}},
-                                   {"steps", s.step},
+                                   {"steps", result.steps},
                                    {"batch", options.batch},
-                                   {"ranks", world},
-                                   {"train_seconds", s.trainSeconds},
+                                   {"ranks", ranks->worldSize()},
+                                   {"train_seconds", result.trainSeconds},
                                    {"d_images_per_second", result.dImagesPerSecond},
                                    {"g_images_per_second", result.gImagesPerSecond},
                                    {"cpu", hostCpu().toJson()},
                                    {"seed", options.seed},
                                    {"ema_decay", options.emaDecay},
                                    {"config", options.configToml}};
-  if (ranks->isMain()) saveGanGenerator(result.generatorFolder, s.ema, training);
+  if (ranks->isMain()) saveGanGenerator(result.generatorFolder, task.ema(), training);
   ranks->barrier();  // the generator is on disk before any rank goes on
   return result;
 }

@@ -1,6 +1,6 @@
 #pragma once
-// The one interface every generator has (SPEC 2.1); nothing downstream knows which
-// generator it holds (genrep's own GAN, or later a TorchScript module).
+// The one interface every generator has (docs/generators.md); nothing downstream knows which
+// generator it holds (genrep's own GAN, or a TorchScript module the user brings).
 //
 //   std::unique_ptr<Generator> g = loadGanGenerator("models/fashion-mnist-cgan");
 //   torch::Tensor z = sampleLatents(64, g->info().latentDim, 1.0, rng);   // [64, Z]

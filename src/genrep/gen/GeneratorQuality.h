@@ -1,5 +1,5 @@
 #pragma once
-// Generator quality on real data (SPEC 2.5), reported next to every result:
+// Generator quality on real data (docs/gan.md, "Generator quality"), reported next to every result:
 //   class consistency  accuracy of the real-data classifier on conditional samples
 //                      against their conditioning labels
 //   Fréchet distance   between classifier features of real test images and of generated

@@ -1,5 +1,5 @@
 #pragma once
-// Anchor latents of SPEC 2.1: z = truncation * TN(-2, 2) per dimension, TN the standard
+// Anchor latents (README, "Generators"): z = truncation * TN(-2, 2) per dimension, TN the standard
 // normal truncated to [-2, 2] (values outside are redrawn, so the law is exact).
 //
 //   torch::Generator rng = at::make_generator<at::CPUGeneratorImpl>(seed);

@@ -1,5 +1,5 @@
 #pragma once
-// A generator the user brings (SPEC 2.1): a TorchScript module plus a manifest, in a folder
+// A generator the user brings (docs/generators.md): a TorchScript module plus a manifest, in a folder
 //   <folder>/manifest.json   {"format": "genrep-generator", "version": 1, "kind": "torchscript",
 //                             "module": "module.pt", "latent_dim": 128, "classes": 1000,
 //                             "class_input": "one-hot", "image_shape": [3, 128, 128],

@@ -1,5 +1,5 @@
 #pragma once
-// The one contrastive loss of SPEC 2.4 that serves SimCLR and SupCon: views with equal ids
+// The one contrastive loss that serves SimCLR and SupCon: views with equal ids
 // are positives (SimCLR: id = anchor; SupCon: id = class). For view i with positives P(i),
 //   loss_i = -(tau / tau_base) * mean_{p in P(i)} [ s_ip / tau - log sum_{j != i} exp(s_ij / tau) ]
 // with s the cosine similarity of the L2-normalised features, averaged over the views that

@@ -1,6 +1,6 @@
 #pragma once
 // The one training loop for every objective and every view source: SGD with momentum and
-// weight decay, linear warm-up then cosine decay by step (SPEC 2.4: lr = lr_per_256 * batch
+// weight decay, linear warm-up then cosine decay by step (lr = lr_per_256 * batch
 // / 256, down to lr / 1000), metrics lines, a progress line, atomic checkpoints in the run
 // folder (two slots) and exact resume from the last one (views are a pure function of seed
 // and step). A NaN or Inf stops the run with the step's inputs written beside the checkpoint.

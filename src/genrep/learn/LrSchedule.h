@@ -12,7 +12,7 @@ struct LrSchedule {
   double lr = 0.03;
   int64_t steps = 1;
   int64_t warmup = 0;
-  double finalRatio = 1e-3;  // SPEC 2.4: cosine decay to lr / 1000
+  double finalRatio = 1e-3;  // cosine decay to lr / 1000
 
   double at(int64_t step) const;
 };

@@ -11,7 +11,7 @@ namespace F = torch::nn::functional;
 
 namespace {
 
-nn::Sequential mlp(int64_t in, int64_t out) {  // the 2-layer head of SPEC 2.4
+nn::Sequential mlp(int64_t in, int64_t out) {  // SimCLR's 2-layer projection head
   return nn::Sequential(nn::Linear(in, in), nn::ReLU(), nn::Linear(in, out));
 }
 

@@ -1,5 +1,5 @@
 #pragma once
-// What an encoder learns from a ViewBatch (SPEC 2.4). Every objective owns its heads and
+// What an encoder learns from a ViewBatch (README, "Learning encoders from a generator"). Every objective owns its heads and
 // turns the encoder features of the views into a loss; adding a method = adding an
 // Objective. The heads are trained with the encoder and thrown away for evaluation.
 //   simclr      contrastive, positives = views of the same anchor

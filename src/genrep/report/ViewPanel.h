@@ -1,5 +1,5 @@
 #pragma once
-// View panels like the paper's figures (SPEC 2.6): one row per anchor, then groups of
+// View panels like the paper's figures (docs/generators.md, "View panels"): one row per anchor, then groups of
 // columns, each a latent view of that anchor:
 //   anchor | gaussian neighbours at sigma_1 | ... at sigma_n | independent (same class)
 //          | steering (every learned walk at a random amount, when walks are given)

@@ -1,6 +1,7 @@
 #include "genrep/runtime/CheckpointArchive.h"
 
 #include <sstream>
+#include <stdexcept>
 
 namespace genrep {
 
@@ -13,7 +14,12 @@ void CheckpointWriter::commit(const std::filesystem::path& file, CheckpointFile 
 
 CheckpointReader::CheckpointReader(const CheckpointFile& checkpoint) {
   std::istringstream in(checkpoint.payload);
-  archive_.load_from(in);
+  try {
+    archive_.load_from(in);
+  } catch (const c10::Error& error) {  // LibTorch's own, with a stack trace: the first line says it
+    const std::string message = error.what();
+    throw std::runtime_error("its payload is not a LibTorch archive: " + message.substr(0, message.find('\n')));
+  }
 }
 
 torch::Tensor CheckpointReader::tensor(const std::string& name) {

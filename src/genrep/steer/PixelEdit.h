@@ -1,5 +1,5 @@
 #pragma once
-// The pixel edits that steering walks learn to reproduce (SPEC 2.2): geometric ones through
+// The pixel edits that steering walks learn to reproduce (docs/steering.md): geometric ones through
 // an affine resampling (zoom, shift, rotation) and photometric ones (brightness, contrast, a
 // colour channel). Each returns the edited images and a mask of the pixels the edit defines:
 // a zoom out, shift or rotation leaves borders with nothing to show, and those pixels must

@@ -1,5 +1,5 @@
 #pragma once
-// Learned latent walks (SPEC 2.2, steering): one direction w_e per pixel edit e, such that
+// Learned latent walks (docs/steering.md): one direction w_e per pixel edit e, such that
 // G(z + step_e(alpha) * w_e) looks like edit_e(G(z), alpha). step maps the edit's amount
 // alpha onto [-1, 1]: alpha / max|alpha| for additive edits, log(alpha) / log(max) for zoom
 // (log-uniform), so 0 is "no edit" for every walk. LibTorch-free: the latent sampler uses it.

@@ -1,12 +1,17 @@
 #include "genrep/steer/WalkTrainer.h"
 
+#include <algorithm>
+#include <functional>
 #include <stdexcept>
+#include <tuple>
 
 #include <fmt/format.h>
 
 #include "genrep/core/Random.h"
 #include "genrep/dist/DataParallel.h"
 #include "genrep/gen/Latents.h"
+#include "genrep/train/BatchParts.h"
+#include "genrep/train/TrainingLoop.h"
 
 namespace genrep {
 namespace {
@@ -72,116 +77,167 @@ torch::Tensor maskedSquaredError(const torch::Tensor& images, const torch::Tenso
   return squared / counted;
 }
 
-SteeringWalks trainWalks(Generator& generator, const WalkTrainingOptions& options, const torch::Device& device,
-                         const std::function<void(int64_t, const std::vector<double>&)>& onStep) {
-  const GeneratorInfo& info = generator.info();
-  options.validate(info);
-  generator.to(device);
-  const auto edits = static_cast<int64_t>(options.edits.size());
-  SteeringWalks result;
-  result.latentDim = info.latentDim;
-  std::vector<torch::Tensor> directions;  // w_e [Z], starting at 0 = "no walk"
-  for (const EditSpec& edit : options.edits) {
-    result.walks.push_back(walkOf(edit));
-    directions.push_back(torch::zeros({info.latentDim}, torch::TensorOptions().device(device).requires_grad(true)));
+namespace {
+
+// The walks' directions w_e learning to reproduce their edits, against a frozen generator.
+class WalkTask : public TrainingTask {
+ public:
+  using OnStep = std::function<void(int64_t, const std::vector<double>&)>;
+
+  WalkTask(Generator& generator, const WalkTrainingOptions& options, const torch::Device& device, OnStep onStep)
+      : generator_(generator),
+        info_(generator.info()),
+        options_(options),
+        device_(device),
+        onStep_(std::move(onStep)),
+        ranks_(options.ranks ? options.ranks : DataParallel::single()),
+        parts_(splitBatch(options.batch, *ranks_, options.streamParts, options.seed, "steer.batch")) {
+    for (const EditSpec& edit : options.edits) {
+      walks_.push_back(walkOf(edit));
+      directions_.push_back(torch::zeros({info_.latentDim}, torch::TensorOptions().device(device).requires_grad(true)));  // no walk
+    }
+    optimizer_ = std::make_unique<torch::optim::Adam>(directions_, torch::optim::AdamOptions(options.lr));
+    for (const uint64_t seed : parts_.seeds) {
+      latentRngs_.push_back(at::make_generator<at::CPUGeneratorImpl>(deriveSeed(seed, "steer.latents")));
+      alphaRngs_.emplace_back(deriveSeed(seed, "steer.alpha"));
+    }
   }
-  torch::optim::Adam optimizer(directions, torch::optim::AdamOptions(options.lr));
 
   // z, y and alpha for a batch; the generator's image of z without any walk.
-  const auto drawBatch = [&](int64_t count, torch::Generator& rng) {
-    torch::Tensor z = sampleLatents(count, info.latentDim, options.truncation, rng).to(device);  // [B, Z]
-    torch::Tensor y = info.classes > 0 ? sampleClasses(count, info.classes, rng).to(device) : torch::Tensor();
+  std::tuple<torch::Tensor, torch::Tensor, torch::Tensor> drawBatch(int64_t count, torch::Generator& rng) {
+    torch::Tensor z = sampleLatents(count, info_.latentDim, options_.truncation, rng).to(device_);  // [B, Z]
+    torch::Tensor y = info_.classes > 0 ? sampleClasses(count, info_.classes, rng).to(device_) : torch::Tensor();
     torch::NoGradGuard noGrad;
-    torch::Tensor x = normaliseGenerated(generator.sample(z, y), info);  // [B, C, H, W]
-    return std::make_tuple(z, y, x);
-  };
+    torch::Tensor x = normaliseGenerated(generator_.sample(z, y), info_);  // [B, C, H, W]
+    return {z, y, x};
+  }
 
-  const std::shared_ptr<DataParallel> ranks = options.ranks ? options.ranks : DataParallel::single();
-  if (options.batch % ranks->worldSize() != 0) {
-    throw std::invalid_argument(fmt::format("steer.batch {} must divide evenly over the {} ranks", options.batch, ranks->worldSize()));
-  }
-  const int64_t localBatch = options.batch / ranks->worldSize();
-  const int64_t parts = ranks->worldSize() > 1 ? 1 : options.streamParts;  // drawn by this process
-  if (parts < 1 || localBatch % parts != 0) {
-    throw std::invalid_argument(fmt::format("steer: a batch of {} cannot be drawn as {} equal parts", localBatch, parts));
-  }
-  std::vector<torch::Generator> latentRngs;
-  std::vector<RandomStream> alphaRngs;
-  for (int64_t p = 0; p < parts; ++p) {
-    const uint64_t streamSeed = rankSeed(options.seed, parts > 1 ? static_cast<int>(p) : ranks->rank());
-    latentRngs.push_back(at::make_generator<at::CPUGeneratorImpl>(deriveSeed(streamSeed, "steer.latents")));
-    alphaRngs.emplace_back(deriveSeed(streamSeed, "steer.alpha"));
-  }
-  const int64_t partBatch = localBatch / parts;
-  for (int64_t step = 0; step < options.steps; ++step) {
+  StepValues step(int64_t step) override {
     std::vector<torch::Tensor> zs, ys, xs;
-    for (int64_t p = 0; p < parts; ++p) {
-      const auto [zp, yp, xp] = drawBatch(partBatch, latentRngs[static_cast<size_t>(p)]);
+    for (torch::Generator& rng : latentRngs_) {
+      const auto [zp, yp, xp] = drawBatch(parts_.perPart, rng);
       zs.push_back(zp);
       ys.push_back(yp);
       xs.push_back(xp);
     }
     const torch::Tensor z = torch::cat(zs), x = torch::cat(xs);
-    const torch::Tensor y = info.classes > 0 ? torch::cat(ys) : torch::Tensor();
-    optimizer.zero_grad();
+    const torch::Tensor y = info_.classes > 0 ? torch::cat(ys) : torch::Tensor();
+    optimizer_->zero_grad();
     std::vector<double> losses;
-    for (int64_t e = 0; e < edits; ++e) {
-      std::vector<torch::Tensor> alphas, walkSteps;
-      for (int64_t p = 0; p < parts; ++p) {
-        auto [alphaPart, stepPart] = drawAlphas(result.walks[static_cast<size_t>(e)], partBatch, alphaRngs[static_cast<size_t>(p)]);
-        alphas.push_back(alphaPart);
-        walkSteps.push_back(stepPart);
-      }
-      const torch::Tensor alpha = torch::cat(alphas), walkStep = torch::cat(walkSteps);
-      const EditedImages target = applyEdit(options.edits[static_cast<size_t>(e)].kind, x, alpha.to(device));
-      const torch::Tensor moved = z + walkStep.to(device).unsqueeze(1) * directions[static_cast<size_t>(e)];  // [B, Z]
-      const torch::Tensor images = normaliseGenerated(generator.sample(moved, y), info);
-      const torch::Tensor loss = maskedSquaredError(images, target.images, target.mask).mean();
-      // Only w_e's gradient: the generator's weights stay frozen and get none computed.
-      // (a copy: autograd may hand back a view, which the optimiser's zero_grad cannot detach)
-      directions[static_cast<size_t>(e)].mutable_grad() =
-          torch::autograd::grad({loss}, {directions[static_cast<size_t>(e)]})[0].detach().clone();
-      losses.push_back(loss.item<double>());
-    }
-    ranks->averageGradients(directions);
-    losses = ranks->meanOverRanks(losses);  // the losses of the global batch, for the log
-    optimizer.step();
-    if (onStep) onStep(step, losses);
+    for (size_t e = 0; e < walks_.size(); ++e) losses.push_back(editLoss(e, z, y, x));
+    ranks_->averageGradients(directions_);
+    losses = ranks_->meanOverRanks(losses);  // the losses of the global batch, for the log
+    optimizer_->step();
+    if (onStep_) onStep_(step, losses);
+    StepValues values;
+    for (size_t e = 0; e < walks_.size(); ++e) values.emplace_back(walks_[e].edit, losses[e]);
+    return values;
   }
 
+  // Every rank starts from w = 0 by construction; nothing to broadcast.
+  std::vector<torch::Tensor> sharedState() override { return {}; }
+
+  nlohmann::json logRecord(int64_t step, const StepValues& windowMeans) override {
+    nlohmann::json record = {{"step", step}};
+    for (const auto& [edit, loss] : windowMeans) record["loss_" + edit] = loss;
+    return record;
+  }
+
+  // Walks keep no checkpoint: they train in seconds to minutes.
+  void save(CheckpointWriter& /*out*/) override {}
+  void load(CheckpointReader& /*in*/) override {}
+
   // Held-out report: the same draws for "z unchanged" and "z moved along the walk".
-  torch::Generator evalRng = at::make_generator<at::CPUGeneratorImpl>(deriveSeed(options.seed, "steer.eval"));
-  RandomStream evalAlphaRng(deriveSeed(options.seed, "steer.eval.alpha"));
-  std::vector<double> identity(static_cast<size_t>(edits), 0.0), walked(static_cast<size_t>(edits), 0.0);
-  for (int64_t start = 0; start < options.evalSamples; start += kEvalBatch) {
-    const int64_t n = std::min(kEvalBatch, options.evalSamples - start);
+  SteeringWalks measure();
+
+ private:
+  // Edit e's masked error on this batch; sets w_e's gradient (and only w_e's).
+  double editLoss(size_t e, const torch::Tensor& z, const torch::Tensor& y, const torch::Tensor& x) {
+    std::vector<torch::Tensor> alphas, walkSteps;
+    for (RandomStream& rng : alphaRngs_) {
+      auto [alphaPart, stepPart] = drawAlphas(walks_[e], parts_.perPart, rng);
+      alphas.push_back(alphaPart);
+      walkSteps.push_back(stepPart);
+    }
+    const torch::Tensor alpha = torch::cat(alphas), walkStep = torch::cat(walkSteps);
+    const EditedImages target = applyEdit(options_.edits[e].kind, x, alpha.to(device_));
+    const torch::Tensor moved = z + walkStep.to(device_).unsqueeze(1) * directions_[e];  // [B, Z]
+    const torch::Tensor images = normaliseGenerated(generator_.sample(moved, y), info_);
+    const torch::Tensor loss = maskedSquaredError(images, target.images, target.mask).mean();
+    // Only w_e's gradient: the generator's weights stay frozen and get none computed.
+    // (a copy: autograd may hand back a view, which the optimiser's zero_grad cannot detach)
+    directions_[e].mutable_grad() = torch::autograd::grad({loss}, {directions_[e]})[0].detach().clone();
+    return loss.item<double>();
+  }
+
+  Generator& generator_;
+  const GeneratorInfo& info_;
+  const WalkTrainingOptions& options_;
+  torch::Device device_;
+  OnStep onStep_;
+  std::shared_ptr<DataParallel> ranks_;
+  BatchParts parts_;
+  std::vector<SteeringWalk> walks_;
+  std::vector<torch::Tensor> directions_;  // w_e [Z]
+  std::unique_ptr<torch::optim::Adam> optimizer_;
+  std::vector<torch::Generator> latentRngs_;
+  std::vector<RandomStream> alphaRngs_;
+};
+
+SteeringWalks WalkTask::measure() {
+  const auto edits = walks_.size();
+  torch::Generator evalRng = at::make_generator<at::CPUGeneratorImpl>(deriveSeed(options_.seed, "steer.eval"));
+  RandomStream evalAlphaRng(deriveSeed(options_.seed, "steer.eval.alpha"));
+  std::vector<double> identity(edits, 0.0), walked(edits, 0.0);
+  for (int64_t start = 0; start < options_.evalSamples; start += kEvalBatch) {
+    const int64_t n = std::min(kEvalBatch, options_.evalSamples - start);
     const auto [z, y, x] = drawBatch(n, evalRng);
     torch::NoGradGuard noGrad;
-    for (int64_t e = 0; e < edits; ++e) {
-      const auto [alpha, walkStep] = drawAlphas(result.walks[static_cast<size_t>(e)], n, evalAlphaRng);
-      const EditedImages target = applyEdit(options.edits[static_cast<size_t>(e)].kind, x, alpha.to(device));
-      const torch::Tensor images =
-          normaliseGenerated(generator.sample(z + walkStep.to(device).unsqueeze(1) * directions[static_cast<size_t>(e)], y), info);
-      identity[static_cast<size_t>(e)] += maskedSquaredError(x, target.images, target.mask).sum().item<double>();
-      walked[static_cast<size_t>(e)] += maskedSquaredError(images, target.images, target.mask).sum().item<double>();
+    for (size_t e = 0; e < edits; ++e) {
+      const auto [alpha, walkStep] = drawAlphas(walks_[e], n, evalAlphaRng);
+      const EditedImages target = applyEdit(options_.edits[e].kind, x, alpha.to(device_));
+      const torch::Tensor images = normaliseGenerated(generator_.sample(z + walkStep.to(device_).unsqueeze(1) * directions_[e], y), info_);
+      identity[e] += maskedSquaredError(x, target.images, target.mask).sum().item<double>();
+      walked[e] += maskedSquaredError(images, target.images, target.mask).sum().item<double>();
     }
   }
-  for (int64_t e = 0; e < edits; ++e) {
-    SteeringWalk& walk = result.walks[static_cast<size_t>(e)];
-    const torch::Tensor w = directions[static_cast<size_t>(e)].detach().cpu().contiguous();
+  SteeringWalks result;
+  result.latentDim = info_.latentDim;
+  result.walks = walks_;
+  for (size_t e = 0; e < edits; ++e) {
+    SteeringWalk& walk = result.walks[e];
+    const torch::Tensor w = directions_[e].detach().cpu().contiguous();
     walk.direction.assign(w.data_ptr<float>(), w.data_ptr<float>() + w.numel());
-    const double identityMse = identity[static_cast<size_t>(e)] / static_cast<double>(options.evalSamples);
-    const double walkMse = walked[static_cast<size_t>(e)] / static_cast<double>(options.evalSamples);
+    const double identityMse = identity[e] / static_cast<double>(options_.evalSamples);
+    const double walkMse = walked[e] / static_cast<double>(options_.evalSamples);
     walk.report = {{"identity_mse", identityMse},
                    {"walk_mse", walkMse},
                    {"achieved", identityMse > 0 ? 1.0 - walkMse / identityMse : 0.0},
                    {"direction_norm", w.norm().item<double>()},
-                   {"eval_samples", options.evalSamples},
-                   {"steps", options.steps},
-                   {"batch", options.batch},
-                   {"lr", options.lr}};
+                   {"eval_samples", options_.evalSamples},
+                   {"steps", options_.steps},
+                   {"batch", options_.batch},
+                   {"lr", options_.lr}};
   }
   return result;
+}
+
+}  // namespace
+
+SteeringWalks trainWalks(Generator& generator, const WalkTrainingOptions& options, const torch::Device& device,
+                         const std::function<void(int64_t, const std::vector<double>&)>& onStep) {
+  options.validate(generator.info());
+  generator.to(device);
+  WalkTask task(generator, options, device, onStep);
+  TrainingLoopOptions loop;
+  loop.name = "steer train";
+  loop.steps = options.steps;
+  loop.logEvery = std::max<int64_t>(1, options.steps);
+  loop.seed = options.seed;
+  loop.showProgress = false;  // the command shows its own, with the losses
+  loop.ranks = options.ranks;
+  runTrainingLoop(task, loop, nullptr);
+  return task.measure();
 }
 
 }  // namespace genrep

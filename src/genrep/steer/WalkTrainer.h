@@ -1,5 +1,5 @@
 #pragma once
-// Learns steering walks (SPEC 2.2; Jahanian et al., "On the steerability of GANs"): for each
+// Learns steering walks (docs/steering.md; Jahanian et al., "On the steerability of GANs"): for each
 // pixel edit e a direction w_e in latent space, minimising the masked mean squared error
 //   || mask * (G(z + step_e(alpha) * w_e, y) - edit_e(G(z, y), alpha)) ||^2 / |mask|
 // over z, y and alpha drawn afresh for every sample (alpha from the edit's range). The

@@ -1,5 +1,5 @@
 #pragma once
-// Views streamed from a generator (SPEC 2.2-2.3): anchor i has latent z_i (and class y_i),
+// Views streamed from a generator (README, "Learning encoders from a generator"): anchor i has latent z_i (and class y_i),
 // view 0 of an anchor is G(z_i), views 1..V-1 are G(z') for neighbours picked uniformly from
 // its pool of N (views.pool); every view then gets its own pixel view Tx. With
 // views.anchors = 0 every step draws fresh anchors (a continuous stream); with A > 0 a step

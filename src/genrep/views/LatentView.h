@@ -1,5 +1,5 @@
 #pragma once
-// Latent views Tz of SPEC 2.2, and the anchors they start from, drawn from keyed random
+// Latent views Tz (README, "Learning encoders from a generator"), and the anchors they start from, drawn from keyed random
 // streams: anchor i of a run always has the same z and y, and neighbour k of anchor i the
 // same z'. So a fixed set of anchors (views.anchors = A) and its pool of neighbours
 // (views.pool = N) exist without being stored, a continuous stream is the same thing with

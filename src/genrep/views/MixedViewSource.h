@@ -1,5 +1,5 @@
 #pragma once
-// Mixing real and synthetic data (SPEC 2.4, experiment 4): each anchor of a step is
+// Mixing real and synthetic data (the paper's real/synthetic mixing study): each anchor of a step is
 // synthetic with probability `share`, real otherwise; both parts keep their own views.
 //
 //   MixedViewSource source(std::move(generated), std::move(real), 0.5, seed);

@@ -61,19 +61,11 @@ bool shardIsComplete(const std::filesystem::path& file, const ShardHeader& expec
 
 }  // namespace
 
-OfflineDatasetReport writeOfflineDataset(Generator& generator, const std::filesystem::path& folder,
-                                         const OfflineDatasetOptions& options, const nlohmann::json& generatorRecord,
-                                         const torch::Device& device, const std::function<void(int64_t, int64_t)>& progress) {
-  options.validate();
-  const GeneratorInfo& info = generator.info();
-  LatentViewOptions latentOptions = options.latent;
-  latentOptions.balancedClasses = true;
-  const LatentSampler latents(latentOptions, info.latentDim, info.classes, options.seed);
+namespace {
 
-  OfflineDatasetReport report;
-  report.anchors = options.anchorsPerClass * std::max<int64_t>(info.classes, 1);
-  report.shards = (report.anchors + options.shardAnchors - 1) / options.shardAnchors;
-  const nlohmann::json settings = {
+// What decides a dataset's bytes: a folder made with other settings is refused.
+nlohmann::json datasetSettings(const GeneratorInfo& info, const OfflineDatasetOptions& options, const nlohmann::json& generatorRecord) {
+  return {
       {"generator", generatorRecord},
       {"latent_dim", info.latentDim},
       {"classes", info.classes},
@@ -87,6 +79,62 @@ OfflineDatasetReport writeOfflineDataset(Generator& generator, const std::filesy
       {"shard_anchors", options.shardAnchors},
       {"seed", options.seed},
   };
+}
+
+// Anchors first .. first+n-1 of the dataset with their K neighbours: latents, classes and the
+// generator's images, row r = a * (1+K) + k (k = 0: the anchor itself). Adds the time spent
+// in the generator to `generatorSeconds`.
+void fillShard(SyntheticShard& shard, Generator& generator, const LatentSampler& latents, const OfflineDatasetOptions& options,
+               int64_t first, int64_t n, const torch::Device& device, double& generatorSeconds) {
+  const GeneratorInfo& info = generator.info();
+  const int64_t views = 1 + options.pool;
+  const int64_t rows = n * views;
+  shard.z.resize(static_cast<size_t>(rows * info.latentDim));
+  shard.params.resize(static_cast<size_t>(rows * latents.paramDim()));
+  shard.y.resize(static_cast<size_t>(n));
+  std::vector<int64_t> rowClasses(static_cast<size_t>(rows));
+  for (int64_t a = 0; a < n; ++a) {
+    for (int64_t k = 0; k < views; ++k) {
+      const LatentCode code = latents.neighbour(static_cast<uint64_t>(first + a), static_cast<uint64_t>(k));
+      std::copy(code.z.begin(), code.z.end(), shard.z.begin() + (a * views + k) * info.latentDim);
+      std::copy(code.params.begin(), code.params.end(), shard.params.begin() + (a * views + k) * latents.paramDim());
+      rowClasses[static_cast<size_t>(a * views + k)] = code.y;
+    }
+    shard.y[static_cast<size_t>(a)] = rowClasses[static_cast<size_t>(a * views)];
+  }
+  const torch::Tensor z = torch::from_blob(shard.z.data(), {rows, info.latentDim}, torch::kFloat32);  // [R, Z]
+  const torch::Tensor y = torch::from_blob(rowClasses.data(), {rows}, torch::kInt64);                  // [R]
+  torch::Tensor bytes = torch::empty({rows, info.channels, info.height, info.width}, torch::kUInt8);   // [R, C, H, W]
+  for (int64_t begin = 0; begin < rows; begin += options.batch) {
+    const int64_t end = std::min(rows, begin + options.batch);
+    const auto generateStart = SteadyClock::now();
+    torch::Tensor images;
+    {
+      torch::NoGradGuard noGrad;
+      images = generator.sample(z.slice(0, begin, end).to(device), info.classes > 0 ? y.slice(0, begin, end).to(device) : torch::Tensor());
+      if (images.device().is_cuda()) torch::cuda::synchronize();
+    }
+    generatorSeconds += secondsSince(generateStart);
+    bytes.slice(0, begin, end).copy_(unitToBytes(normaliseGenerated(images, info)).cpu());
+  }
+  shard.images.assign(bytes.data_ptr<uint8_t>(), bytes.data_ptr<uint8_t>() + bytes.numel());
+}
+
+}  // namespace
+
+OfflineDatasetReport writeOfflineDataset(Generator& generator, const std::filesystem::path& folder,
+                                         const OfflineDatasetOptions& options, const nlohmann::json& generatorRecord,
+                                         const torch::Device& device, const std::function<void(int64_t, int64_t)>& progress) {
+  options.validate();
+  const GeneratorInfo& info = generator.info();
+  LatentViewOptions latentOptions = options.latent;
+  latentOptions.balancedClasses = true;
+  const LatentSampler latents(latentOptions, info.latentDim, info.classes, options.seed);
+
+  OfflineDatasetReport report;
+  report.anchors = options.anchorsPerClass * std::max<int64_t>(info.classes, 1);
+  report.shards = (report.anchors + options.shardAnchors - 1) / options.shardAnchors;
+  const nlohmann::json settings = datasetSettings(info, options, generatorRecord);
   std::error_code ec;
   std::filesystem::create_directories(folder, ec);
   removeStaleTemporaries(folder);  // shards a killed run was writing
@@ -105,7 +153,6 @@ OfflineDatasetReport writeOfflineDataset(Generator& generator, const std::filesy
   writeFileAtomic(descriptionFile, description.dump(2) + "\n");
 
   const auto start = SteadyClock::now();
-  const int64_t views = 1 + options.pool;
   generator.to(device);
   for (int64_t s = 0; s < report.shards; ++s) {
     SyntheticShard shard;
@@ -115,45 +162,12 @@ OfflineDatasetReport writeOfflineDataset(Generator& generator, const std::filesy
     shard.header.firstAnchor = static_cast<uint64_t>(first);
     shard.header.anchors = static_cast<uint32_t>(n);
     const std::filesystem::path file = folder / shardFileName(static_cast<uint64_t>(s));
-    if (shardIsComplete(file, shard.header)) {
-      if (progress) progress(s + 1, report.shards);
-      continue;
+    if (!shardIsComplete(file, shard.header)) {
+      fillShard(shard, generator, latents, options, first, n, device, report.generatorSeconds);
+      writeShard(file, std::move(shard));
+      report.shardsWritten += 1;
+      report.images += n * (1 + options.pool);
     }
-    // Row r = a * (1+K) + k: anchor a of the shard, view k (0 = the anchor itself).
-    const int64_t rows = n * views;
-    shard.z.resize(static_cast<size_t>(rows * info.latentDim));
-    shard.params.resize(static_cast<size_t>(rows * latents.paramDim()));
-    shard.y.resize(static_cast<size_t>(n));
-    std::vector<int64_t> rowClasses(static_cast<size_t>(rows));
-    for (int64_t a = 0; a < n; ++a) {
-      for (int64_t k = 0; k < views; ++k) {
-        const LatentCode code = latents.neighbour(static_cast<uint64_t>(first + a), static_cast<uint64_t>(k));
-        std::copy(code.z.begin(), code.z.end(), shard.z.begin() + (a * views + k) * info.latentDim);
-        std::copy(code.params.begin(), code.params.end(), shard.params.begin() + (a * views + k) * latents.paramDim());
-        rowClasses[static_cast<size_t>(a * views + k)] = code.y;
-      }
-      shard.y[static_cast<size_t>(a)] = rowClasses[static_cast<size_t>(a * views)];
-    }
-    const torch::Tensor z = torch::from_blob(shard.z.data(), {rows, info.latentDim}, torch::kFloat32);  // [R, Z]
-    const torch::Tensor y = torch::from_blob(rowClasses.data(), {rows}, torch::kInt64);                  // [R]
-    torch::Tensor bytes = torch::empty({rows, info.channels, info.height, info.width}, torch::kUInt8);   // [R, C, H, W]
-    for (int64_t begin = 0; begin < rows; begin += options.batch) {
-      const int64_t end = std::min(rows, begin + options.batch);
-      const auto generateStart = SteadyClock::now();
-      torch::Tensor images;
-      {
-        torch::NoGradGuard noGrad;
-        images = generator.sample(z.slice(0, begin, end).to(device), info.classes > 0 ? y.slice(0, begin, end).to(device)
-                                                                                     : torch::Tensor());
-        if (images.device().is_cuda()) torch::cuda::synchronize();
-      }
-      report.generatorSeconds += secondsSince(generateStart);
-      bytes.slice(0, begin, end).copy_(unitToBytes(normaliseGenerated(images, info)).cpu());
-    }
-    shard.images.assign(bytes.data_ptr<uint8_t>(), bytes.data_ptr<uint8_t>() + bytes.numel());
-    writeShard(file, std::move(shard));
-    report.shardsWritten += 1;
-    report.images += rows;
     if (progress) progress(s + 1, report.shards);
   }
   report.seconds = secondsSince(start);

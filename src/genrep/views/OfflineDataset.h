@@ -1,5 +1,5 @@
 #pragma once
-// An offline synthetic dataset (SPEC 2.2, `genrep generate`): M anchors (M per class for a
+// An offline synthetic dataset (docs/generators.md, `genrep generate`): M anchors (M per class for a
 // conditional generator, classes balanced), each with a pool of K neighbours from one latent
 // view, stored as shard files (data/SyntheticShard.h) plus a description:
 //   <folder>/dataset.json        format "genrep-synthetic" v1: generator, latent view, M, K,

@@ -1,5 +1,5 @@
 #pragma once
-// Pixel views Tx of SPEC 2.3, batched on tensors on the images' device, with an independent
+// Pixel views Tx (SimCLR's augmentations, as the paper uses them), batched on tensors on the images' device, with an independent
 // draw for every image: random resized crop (scale 0.2-1, aspect 3/4-4/3), horizontal flip
 // (p 0.5), colour jitter with p 0.8 (brightness, contrast, saturation 0.4, hue 0.1, applied
 // in that fixed order; on grey images only brightness and contrast), random greyscale

@@ -1,5 +1,5 @@
 #pragma once
-// The real-data baseline of SPEC 2.4: V pixel views of one real image per anchor (the usual
+// The real-data baseline of the paper's tables: V pixel views of one real image per anchor (the usual
 // SimCLR). Images come from the training split minus its validation part; the test split
 // is never seen. Classes carry the real labels (SupCon on real images is then supervised).
 //
