@@ -60,7 +60,7 @@ std::filesystem::path demoWalks(const Config& config, std::shared_ptr<Generator>
     if (key.rfind("steer.", 0) == 0) settings[key] = value;  // keys are flat
   }
   settings["generator"] = config.getString("gen.path");
-  settings["seed"] = config.getInt("run.seed");
+  settings["seed"] = static_cast<int64_t>(runOptionsFromConfig(config).seed);
   const std::filesystem::path settingsFile = folder / "settings.json";
   std::error_code ec;
   if (std::filesystem::exists(folder / "walks.json", ec) && std::filesystem::exists(settingsFile, ec)) {
@@ -115,7 +115,7 @@ void writeDemoTable(CommandContext& context, const std::vector<Method>& methods,
                     const std::vector<std::vector<nlohmann::json>>& results, const nlohmann::json& quality, bool partial) {
   const Config& config = context.config;
   const auto seeds = static_cast<int64_t>(results.front().size());
-  const auto firstSeed = config.getInt("run.seed");
+  const auto firstSeed = static_cast<int64_t>(runOptionsFromConfig(config).seed);
   nlohmann::json rows = nlohmann::json::array();
   for (size_t m = 0; m < methods.size(); ++m) rows.push_back(summariseOverSeeds(methods[m].id, methods[m].label, results[m], firstSeed));
 
@@ -157,7 +157,7 @@ void runDemo(CommandContext& context) {
   const Config& config = context.config;
   const int64_t seeds = config.getInt("demo.seeds");
   if (seeds < 1) throw std::invalid_argument("demo.seeds must be >= 1");
-  const auto firstSeed = config.getInt("run.seed");
+  const auto firstSeed = static_cast<int64_t>(runOptionsFromConfig(config).seed);
   std::shared_ptr<Generator> generator = openGenerator(config);
   const RealDataset dataset = openDataset(datasetSpecFromConfig(config));
   const ConfigSchema& schema = context.schema;

@@ -34,8 +34,8 @@ void addEvalKeys(ConfigSchema& schema) {
 
 std::shared_ptr<Generator> openGenerator(const Config& config) { return loadGenerator(config.getString("gen.path")); }
 
-bool sourceNeedsGenerator(const Config& config) { return ViewSourceOptions{sourceKindFromConfig(config)}.needsGenerator(); }
-bool sourceNeedsDataset(const Config& config) { return ViewSourceOptions{sourceKindFromConfig(config)}.needsDataset(); }
+bool sourceNeedsGenerator(const Config& config) { return needsGenerator(sourceKindFromConfig(config)); }
+bool sourceNeedsDataset(const Config& config) { return needsDataset(sourceKindFromConfig(config)); }
 
 ResNetEncoder randomEncoder(const Config& config, int64_t channels) {
   torch::manual_seed(deriveSeed(runOptionsFromConfig(config).seed, "encoder.init"));
@@ -77,7 +77,7 @@ nlohmann::json trainEncoderRun(const Config& config, const ConfigSchema& schema,
                                    {"batch", options.batch},
                                    {"views_per_anchor", source->viewsPerAnchor()},
                                    {"lr", options.lr()},
-                                   {"seed", config.getInt("run.seed")},
+                                   {"seed", static_cast<int64_t>(runOptionsFromConfig(config).seed)},
                                    {"train_seconds", result.trainSeconds},
                                    {"views_per_second", result.viewsPerSecond},
                                    {"generate_share", result.trainSeconds > 0 ? result.generateSeconds / result.trainSeconds : 0},

@@ -26,7 +26,7 @@ void addSheetKeys(ConfigSchema& schema) {
 
 SheetOptions sheetOptions(const Config& config) {
   return {config.getInt("sample.columns"), config.getInt("sample.rows"), config.getFloat("sample.truncation"),
-          static_cast<uint64_t>(config.getInt("run.seed"))};
+          runOptionsFromConfig(config).seed};
 }
 
 void runTrain(CommandContext& context) {

@@ -11,6 +11,7 @@
 #include "genrep/settings/DataKeys.h"
 #include "genrep/settings/LearnKeys.h"
 #include "genrep/views/LatentView.h"
+#include "genrep/views/ViewSourceOptions.h"
 
 namespace genrep::app {
 namespace {
@@ -57,7 +58,7 @@ void runEval(CommandContext& context) {
     result = evaluateRun(config, nullptr, dataset);
   } else {
     ResNetEncoder encoder = randomEncoder(config, dataset.train.channels);
-    what = fmt::format("random encoder (seed {})", config.getInt("run.seed"));
+    what = fmt::format("random encoder (seed {})", static_cast<int64_t>(runOptionsFromConfig(config).seed));
     result = evaluateRun(config, &encoder, dataset);
   }
   result["evaluated"] = what;
@@ -76,7 +77,7 @@ void runEval(CommandContext& context) {
 std::vector<CommandSpec> learnCommands() {
   std::vector<FlagAlias> trainFlags = datasetFlags();
   trainFlags.insert(trainFlags.end(), {{"--generator", "gen.path", "generator folder", false},
-                                       {"--source", "source.kind", "generator, real, mix or shards", false},
+                                       {"--source", "source.kind", joinedNames(sourceKinds()), false},
                                        {"--objective", "learn.objective", objectiveNameList(), false},
                                        {"--latent-view", "views.latent", latentViewNameList(), false},
                                        {"--walks", "views.walks", "steering walks folder (genrep steer train)", false},

@@ -67,8 +67,8 @@ nlohmann::json trainWalksRun(const Config& config, std::shared_ptr<Generator> ge
   options.lr = config.getFloat("steer.lr");
   options.truncation = config.getFloat("steer.truncation");
   options.evalSamples = config.getInt("steer.eval_samples");
-  options.seed = static_cast<uint64_t>(config.getInt("run.seed"));
-  const torch::Device device = selectDevice(config.getString("run.device"));
+  options.seed = runOptionsFromConfig(config).seed;
+  const torch::Device device = selectDevice(deviceFromConfig(config));
   options.validate(generator->info());  // before anything is printed or written
   fmt::print("generator  {}  {}\n", config.getString("gen.path"), generator->info().description);
   std::string names;

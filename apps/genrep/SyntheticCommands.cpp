@@ -27,10 +27,10 @@ void runGenerate(CommandContext& context) {
   options.pool = config.getInt("generate.pool");
   options.shardAnchors = config.getInt("generate.shard_anchors");
   options.batch = config.getInt("generate.batch");
-  options.seed = static_cast<uint64_t>(config.getInt("run.seed"));
+  options.seed = runOptionsFromConfig(config).seed;
   const std::string out = config.getString("generate.out");
   const std::filesystem::path folder = out.empty() ? context.run.path() : std::filesystem::path(out);
-  const torch::Device device = selectDevice(config.getString("run.device"));
+  const torch::Device device = selectDevice(deviceFromConfig(config));
   options.validate();  // before anything is printed or written
 
   const GeneratorInfo& info = generator->info();
@@ -73,7 +73,7 @@ void runViews(CommandContext& context) {
   options.perGroup = config.getInt("panel.per_group");
   options.independent = config.getBool("panel.independent");
   options.truncation = config.getFloat("panel.truncation");
-  options.seed = static_cast<uint64_t>(config.getInt("run.seed"));
+  options.seed = runOptionsFromConfig(config).seed;
   if (!config.getString("panel.walks").empty()) {
     options.walks = std::make_shared<const SteeringWalks>(loadSteeringWalks(config.getString("panel.walks")));
   }

@@ -1,8 +1,8 @@
 #pragma once
-// The GAN's own training loop: hinge loss, projection discriminator with an auxiliary
+// Training genrep's own GAN: hinge loss, projection discriminator with an auxiliary
 // classifier, Adam, an exponential moving average of G for sampling (with BigGAN-style
-// warm-up), atomic checkpoints in the run folder (two slots) and exact-step resume from the
-// last one. A NaN or Inf loss stops the run with the step's inputs written to the run folder.
+// warm-up). It runs as a task of the one training loop (train/TrainingLoop.h): atomic
+// checkpoints in the run folder (two slots) and exact-step resume from the last one. A NaN or Inf loss stops the run with the step's inputs written to the run folder.
 // Data parallel (options.ranks): each rank draws its share of every batch from its own
 // streams, D's and G's gradients are averaged over ranks, rank 0 writes.
 //

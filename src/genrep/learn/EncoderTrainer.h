@@ -1,9 +1,10 @@
 #pragma once
-// The one training loop for every objective and every view source: SGD with momentum and
-// weight decay, linear warm-up then cosine decay by step (lr = lr_per_256 * batch
-// / 256, down to lr / 1000), metrics lines, a progress line, atomic checkpoints in the run
-// folder (two slots) and exact resume from the last one (views are a pure function of seed
-// and step). A NaN or Inf stops the run with the step's inputs written beside the checkpoint.
+// One encoder trainer for every objective and every view source: SGD with momentum and
+// weight decay, linear warm-up then cosine decay by step (lr = lr_per_256 * batch / 256, down
+// to lr / 1000). It runs as a task of the one training loop (train/TrainingLoop.h): metrics
+// lines, a progress line, atomic checkpoints in the run folder (two slots) and exact resume
+// from the last one (views are a pure function of seed and step); a NaN or Inf stops the run
+// with the step's inputs written beside the checkpoint.
 // Data parallel (options.ranks): `batch` is the global batch, each rank trains on its share
 // from its own source, gradients are averaged over ranks, rank 0 alone writes.
 //

@@ -41,9 +41,7 @@ void addGanTrainingKeys(ConfigSchema& schema) { ganSettings().addKeys(schema); }
 
 GanTrainingOptions ganOptionsFromConfig(const Config& config) {
   GanTrainingOptions o = ganSettings().read(config);
-  const RunOptions run = runOptionsFromConfig(config);
-  o.seed = run.seed;
-  o.resumeChanged = run.resumeChanged;
+  readRunInto(config, o);
   o.configToml = config.toToml();
   return o;
 }

@@ -73,9 +73,7 @@ void addEncoderTrainingKeys(ConfigSchema& schema) { encoderTrainingSettings().ad
 
 EncoderTrainingOptions encoderTrainingOptionsFromConfig(const Config& config) {
   EncoderTrainingOptions o = encoderTrainingSettings().read(config);
-  const RunOptions run = runOptionsFromConfig(config);
-  o.seed = run.seed;
-  o.resumeChanged = run.resumeChanged;
+  readRunInto(config, o);
   requireSetting(o.warmup < o.steps, fmt::format("learn.warmup is {}; it must be below learn.steps ({})", o.warmup, o.steps));
   return o;
 }

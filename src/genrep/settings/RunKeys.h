@@ -26,6 +26,14 @@ struct RunOptions {
 void addRunKeys(ConfigSchema& schema);
 RunOptions runOptionsFromConfig(const Config& config);
 
+// run.seed and run.resume_changed into a trainer's options (fields seed and resumeChanged).
+template <class TrainerOptions>
+void readRunInto(const Config& config, TrainerOptions& options) {
+  const RunOptions run = runOptionsFromConfig(config);
+  options.seed = run.seed;
+  options.resumeChanged = run.resumeChanged;
+}
+
 // run.device: auto (CUDA when available), cpu, cuda or cuda:N; runtime/Device.h reads it.
 void addDeviceKey(ConfigSchema& schema);
 std::string deviceFromConfig(const Config& config);

@@ -26,6 +26,8 @@ enum class SourceKind { Generator = 0, Real = 1, Mix = 2, Shards = 3 };
 
 // The one list of source kinds with their names: source.kind's choices and parsing.
 const NameTable<SourceKind>& sourceKinds();
+inline bool needsGenerator(SourceKind kind) { return kind == SourceKind::Generator || kind == SourceKind::Mix; }
+inline bool needsDataset(SourceKind kind) { return kind == SourceKind::Real || kind == SourceKind::Mix; }
 
 struct ViewSourceOptions {
   SourceKind kind = SourceKind::Generator;
@@ -36,8 +38,8 @@ struct ViewSourceOptions {
   GeneratorViewOptions generator;    // latent and pixel views, views per anchor, pool, anchors
   uint64_t seed = 0;                 // run seed; each rank's streams use rankSeed(seed, rank)
 
-  bool needsGenerator() const { return kind == SourceKind::Generator || kind == SourceKind::Mix; }
-  bool needsDataset() const { return kind == SourceKind::Real || kind == SourceKind::Mix; }
+  bool needsGenerator() const { return genrep::needsGenerator(kind); }
+  bool needsDataset() const { return genrep::needsDataset(kind); }
 };
 
 // `generator` may be null unless options.needsGenerator(), `dataset` unless
