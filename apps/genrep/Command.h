@@ -16,6 +16,7 @@
 #include "genrep/core/RunDir.h"
 #include "genrep/dist/DataParallel.h"
 #include "genrep/runtime/Runtime.h"
+#include "genrep/settings/GeneratorKeys.h"
 #include "genrep/settings/RunKeys.h"
 
 namespace genrep::app {
@@ -58,8 +59,6 @@ std::vector<FlagAlias> runFlags();
 // --format and --path, for the commands that read a real dataset (data.* keys).
 std::vector<FlagAlias> datasetFlags();
 
-// gen.path: the generator folder (default: the shipped one).
-void addGeneratorKeys(ConfigSchema& schema);
 
 // The command families.
 std::vector<CommandSpec> dataCommands();

@@ -13,8 +13,4 @@ std::vector<FlagAlias> datasetFlags() {
   return {{"--format", "data.format", "real dataset format", false}, {"--path", "data.path", "real dataset folder", false}};
 }
 
-void addGeneratorKeys(ConfigSchema& schema) {
-  schema.addString("gen.path", "models/fashion-mnist-cgan", "generator folder: genrep GAN or TorchScript (manifest.json + weights)");
-}
-
 }  // namespace genrep::app

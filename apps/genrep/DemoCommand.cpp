@@ -59,7 +59,7 @@ std::filesystem::path demoWalks(const Config& config, std::shared_ptr<Generator>
   for (const auto& [key, value] : all.items()) {
     if (key.rfind("steer.", 0) == 0) settings[key] = value;  // keys are flat
   }
-  settings["generator"] = config.getString("gen.path");
+  settings["generator"] = generatorPathFromConfig(config);
   settings["seed"] = static_cast<int64_t>(runOptionsFromConfig(config).seed);
   const std::filesystem::path settingsFile = folder / "settings.json";
   std::error_code ec;
@@ -136,7 +136,7 @@ void writeDemoTable(CommandContext& context, const std::vector<Method>& methods,
       config.getInt("encoder.width"));
   if (!quality.is_null()) {
     header += fmt::format("generator {}: class consistency {:.2f} %, Frechet distance {:.1f} (floor {:.2f}), TSTR {:.2f} %\n",
-                          config.getString("gen.path"), 100 * quality.value("class_consistency", 0.0),
+                          generatorPathFromConfig(config), 100 * quality.value("class_consistency", 0.0),
                           quality.value("frechet_distance", 0.0), quality.value("frechet_distance_floor", 0.0),
                           100 * quality.value("tstr_accuracy", 0.0));
   }
@@ -163,7 +163,7 @@ void runDemo(CommandContext& context) {
   const ConfigSchema& schema = context.schema;
 
   nlohmann::json quality;
-  const std::filesystem::path qualityFile = std::filesystem::path(config.getString("gen.path")) / "quality.json";
+  const std::filesystem::path qualityFile = std::filesystem::path(generatorPathFromConfig(config)) / "quality.json";
   std::error_code ec;
   if (std::filesystem::exists(qualityFile, ec)) quality = readJsonFile(qualityFile);
 

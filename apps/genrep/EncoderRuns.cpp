@@ -32,7 +32,7 @@ void addEvalKeys(ConfigSchema& schema) {
   if (!schema.find("run.device")) addDeviceKey(schema);
 }
 
-std::shared_ptr<Generator> openGenerator(const Config& config) { return loadGenerator(config.getString("gen.path")); }
+std::shared_ptr<Generator> openGenerator(const Config& config) { return loadGenerator(generatorPathFromConfig(config)); }
 
 bool sourceNeedsGenerator(const Config& config) { return needsGenerator(sourceKindFromConfig(config)); }
 bool sourceNeedsDataset(const Config& config) { return needsDataset(sourceKindFromConfig(config)); }

@@ -64,16 +64,16 @@ void runTrain(CommandContext& context) {
 }
 
 void runSample(CommandContext& context) {
-  std::unique_ptr<Generator> generator = loadGenerator(context.config.getString("gen.path"));
+  std::unique_ptr<Generator> generator = loadGenerator(generatorPathFromConfig(context.config));
   const std::filesystem::path file = context.run.file("samples.png");
   writeGeneratorSheet(*generator, file, sheetOptions(context.config));
-  fmt::print("generator  {}  {}\nwrote      {}\n", context.config.getString("gen.path"), generator->info().description,
+  fmt::print("generator  {}  {}\nwrote      {}\n", generatorPathFromConfig(context.config), generator->info().description,
              file.string());
 }
 
 void runEval(CommandContext& context) {
   const Config& config = context.config;
-  const std::filesystem::path folder = config.getString("gen.path");
+  const std::filesystem::path folder = generatorPathFromConfig(config);
   std::unique_ptr<Generator> generator = loadGenerator(folder);
   const RealDataset dataset = openDataset(datasetSpecFromConfig(config));
   const QualityOptions options = qualityOptionsFromConfig(config);

@@ -70,7 +70,7 @@ nlohmann::json trainWalksRun(const Config& config, std::shared_ptr<Generator> ge
   options.seed = runOptionsFromConfig(config).seed;
   const torch::Device device = selectDevice(deviceFromConfig(config));
   options.validate(generator->info());  // before anything is printed or written
-  fmt::print("generator  {}  {}\n", config.getString("gen.path"), generator->info().description);
+  fmt::print("generator  {}  {}\n", generatorPathFromConfig(config), generator->info().description);
   std::string names;
   for (const EditSpec& e : options.edits) names += (names.empty() ? "" : ", ") + editName(e.kind);
   fmt::print("walks      {}  ({} steps x {} latents, Adam lr {})\n", names, options.steps, options.batch, options.lr);
@@ -85,7 +85,7 @@ nlohmann::json trainWalksRun(const Config& config, std::shared_ptr<Generator> ge
     }
   });
   progress.finish();
-  walks.generator = {{"path", config.getString("gen.path")}, {"description", generator->info().description}};
+  walks.generator = {{"path", generatorPathFromConfig(config)}, {"description", generator->info().description}};
   if (ranks->isMain()) saveSteeringWalks(folder, walks);
   ranks->barrier();
   fmt::print("{:<12} {:>16} {:>13} {:>10} {:>9}\n", "edit", "range", "MSE no walk", "MSE walk", "achieved");
@@ -103,7 +103,7 @@ namespace {
 
 void runSteerTrain(CommandContext& context) {
   const Config& config = context.config;
-  std::shared_ptr<Generator> generator = loadGenerator(config.getString("gen.path"));
+  std::shared_ptr<Generator> generator = loadGenerator(generatorPathFromConfig(config));
   const std::filesystem::path folder = context.run.file("walks");
   trainWalksRun(config, generator, folder, context.metrics, context.ranks);
   fmt::print("wrote      {}  (use it: --set views.latent=steering --set views.walks={})\n", (folder / "walks.json").string(),

@@ -19,7 +19,7 @@ namespace {
 
 void runGenerate(CommandContext& context) {
   const Config& config = context.config;
-  const std::string generatorPath = config.getString("gen.path");
+  const std::string generatorPath = generatorPathFromConfig(config);
   std::unique_ptr<Generator> generator = loadGenerator(generatorPath);
   OfflineDatasetOptions options;
   options.latent = latentViewOptionsFromConfig(config);
@@ -66,7 +66,7 @@ void runGenerate(CommandContext& context) {
 
 void runViews(CommandContext& context) {
   const Config& config = context.config;
-  std::unique_ptr<Generator> generator = loadGenerator(config.getString("gen.path"));
+  std::unique_ptr<Generator> generator = loadGenerator(generatorPathFromConfig(config));
   ViewPanelOptions options;
   options.anchors = config.getInt("panel.anchors");
   options.sigmas = parseNumberList("panel.sigmas", config.getString("panel.sigmas"));
@@ -79,13 +79,13 @@ void runViews(CommandContext& context) {
   }
   const std::filesystem::path file = context.run.file("views.png");
   nlohmann::json layout = writeViewPanel(*generator, file, options);
-  layout["generator"] = config.getString("gen.path");
+  layout["generator"] = generatorPathFromConfig(config);
   writeFileAtomic(context.run.file("views.json"), layout.dump(2) + "\n");
   std::string columns;
   for (const auto& group : layout["groups"]) {
     columns += fmt::format("{}{} ({})", columns.empty() ? "" : " | ", group["view"].get<std::string>(), group["columns"].get<int64_t>());
   }
-  fmt::print("generator  {}  {}\ncolumns    {}\nwrote      {}  ({} rows; layout in views.json)\n", config.getString("gen.path"),
+  fmt::print("generator  {}  {}\ncolumns    {}\nwrote      {}  ({} rows; layout in views.json)\n", generatorPathFromConfig(config),
              generator->info().description, columns, file.string(), options.anchors);
 }
 

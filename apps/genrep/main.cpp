@@ -1,6 +1,7 @@
 // genrep: learn visual representations from a generative model.
 // main() builds the CLI from the command families' specs (see Command.h) and turns every
 // error into one line on stderr and a non-zero exit.
+#include <algorithm>
 #include <cstdio>
 #include <exception>
 #include <map>
@@ -11,6 +12,8 @@
 #include <fmt/format.h>
 
 #include "genrep/Command.h"
+#include "genrep/core/ClosestName.h"
+#include "genrep/core/InstallPaths.h"
 #include "genrep/core/Version.h"
 
 namespace genrep::app {
@@ -70,11 +73,59 @@ void registerCommand(CLI::App& root, const CommandSpec& spec, ParsedCommand& par
   });
 }
 
+std::vector<std::string> subcommandNames(CLI::App& app) {
+  std::vector<std::string> names;
+  for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) names.push_back(sub->get_name());
+  return names;
+}
+
+std::vector<std::string> optionNames(const CLI::App& app) {
+  std::vector<std::string> names;
+  for (const CLI::Option* option : app.get_options()) {
+    for (const std::string& name : option->get_lnames()) names.push_back("--" + name);
+    for (const std::string& name : option->get_snames()) names.push_back("-" + name);
+  }
+  return names;
+}
+
+// CLI11's parse errors as one line in genrep's words: the subcommand or option argv names
+// that does not exist, with the closest that does, or CLI11's own first line, and where help is.
+std::string usageError(const CLI::ParseError& error, CLI::App& root, int argc, char** argv) {
+  CLI::App* at = &root;
+  std::string path = "genrep";
+  for (int i = 1; i < argc; ++i) {
+    const std::string token = argv[i];
+    if (token.rfind('-', 0) == 0) {
+      const std::string name = token.substr(0, token.find('='));
+      const std::vector<std::string> known = optionNames(*at);
+      if (std::find(known.begin(), known.end(), name) != known.end()) continue;
+      const std::string closest = closestName(name, known);
+      return fmt::format("unknown option '{}' for `{}`{}; `{} --help` lists the options", name, path,
+                         closest.empty() ? "" : fmt::format(" (did you mean '{}'?)", closest), path);
+    }
+    const std::vector<std::string> commands = subcommandNames(*at);
+    if (commands.empty()) continue;  // a value of the last option
+    if (std::find(commands.begin(), commands.end(), token) != commands.end()) {
+      at = at->get_subcommand(token);
+      path += " " + token;
+      continue;
+    }
+    const std::string closest = closestName(token, commands);
+    return fmt::format("unknown command '{} {}'{}; `{} --help` lists the commands", path, token,
+                       closest.empty() ? "" : fmt::format(" (did you mean '{} {}'?)", path, closest), path);
+  }
+  const std::string message = error.what();
+  return fmt::format("{} (`{} --help` for usage)", message.substr(0, message.find('\n')), path);
+}
+
 void printVersion() {
   configureThreads(0);
   const RuntimeInfo info = runtimeInfo();
   fmt::print("genrep {}\nlibtorch {}\ndevice {}\ncpu features {}\nthreads {}\nblas {}\nallocator {}\n", info.genrepVersion,
              info.libtorchVersion, info.device, info.cpuFeatures, info.threads, describeBlas(info.blas), info.allocator);
+  const std::filesystem::path models = shippedModelsFolder();
+  fmt::print("models {}\ncache {}\n", models.empty() ? "none found (the shipped generator is missing; set gen.path)" : models.string(),
+             userCacheFolder().string());
 }
 
 int runCommand(const ParsedCommand& parsed) {
@@ -161,8 +212,13 @@ int main(int argc, char** argv) {
 
   try {
     app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& help) {
+    return app.exit(help);
+  } catch (const CLI::CallForAllHelp& help) {
+    return app.exit(help);
   } catch (const CLI::ParseError& error) {
-    return app.exit(error);
+    fmt::print(stderr, "genrep: error: {}\n", usageError(error, app, argc, argv));
+    return 2;
   }
   try {
     if (version) {

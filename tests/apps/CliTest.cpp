@@ -76,7 +76,7 @@ TEST_F(Cli, NoCommandPrintsHelpAndFails) {
 TEST_F(Cli, VersionNamesLibtorchThreadsAndBlas) {
   const auto result = genrep("--version");
   ASSERT_EQ(result.status, 0) << result.output;
-  for (const char* field : {"genrep ", "libtorch 1.", "device cpu", "cpu features ", "oneDNN ISA ", "threads ", "blas "}) {
+  for (const char* field : {"genrep ", "libtorch 1.", "device cpu", "cpu features ", "oneDNN ISA ", "threads ", "blas ", "\nmodels ", "\ncache "}) {
     EXPECT_NE(result.output.find(field), std::string::npos) << field << " in " << result.output;
   }
 }
@@ -131,10 +131,45 @@ TEST_F(Cli, BadInputsGiveOneLineErrors) {
       {"corrupt idx", "data info --path " + quote(dir_ / "corrupt") + " --set run.root=" + quote(dir_ / "runs"), "wrong magic"},
       {"bad val fraction", dataInfo("--set data.val_fraction=1.5"), "data.val_fraction"},
       {"negative threads", dataInfo("--threads -2"), "run.threads"},
+      {"threads that would stall the machine", dataInfo("--threads 100000"), "run.threads is 100000; this machine has"},
       {"bad per-class", dataInfo("--per-class 0"), "info.per_class"},
       {"override without =", dataInfo("--set data.format"), "expected key=value"},
   };
   for (const BadInput& bad : cases) expectOneLineError(bad);
+}
+
+// Command-line usage errors: one line naming what does not exist and the closest that does,
+// status 2, and nothing written.
+TEST_F(Cli, UsageErrorsAreOneLineWithStatusTwo) {
+  const std::string root = " --set run.root=" + quote(dir_ / "runs");
+  const std::vector<BadInput> cases = {
+      {"misspelt command", "trian" + root, "unknown command 'genrep trian' (did you mean 'genrep train'?)"},
+      {"misspelt subcommand", "gan trian" + root, "unknown command 'genrep gan trian' (did you mean 'genrep gan train'?)"},
+      {"unknown command", "frobnicate", "unknown command 'genrep frobnicate'; `genrep --help` lists the commands"},
+      {"misspelt flag", "data info --pth " + quote(data_) + root,
+       "unknown option '--pth' for `genrep data info` (did you mean '--path'?)"},
+      {"misspelt global flag", "--versoin", "unknown option '--versoin' for `genrep` (did you mean '--version'?)"},
+      {"flag without its value", "data info" + root + " --path", "--path"},
+      {"family without a command", "gan", "`genrep gan --help` for usage"},
+      {"config file that does not exist", "data info --config " + quote(dir_ / "none.toml") + root, "none.toml"},
+  };
+  for (const BadInput& bad : cases) {
+    const auto result = genrep(bad.args);
+    EXPECT_EQ(result.status, 2) << bad.name << ": " << result.output;
+    EXPECT_NE(result.output.find(bad.expected), std::string::npos) << bad.name << ": " << result.output;
+    EXPECT_EQ(result.output.rfind("genrep: error: ", 0), 0u) << bad.name << ": " << result.output;
+    EXPECT_EQ(lineCount(result.output), 1u) << bad.name << ": " << result.output;
+  }
+  EXPECT_FALSE(fs::exists(dir_ / "runs")) << "a usage error writes nothing";
+}
+
+TEST_F(Cli, TheShippedGeneratorIsFoundFromAnyFolder) {
+  fs::create_directories(dir_ / "elsewhere");
+  const auto result = test::runCommand("cd " + quote(dir_ / "elsewhere") + " && " + GENREP_BINARY + " gan sample --threads 1 --run-name s" +
+                                       " --set run.root=" + quote(dir_ / "runs"));
+  EXPECT_EQ(result.status, 0) << result.output;
+  EXPECT_TRUE(fs::exists(dir_ / "runs" / "s" / "samples.png")) << result.output;
+  EXPECT_NE(result.output.find("fashion-mnist-cgan"), std::string::npos) << result.output;
 }
 
 TEST_F(Cli, GanTrainSampleAndEvalMakeAGeneratorAndMeasureIt) {

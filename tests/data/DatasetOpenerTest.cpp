@@ -49,6 +49,21 @@ TEST(DatasetOpener, PlainIdxGetsNumericClassNames) {
   EXPECT_EQ(d.classNames.size(), 10u);
 }
 
+TEST(DatasetOpener, MnistLabelsOutsideZeroToNineAreRefusedAndIdxInfersItsClasses) {
+  test::TempDir dir;
+  writeIdxFolder(dir.path(), 30, 10, false);
+  std::vector<uint8_t> labels = test::idxLabels(30, 10);
+  labels[8 + 7] = 200;  // image 7 of train (IDX labels start after an 8-byte header)
+  test::writeBytes(dir / "train-labels-idx1-ubyte", labels);
+  for (const char* format : {"mnist", "fashion-mnist"}) {
+    const std::string error = errorOf([&] { openDataset(spec(format, dir.path())); });
+    EXPECT_NE(error.find("train labels"), std::string::npos) << format << ": " << error;
+    EXPECT_NE(error.find("label 200 of image 7 is outside the 10 classes"), std::string::npos) << format << ": " << error;
+  }
+  const RealDataset inferred = openDataset(spec("idx", dir.path()));  // idx: classes 0..200, said on stderr
+  EXPECT_EQ(inferred.classNames.size(), 201u);
+}
+
 TEST(DatasetOpener, MissingIdxFileIsNamed) {
   test::TempDir dir;
   writeIdxFolder(dir.path(), 30, 10, false);

@@ -11,25 +11,11 @@
 #include <nlohmann/json.hpp>
 #include <toml++/toml.h>
 
+#include "genrep/core/ClosestName.h"
 #include "genrep/core/FileIO.h"
 
 namespace genrep {
 namespace {
-
-size_t editDistance(const std::string& a, const std::string& b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
 
 std::string leafName(const std::string& key) {
   const size_t dot = key.rfind('.');
@@ -190,15 +176,9 @@ std::vector<std::string> ConfigSchema::sections() const {
 }
 
 std::string ConfigSchema::suggest(const std::string& name) const {
-  std::string best;
-  size_t bestDistance = std::max<size_t>(2, name.size() / 3) + 1;
-  for (const ConfigKey& key : keys_) {
-    const size_t distance = editDistance(name, key.name);
-    if (distance < bestDistance) {
-      bestDistance = distance;
-      best = key.name;
-    }
-  }
+  std::vector<std::string> names;
+  for (const ConfigKey& key : keys_) names.push_back(key.name);
+  const std::string best = closestName(name, names);
   if (!best.empty()) return best;
   // Right key in the wrong section?
   for (const ConfigKey& key : keys_) {

@@ -69,10 +69,13 @@ RealDataset openIdx(const DatasetSpec& spec, const fs::path& folder) {
   }
   if (spec.format == "fashion-mnist") {
     dataset.classNames = kFashionMnistClasses;
-  } else {
+  } else if (spec.format == "mnist") {
+    for (int c = 0; c < 10; ++c) dataset.classNames.push_back(std::to_string(c));
+  } else {  // idx: the classes are 0..K-1 for the largest train label K-1; say what was inferred
     int64_t maxLabel = 0;
     for (const int64_t label : dataset.train.labels) maxLabel = std::max(maxLabel, label);
     for (int64_t c = 0; c <= maxLabel; ++c) dataset.classNames.push_back(std::to_string(c));
+    fmt::print(stderr, "idx dataset {}: {} classes (0..{}), inferred from the train labels\n", folder.string(), maxLabel + 1, maxLabel);
   }
   checkLabels(dataset.test, dataset.classNames.size(), folder.string() + " (t10k labels)");
   checkLabels(dataset.train, dataset.classNames.size(), folder.string() + " (train labels)");

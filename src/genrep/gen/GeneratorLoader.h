@@ -3,7 +3,7 @@
 // "torchscript" (a module the user brings). Everything that takes a generator goes
 // through here, so both kinds work wherever one does.
 //
-//   std::shared_ptr<Generator> g = loadGenerator(config.getString("gen.path"));
+//   std::shared_ptr<Generator> g = loadGenerator("models/fashion-mnist-cgan");   // from a config: settings/GeneratorKeys.h
 #include <filesystem>
 #include <memory>
 

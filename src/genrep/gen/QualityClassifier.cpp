@@ -7,6 +7,7 @@
 
 #include "genrep/core/AtomicFile.h"
 #include "genrep/core/FileIO.h"
+#include "genrep/core/InstallPaths.h"
 #include "genrep/core/Progress.h"
 #include "genrep/core/Random.h"
 #include "genrep/data/ImageTensor.h"
@@ -114,8 +115,9 @@ QualityClassifier loadOrTrainQualityClassifier(const RealDataset& dataset, const
                                       dataset.source, dataset.train.count, dataset.train.channels, dataset.train.height,
                                       dataset.train.width, dataset.valFraction, dataset.splitSeed, options.classifier.epochs,
                                       options.classifier.batch, options.classifier.lr, options.classifier.seed);
+  const std::filesystem::path cacheDir = options.cacheDir.empty() ? userCacheFolder() : options.cacheDir;
   const std::filesystem::path base =
-      options.cacheDir / fmt::format("quality-classifier-{}-{:016x}", dataset.format, deriveSeed(0, key));
+      cacheDir / fmt::format("quality-classifier-{}-{:016x}", dataset.format, deriveSeed(0, key));
   QualityClassifier result;
   result.file = base.string() + ".pt";
   const std::filesystem::path infoFile = base.string() + ".json";
@@ -143,7 +145,7 @@ QualityClassifier loadOrTrainQualityClassifier(const RealDataset& dataset, const
     result.valAccuracy = classifierAccuracy(result.net, imagesToTensor(val), labelsToTensor(val));
   }
   result.testAccuracy = classifierAccuracy(result.net, imagesToTensor(dataset.test), labelsToTensor(dataset.test));
-  std::filesystem::create_directories(options.cacheDir, ec);
+  std::filesystem::create_directories(cacheDir, ec);
   std::ostringstream weights;
   torch::save(result.net, weights);
   writeFileAtomic(result.file, weights.str());

@@ -46,7 +46,7 @@ struct QualityClassifier {
 };
 
 struct QualityOptions {
-  std::filesystem::path cacheDir = "cache";
+  std::filesystem::path cacheDir;  // empty: userCacheFolder() ($XDG_CACHE_HOME/genrep, core/InstallPaths.h)
   ClassifierTraining classifier;
   int64_t samples = 10000;      // generated images for consistency and the Fréchet distance
   int64_t tstrSamples = 50000;  // generated training images for TSTR

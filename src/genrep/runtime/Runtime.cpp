@@ -44,6 +44,11 @@ std::string configureAllocator() {
 int configureThreads(long requested) {
   if (requested < 0) throw std::invalid_argument(fmt::format("run.threads is {}; use 0 for every core or a positive count", requested));
   const long cores = std::max(1u, std::thread::hardware_concurrency());
+  // More threads than this only stall the machine (OpenMP starts every one of them).
+  if (requested > kMaxThreadsPerCore * cores) {
+    throw std::invalid_argument(fmt::format("run.threads is {}; this machine has {} hardware threads, use at most {} (0 = every core)",
+                                            requested, cores, kMaxThreadsPerCore * cores));
+  }
   const int threads = static_cast<int>(requested == 0 ? cores : requested);
   torch::set_num_threads(threads);
   return torch::get_num_threads();

@@ -35,8 +35,12 @@ struct RuntimeInfo {
 // Returns a description for --version.
 std::string configureAllocator();
 
+// Threads per hardware thread beyond which configureThreads refuses a count.
+inline constexpr long kMaxThreadsPerCore = 4;
+
 // Sets LibTorch's intra-op threads (LibTorch 1.13 starts with one); `requested` 0 = all
-// cores. Returns the number in use. Throws std::invalid_argument for a negative count.
+// cores. Returns the number in use. Throws std::invalid_argument naming run.threads for a
+// negative count or one above kMaxThreadsPerCore x the hardware threads.
 int configureThreads(long requested);
 
 BlasInfo detectBlas();

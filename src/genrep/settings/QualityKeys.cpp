@@ -11,7 +11,7 @@ const SettingBinding<QualityOptions>& qualitySettings() {
   using I = Bounds<int64_t>;
   static const SettingBinding<O> binding =
       SettingBinding<O>()
-          .add("quality.cache", &O::cacheDir, "folder where the real-data quality classifier is cached")
+          .add("quality.cache", &O::cacheDir, "folder where the real-data quality classifier is cached; empty = $XDG_CACHE_HOME/genrep (~/.cache/genrep)")
           .add("quality.samples", &O::samples, "generated images for class consistency and the Fréchet distance", I::atLeast(100))
           .add("quality.tstr_samples", &O::tstrSamples, "generated images the train-on-synthetic classifier learns from", I::atLeast(100))
           .add("quality.truncation", &O::truncation, "latent truncation of the generated images (z = t * TN(-2, 2))");

@@ -1,0 +1,21 @@
+#pragma once
+// Where genrep finds what it ships and where it caches, whichever folder it runs from:
+//   models   ./models (a checkout), then <prefix>/share/genrep/models beside the running binary
+//            (`cmake --install`), then the models/ of the source tree it was built from
+//   cache    $XDG_CACHE_HOME/genrep, or ~/.cache/genrep (XDG Base Directory specification)
+//
+//   std::filesystem::path models = shippedModelsFolder();   // "" when none is there
+#include <filesystem>
+#include <vector>
+
+namespace genrep {
+
+// The folders searched for the shipped models, in order.
+std::vector<std::filesystem::path> modelsFolderCandidates();
+// The first candidate that exists, or "" when none does.
+std::filesystem::path shippedModelsFolder();
+// $XDG_CACHE_HOME/genrep when XDG_CACHE_HOME is set (and absolute), else $HOME/.cache/genrep,
+// else a genrep-cache folder in the system's temporary folder.
+std::filesystem::path userCacheFolder();
+
+}  // namespace genrep

@@ -1,0 +1,30 @@
+#include "genrep/settings/GeneratorKeys.h"
+
+#include <filesystem>
+
+#include "genrep/core/Config.h"
+#include "genrep/core/InstallPaths.h"
+
+namespace genrep {
+namespace {
+
+std::string defaultGeneratorPath() { return (std::filesystem::path("models") / kShippedGenerator).string(); }
+
+}  // namespace
+
+void addGeneratorKeys(ConfigSchema& schema) {
+  schema.addString("gen.path", defaultGeneratorPath(),
+                   "generator folder: genrep GAN or TorchScript (manifest.json + weights); the default is the shipped one");
+}
+
+std::string generatorPathFromConfig(const Config& config) {
+  const std::string path = config.getString("gen.path");
+  std::error_code ec;
+  if (path != defaultGeneratorPath() || std::filesystem::exists(path, ec)) return path;
+  for (const std::filesystem::path& folder : modelsFolderCandidates()) {
+    if (std::filesystem::is_directory(folder / kShippedGenerator, ec)) return (folder / kShippedGenerator).string();
+  }
+  return path;  // loading it names the folder that is missing
+}
+
+}  // namespace genrep
