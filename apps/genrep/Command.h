@@ -52,6 +52,15 @@ struct CommandSpec {
   std::string defaultRunName = {};
   // Whether it runs as N data-parallel processes when launched so (WORLD_SIZE > 1).
   bool dataParallel = false;
+  // A positional argument that is sugar for a key: `genrep experiment sigma` = experiment.study=sigma.
+  std::string positionalKey = {};
+  std::string positionalHelp = {};
+  // The run folder name from the config when run.name is empty (overrides defaultRunName).
+  std::function<std::string(const Config&)> runNameFor = {};
+  // Called with the resolved config before the run folder exists: it checks what the command
+  // will do (so bad settings write nothing), and may answer by itself (a listing, a dry run):
+  // true = done, no run.
+  std::function<bool(const Config&, const ConfigSchema&)> beforeRun = {};
 };
 
 // Flags that every command has (--threads, --seed, --run-name; run.* keys: settings/RunKeys.h).

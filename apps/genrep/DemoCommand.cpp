@@ -23,25 +23,10 @@
 namespace genrep::app {
 namespace {
 
-struct Method {
-  std::string id;
-  std::string label;
-  std::vector<std::string> overrides;  // on top of the demo's config
-};
-
+// The demo's rows: the first nine of the method table.
 std::vector<Method> demoMethods() {
-  return {
-      {"simclr-tx", "SimCLR, generator, Tx only", {"source.kind=generator", "learn.objective=simclr", "views.latent=none"}},
-      {"simclr-gaussian", "SimCLR, generator, gaussian Tz + Tx", {"source.kind=generator", "learn.objective=simclr", "views.latent=gaussian"}},
-      {"supcon-gaussian", "SupCon, generator, gaussian Tz + Tx", {"source.kind=generator", "learn.objective=supcon", "views.latent=gaussian"}},
-      // views.walks is set by runDemo: the walks it learns first, in its own folder.
-      {"simclr-steering", "SimCLR, generator, steering Tz + Tx", {"source.kind=generator", "learn.objective=simclr", "views.latent=steering"}},
-      {"inverter", "Inverter, generator", {"source.kind=generator", "learn.objective=inverter", "views.latent=none"}},
-      {"classifier", "Classifier, generator", {"source.kind=generator", "learn.objective=classifier", "views.latent=none"}},
-      {"simclr-real", "SimCLR, real images", {"source.kind=real", "learn.objective=simclr"}},
-      {"random", "Random encoder (baseline)", {}},
-      {"pixels", "Raw pixels (baseline)", {}},
-  };
+  const std::vector<Method>& all = methodTable();
+  return {all.begin(), all.begin() + 9};
 }
 
 // --quick: the same table in about 2 minutes on 2 cores (docs/demo.md has the measurements).
@@ -89,23 +74,7 @@ nlohmann::json runMethod(const Method& method, const Config& config, const std::
                          std::shared_ptr<Generator> generator, const RealDataset& dataset, const SubRunner& runner,
                          const ConfigSchema& schema) {
   return runner.run({method.id, method.label, folder}, config, [&](const Config& c, const std::filesystem::path& f) {
-    nlohmann::json result;
-    if (method.id == "pixels") {
-      result = evaluateRun(c, nullptr, dataset);
-    } else if (method.id == "random") {
-      ResNetEncoder encoder = randomEncoder(c, dataset.train.channels);
-      result = evaluateRun(c, &encoder, dataset);
-    } else {
-      MetricsLog metrics(f / "metrics.jsonl");
-      const nlohmann::json training =
-          trainEncoderRun(c, schema, f, metrics, sourceNeedsGenerator(c) ? generator : nullptr, sourceNeedsDataset(c) ? &dataset : nullptr);
-      ResNetEncoder encoder = loadEncoder(f / "encoder");
-      result = evaluateRun(c, &encoder, dataset);
-      result["training"] = training;
-    }
-    fmt::print("{:<38} linear {:.2f} %  kNN {:.2f} %  few-shot {:.2f} %\n", method.label, 100 * result["linear"]["top1"].get<double>(),
-               100 * result["knn"]["top1"].get<double>(), 100 * result["few_shot"]["mean"].get<double>());
-    return result;
+    return trainAndProbe(method, c, schema, f, generator, dataset);
   });
 }
 

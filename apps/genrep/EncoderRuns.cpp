@@ -47,9 +47,10 @@ nlohmann::json trainEncoderRun(const Config& config, const ConfigSchema& schema,
                                std::shared_ptr<DataParallel> ranks) {
   if (!ranks) ranks = DataParallel::single();
   EncoderTrainingOptions options = encoderTrainingOptionsFromConfig(config);
-  // What decides an encoder; eval.* only measures it, and the demo's own keys only choose runs.
+  // What decides an encoder; eval.* only measures it, and the demo's and experiments' own keys
+  // only choose runs.
   // The rank count decides which streams make each batch.
-  options.settings = RunSettings(config, schema, {}, {"eval.", "demo."});
+  options.settings = RunSettings(config, schema, {}, {"eval.", "demo.", "experiment."});
   options.settings.add("dist.world_size", ranks->worldSize(), 1);
   options.ranks = ranks;
   checkEncoderCheckpoint(folder / "checkpoint.pt", options);  // before anything is built or printed
@@ -107,6 +108,57 @@ nlohmann::json evaluateRun(const Config& config, ResNetEncoder* encoder, const R
   nlohmann::json result = evaluateFeatures(features, options);
   result["dataset"] = {{"format", dataset.format}, {"source", dataset.source}, {"val_fraction", dataset.valFraction},
                        {"split_seed", dataset.splitSeed}};
+  return result;
+}
+
+const std::vector<Method>& methodTable() {
+  static const std::vector<Method> methods = {
+      {"simclr-tx", "SimCLR, generator, Tx only", {"source.kind=generator", "learn.objective=simclr", "views.latent=none"}},
+      {"simclr-gaussian", "SimCLR, generator, gaussian Tz + Tx", {"source.kind=generator", "learn.objective=simclr", "views.latent=gaussian"}},
+      {"supcon-gaussian", "SupCon, generator, gaussian Tz + Tx", {"source.kind=generator", "learn.objective=supcon", "views.latent=gaussian"}},
+      // views.walks is set by whoever runs it: walks learned first, in their own folder.
+      {"simclr-steering", "SimCLR, generator, steering Tz + Tx", {"source.kind=generator", "learn.objective=simclr", "views.latent=steering"}},
+      {"inverter", "Inverter, generator", {"source.kind=generator", "learn.objective=inverter", "views.latent=none"}},
+      {"classifier", "Classifier, generator", {"source.kind=generator", "learn.objective=classifier", "views.latent=none"}},
+      {"simclr-real", "SimCLR, real images", {"source.kind=real", "learn.objective=simclr"}},
+      {"random", "Random encoder (baseline)", {}},
+      {"pixels", "Raw pixels (baseline)", {}},
+      {"simclr-independent", "SimCLR, generator, independent Tz + Tx",
+       {"source.kind=generator", "learn.objective=simclr", "views.latent=independent"}},
+      {"supcon-independent", "SupCon, generator, independent Tz + Tx",
+       {"source.kind=generator", "learn.objective=supcon", "views.latent=independent"}},
+      // A share of each batch generated (source.share), the rest real.
+      {"mix-tx", "SimCLR, mix, Tx only (the paper's recipe)", {"source.kind=mix", "learn.objective=simclr", "views.latent=none"}},
+      {"mix-gaussian", "SimCLR, mix, gaussian Tz + Tx", {"source.kind=mix", "learn.objective=simclr", "views.latent=gaussian"}},
+  };
+  return methods;
+}
+
+const Method* findMethod(const std::string& id) {
+  for (const Method& method : methodTable()) {
+    if (method.id == id) return &method;
+  }
+  return nullptr;
+}
+
+nlohmann::json trainAndProbe(const Method& method, const Config& config, const ConfigSchema& schema, const std::filesystem::path& folder,
+                             std::shared_ptr<Generator> generator, const RealDataset& dataset) {
+  nlohmann::json result;
+  if (method.id == "pixels") {
+    result = evaluateRun(config, nullptr, dataset);
+  } else if (method.id == "random") {
+    ResNetEncoder encoder = randomEncoder(config, dataset.train.channels);
+    result = evaluateRun(config, &encoder, dataset);
+  } else {
+    MetricsLog metrics(folder / "metrics.jsonl");
+    const nlohmann::json training = trainEncoderRun(config, schema, folder, metrics, sourceNeedsGenerator(config) ? generator : nullptr,
+                                                    sourceNeedsDataset(config) ? &dataset : nullptr);
+    ResNetEncoder encoder = loadEncoder(folder / "encoder");
+    result = evaluateRun(config, &encoder, dataset);
+    result["training"] = training;
+  }
+  fmt::print("{:<38} linear {:.2f} %  kNN {:.2f} %  few-shot {:.2f} %\n", method.label, 100 * result["linear"]["top1"].get<double>(),
+             100 * result["knn"]["top1"].get<double>(), 100 * result["few_shot"]["mean"].get<double>());
   return result;
 }
 

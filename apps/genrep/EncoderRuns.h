@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -37,7 +38,23 @@ nlohmann::json evaluateRun(const Config& config, ResNetEncoder* encoder, const R
 // An encoder with the initial weights a training run of this config starts from.
 ResNetEncoder randomEncoder(const Config& config, int64_t channels);
 
+// A row of a results table: what it trains, on top of the run's config.
+struct Method {
+  std::string id;                      // "simclr-gaussian"; "pixels" and "random" are the baselines
+  std::string label;                   // "SimCLR, generator, gaussian Tz + Tx"
+  std::vector<std::string> overrides;  // on top of the run's config
+};
+// Every method the demo and the experiments compare, in the demo's order; nullptr if unknown.
+const std::vector<Method>& methodTable();
+const Method* findMethod(const std::string& id);
+
+// One method as a sub-run in `folder`: the raw-pixel or random-encoder baseline, or an encoder
+// trained (resuming) from `config` and probed. Prints one line of its probes.
+nlohmann::json trainAndProbe(const Method& method, const Config& config, const ConfigSchema& schema, const std::filesystem::path& folder,
+                             std::shared_ptr<Generator> generator, const RealDataset& dataset);
+
 CommandSpec demoCommand();
+CommandSpec experimentCommand();
 
 // Keys of `genrep steer train` (steer.*).
 void addSteerKeys(ConfigSchema& schema);

@@ -103,6 +103,7 @@ std::vector<CommandSpec> learnCommands() {
        },
        evalFlags, runEval},
       demoCommand(),
+      experimentCommand(),
   };
 }
 

@@ -67,6 +67,12 @@ void registerCommand(CLI::App& root, const CommandSpec& spec, ParsedCommand& par
           alias.flag, [&parsed, alias](const std::string& value) { parsed.flagValues[alias.flag] = value; }, help);
     }
   }
+  if (!spec.positionalKey.empty()) {
+    cli->add_option_function<std::string>(
+        spec.positionalKey.substr(spec.positionalKey.rfind('.') + 1),
+        [&parsed, &spec](const std::string& value) { parsed.flagValues[spec.positionalKey] = value; },
+        fmt::format("{} (= --set {}=...)", spec.positionalHelp, spec.positionalKey));
+  }
   cli->callback([&parsed, &spec, cli] {
     parsed.spec = &spec;
     parsed.cli = cli;
@@ -142,6 +148,9 @@ int runCommand(const ParsedCommand& parsed) {
       presets.insert(presets.end(), alias.preset.begin(), alias.preset.end());
     }
   }
+  if (auto it = parsed.flagValues.find(spec.positionalKey); !spec.positionalKey.empty() && it != parsed.flagValues.end()) {
+    overrides.push_back(spec.positionalKey + "=" + it->second);
+  }
   const Config config = Config::resolve(schema, parsed.configFile, overrides, presets);
   if (parsed.printConfig) {
     fmt::print("{}", config.toToml());
@@ -149,6 +158,7 @@ int runCommand(const ParsedCommand& parsed) {
   }
   const RunOptions runOptions = runOptionsFromConfig(config);
   configureThreads(runOptions.threads);
+  if (spec.beforeRun && spec.beforeRun(config, schema)) return 0;
   const RuntimeInfo runtime = runtimeInfo();
   if (const auto warning = blasWarning(runtime.blas)) fmt::print(stderr, "{}\n", *warning);
 
@@ -164,7 +174,7 @@ int runCommand(const ParsedCommand& parsed) {
 
   // One run folder for all ranks: rank 0 makes it (or its timestamped name) and tells the others.
   std::string runName = runOptions.name;
-  if (runName.empty()) runName = spec.defaultRunName;
+  if (runName.empty()) runName = spec.runNameFor ? spec.runNameFor(config) : spec.defaultRunName;
   std::optional<RunDir> made;
   if (ranks->isMain()) made = RunDir::create(runOptions.root, runName, commandName(spec));
   const std::string shared = ranks->shareFromMain(made ? made->path().filename().string() : "");

@@ -255,6 +255,62 @@ TEST_F(Cli, TrainEvalAndDemoLearnEncodersAndTheDemoReusesItsWork) {
   EXPECT_NE(otherWalks.output.find("walks learned with other settings"), std::string::npos) << otherWalks.output;
 }
 
+// A study: every point once, reused when asked again, a changed setting makes new points, and
+// a bad study is refused before anything runs.
+TEST_F(Cli, AnExperimentRunsItsPointsOnceAndRefusesBadStudies) {
+  const std::string root = " --set run.root=" + quote(dir_ / "runs");
+  const auto gan = genrep("gan train --path " + quote(data_) + root +
+                          " --run-name gan --steps 2 --set gan.latent_dim=8 --set gan.width_g=4 --set gan.width_d=4"
+                          " --set gan.batch=8 --set gan.eval_every=0");
+  ASSERT_EQ(gan.status, 0) << gan.output;
+  const std::string setup = " --generator " + quote(dir_ / "runs" / "gan" / "generator") + " --path " + quote(data_) + root +
+                            " --set encoder.stages=2 --set encoder.width=4 --set learn.head_dim=8 --set learn.batch=8 --set learn.steps=3"
+                            " --set eval.few_shot_per_class=2 --set eval.few_shot_draws=2 --set eval.knn_k=5 --set eval.linear_epochs=2"
+                            " --set eval.few_shot_steps=5 --seeds 1";
+  const std::string study = "experiment sigma --run-name exp" + setup +
+                            " --set experiment.values=0.25,1.0 --set experiment.methods=simclr-gaussian --set experiment.references=pixels";
+  const auto first = genrep(study);
+  ASSERT_EQ(first.status, 0) << first.output;
+  const fs::path results = dir_ / "runs" / "exp" / "results.json";
+  const std::string before = readFileText(results);
+  const nlohmann::json r = nlohmann::json::parse(before);
+  EXPECT_EQ(r["points"].size(), 3u) << "pixels once, the gaussian views at two sigmas";
+  EXPECT_EQ(r["rows"].size(), 3u);
+  EXPECT_NE(readFileText(dir_ / "runs" / "exp" / "table.md").find("| SimCLR, generator, gaussian Tz + Tx |"), std::string::npos);
+
+  const auto again = genrep(study + " --threads 1");
+  ASSERT_EQ(again.status, 0) << again.output;
+  EXPECT_EQ(again.output.find("== "), std::string::npos) << "nothing runs again: " << again.output;
+  EXPECT_EQ(readFileText(results), before);
+  const auto dry = genrep(study + " --dry-run");
+  EXPECT_NE(dry.output.find("3 points, 3 done"), std::string::npos) << dry.output;
+
+  const auto changed = genrep(study + " --set learn.lr_per_256=0.05");
+  ASSERT_EQ(changed.status, 0) << changed.output;
+  size_t resultsOnDisk = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(dir_ / "runs" / "exp" / "points")) resultsOnDisk += entry.path().filename() == "eval.json";
+  EXPECT_EQ(resultsOnDisk, 6u) << "a changed setting makes new points beside the old ones";
+
+  // A study of the user's own, from a config file.
+  test::writeText(dir_ / "mine.toml", "[experiment]\nname = \"mine\"\naxis = \"views.count\"\nvalues = \"2, 3\"\nmethods = \"simclr-tx\"\n");
+  const auto mine = genrep("experiment --config " + quote(dir_ / "mine.toml") + setup);
+  ASSERT_EQ(mine.status, 0) << mine.output;
+  EXPECT_EQ(nlohmann::json::parse(readFileText(dir_ / "runs" / "experiment-mine" / "results.json"))["points"].size(), 2u);
+
+  test::writeText(dir_ / "typo.toml", "[experiment]\naxis = \"views.count\"\nvalus = \"2\"\n");
+  const std::string bad = " --run-name bad" + setup;
+  const std::vector<BadInput> cases = {
+      {"unknown study", "experiment sgima" + bad, "no study 'sgima'"},
+      {"unknown axis key", "experiment --set experiment.axis=views.sigam --set experiment.values=1" + bad, "did you mean 'views.sigma'"},
+      {"empty axis", "experiment sigma --set experiment.values=, " + bad, "experiment.values: no values"},
+      {"value out of range", "experiment budget --set experiment.values=10,0" + bad, "learn.steps is 0; it must be >= 1"},
+      {"unknown method", "experiment sigma --set experiment.methods=byol" + bad, "unknown method 'byol'"},
+      {"unknown key in the study file", "experiment --config " + quote(dir_ / "typo.toml") + bad, "experiment.values"},
+  };
+  for (const BadInput& c : cases) expectOneLineError(c);
+  EXPECT_FALSE(fs::exists(dir_ / "runs" / "bad")) << "a refused study writes nothing";
+}
+
 TEST_F(Cli, ATorchScriptGeneratorSamplesDrawsViewPanelsWritesShardsAndTrains) {
   const fs::path generator = fs::path(GENREP_FIXTURE_DIR) / "gan-torchscript";
   const std::string root = " --set run.root=" + quote(dir_ / "runs");

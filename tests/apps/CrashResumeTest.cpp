@@ -168,5 +168,28 @@ TEST_F(CrashResume, TheDemoContinuesToTheSameTable) {
   }
 }
 
+TEST_F(CrashResume, AnExperimentContinuesToTheSameResults) {
+  straightThenKilled("experiment sigma --run-name exp --seeds 1 --generator " + quote(generator_) + " --path " + quote(data_) +
+                         tinyEncoder_ +
+                         " --steps 12 --set learn.checkpoint_every=2 --set experiment.values=0.25,1.0"
+                         " --set eval.few_shot_per_class=2 --set eval.few_shot_draws=2 --set eval.knn_k=5"
+                         " --set eval.linear_epochs=2 --set eval.few_shot_steps=5",
+                     3);
+  const nlohmann::json a = readJsonFile(straight("runs/exp/results.json")), b = readJsonFile(crashed("runs/exp/results.json"));
+  ASSERT_EQ(a["points"].size(), 3u) << a.dump();  // Tx only once, gaussian at two sigmas
+  ASSERT_EQ(a["points"].size(), b["points"].size());
+  for (size_t i = 0; i < a["points"].size(); ++i) {
+    for (const char* key : {"method", "value", "linear", "knn", "few_shot"}) {
+      EXPECT_EQ(a["points"][i][key], b["points"][i][key]) << key << ": " << a["points"][i].dump() << " vs " << b["points"][i].dump();
+    }
+  }
+  ASSERT_EQ(a["rows"].size(), b["rows"].size());
+  for (size_t i = 0; i < a["rows"].size(); ++i) {  // all but the speed
+    for (const char* key : {"method", "value", "linear_top1", "knn_top1", "few_shot", "per_seed"}) {
+      EXPECT_EQ(a["rows"][i][key], b["rows"][i][key]) << key;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace genrep

@@ -1,0 +1,391 @@
+// genrep experiment: a study over one setting as one resumable command. Every point (axis value
+// x method x seed) is a sub-run whose folder is named by a hash of its deciding settings, so a
+// finished point is reused, an interrupted one resumes from its checkpoint, and a changed
+// setting makes a new point instead of mixing results. results.json and table.md are rewritten
+// after every point. Presets are the paper's studies (docs/experiments.md); `--config FILE`
+// runs one a user writes with experiment.axis, experiment.values and experiment.methods.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "EncoderRuns.h"
+#include "genrep/core/AtomicFile.h"
+#include "genrep/core/FileIO.h"
+#include "genrep/core/Hash.h"
+#include "genrep/core/MeanSpread.h"
+#include "genrep/core/RunSettings.h"
+#include "genrep/core/SubRunner.h"
+#include "genrep/core/TextList.h"
+#include "genrep/data/DatasetOpener.h"
+#include "genrep/eval/SeedSummary.h"
+#include "genrep/runtime/CpuFeatures.h"
+#include "genrep/settings/DataKeys.h"
+#include "genrep/settings/EvalKeys.h"
+#include "genrep/settings/LearnKeys.h"
+#include "genrep/settings/ViewKeys.h"
+
+namespace genrep::app {
+namespace {
+
+struct Study {
+  std::string name;
+  std::string summary;
+  std::string axis;                 // a config key
+  std::vector<std::string> values;  // its values, as --set writes them
+  bool logAxis = false;             // a count: plotted on a log scale
+  std::vector<std::string> methods;     // ids in methodTable()
+  std::vector<std::string> references;  // methods the axis does not change: run once per seed
+  std::vector<std::string> base;        // settings of every point, below the user's
+  std::string paper;                    // what the paper measured, one line
+};
+
+const std::vector<Study>& studyPresets() {
+  static const std::vector<Study> studies = {
+      {"sigma", "SimCLR on gaussian latent views as the step sigma grows (Tx only: sigma 0)", "views.sigma",
+       {"0.1", "0.25", "0.5", "1.0", "1.5", "2.0"}, false, {"simclr-gaussian"}, {"simclr-tx"}, {},
+       "BigBiGAN, ImageNet-100, linear top-1: sigma 0.05 / 0.1 / 0.2 / 0.3 / 0.4 -> 60.2 / 63.2 / 65.5 / 65.4 / 64.4"},
+      {"samples", "a fixed set of A distinct anchors at a fixed number of updates (0 = a stream)", "views.anchors",
+       {"500", "2000", "10000", "25000", "0"}, true, {"simclr-gaussian", "simclr-tx"}, {}, {},
+       "gains are sub-logarithmic in the number of distinct samples"},
+      {"mixing", "a share p of each batch generated, 1 - p real, at the same budget", "source.share",
+       {"0", "0.05", "0.25", "0.5", "1"}, false, {"mix-tx", "mix-gaussian"}, {}, {},
+       "% synthetic 0 / 5 / 25 / 50 / 100 -> 67.4 / 67.5 / 66.1 / 64.7 / 58.6 (the paper's recipe: Tx views only)"},
+      {"pool", "a fixed set of 2000 anchors with N neighbours each (SupCon)", "views.pool", {"1", "5", "20"}, true,
+       {"supcon-gaussian", "supcon-independent"}, {}, {"views.anchors=2000"},
+       "isotropic N = 20: 74.5 vs Tx only 65.5 vs classifier 61.9; angular N = 1 / 5 / 20 -> 67.9 / 70.3 / 70.9"},
+      {"budget", "the training budget: does the generator-only advantage hold as training gets longer?", "learn.steps",
+       {"200", "400", "800", "1600"}, true, {"simclr-gaussian", "simclr-tx", "simclr-real"}, {}, {}, ""},
+      {"refresh", "reusing generated anchors (views.refresh: the share generated afresh per batch)", "views.refresh",
+       {"1", "0.5", "0.25"}, false, {"simclr-gaussian"}, {}, {}, ""},
+  };
+  return studies;
+}
+
+// --quick: rough numbers in minutes (the demo's quick budget, one seed, three axis values).
+std::vector<std::string> quickPreset() {
+  return {"learn.steps=60",        "learn.batch=128",         "eval.fit_images=10000", "eval.test_images=5000",
+          "eval.linear_epochs=10", "eval.few_shot_steps=200", "experiment.seeds=1"};
+}
+
+// The study the config asks for: a preset (experiment.study) with the user's axis, values and
+// methods where set, or the user's own (experiment.study empty). Checked against the schema.
+Study studyFromConfig(const Config& config, const ConfigSchema& schema) {
+  Study study;
+  const std::string name = config.getString("experiment.study");
+  if (!name.empty()) {
+    const auto& presets = studyPresets();
+    const auto found = std::find_if(presets.begin(), presets.end(), [&](const Study& s) { return s.name == name; });
+    if (found == presets.end()) {
+      std::vector<std::string> names;
+      for (const Study& s : presets) names.push_back(s.name);
+      throw std::invalid_argument(fmt::format("experiment.study: no study '{}' ({}; `genrep experiment --list` says what each is)", name,
+                                              fmt::join(names, ", ")));
+    }
+    study = *found;
+  } else {
+    study.name = config.getString("experiment.name");
+    study.summary = "a study from " + study.name;
+  }
+  if (const std::string axis = config.getString("experiment.axis"); !axis.empty()) study.axis = axis;
+  if (const std::string values = config.getString("experiment.values"); !values.empty()) study.values = splitList(values);
+  if (const std::string methods = config.getString("experiment.methods"); !methods.empty()) {
+    study.methods = splitList(methods);
+    study.references.clear();
+  }
+  if (const std::string references = config.getString("experiment.references"); !references.empty()) {
+    study.references = splitList(references);
+  }
+  if (study.axis.empty()) throw std::invalid_argument("experiment.axis: no setting to vary; name a preset or set experiment.axis");
+  const ConfigKey* axisKey = schema.find(study.axis);
+  if (!axisKey || study.axis.rfind("experiment.", 0) == 0 || study.axis.rfind("run.", 0) == 0) {
+    const std::string closest = schema.suggest(study.axis);
+    throw std::invalid_argument(fmt::format("experiment.axis: '{}' is not a setting a study can vary{}", study.axis,
+                                            closest.empty() ? "" : fmt::format(" (did you mean '{}'?)", closest)));
+  }
+  if (study.values.empty()) throw std::invalid_argument(fmt::format("experiment.values: no values for {}", study.axis));
+  if (study.methods.empty()) throw std::invalid_argument("experiment.methods: no methods to compare");
+  for (const std::vector<std::string>* ids : {&study.methods, &study.references}) {
+    for (const std::string& id : *ids) {
+      if (!findMethod(id)) {
+        std::vector<std::string> known;
+        for (const Method& m : methodTable()) known.push_back(m.id);
+        throw std::invalid_argument(fmt::format("experiment.methods: unknown method '{}' ({})", id, fmt::join(known, ", ")));
+      }
+    }
+  }
+  if (config.getBool("experiment.quick") && study.values.size() > 3) {
+    study.values = {study.values.front(), study.values[study.values.size() / 2], study.values.back()};
+  }
+  return study;
+}
+
+struct Point {
+  const Method* method = nullptr;
+  std::string value;  // the axis value; "" for a reference method
+  int64_t seed = 0;
+  std::vector<std::string> overrides;  // on top of the experiment's config
+};
+
+std::vector<Point> pointsOf(const Study& study, int64_t firstSeed, int64_t seeds) {
+  std::vector<Point> points;
+  for (int64_t s = firstSeed; s < firstSeed + seeds; ++s) {  // seed by seed: each seed's grid is whole before the next
+    const auto add = [&](const std::string& id, const std::string& value) {
+      Point p{findMethod(id), value, s, study.base};
+      p.overrides.insert(p.overrides.end(), p.method->overrides.begin(), p.method->overrides.end());
+      if (!value.empty()) p.overrides.push_back(study.axis + "=" + value);
+      p.overrides.push_back(fmt::format("run.seed={}", s));
+      points.push_back(p);
+    };
+    for (const std::string& id : study.references) add(id, "");
+    for (const std::string& value : study.values) {
+      for (const std::string& id : study.methods) add(id, value);
+    }
+  }
+  return points;
+}
+
+Config pointConfig(const Point& point, const Config& config, const ConfigSchema& schema) {
+  return Config::fromToml(schema, config.toToml(), "experiment point", point.overrides);
+}
+
+// The point's folder: named by its method, axis value, seed and a hash of what decides its result.
+std::filesystem::path pointFolder(const std::filesystem::path& run, const Point& point, const Config& config, const ConfigSchema& schema) {
+  const std::string settings = RunSettings(config, schema, {}, {"demo.", "experiment."}).json();
+  const uint64_t hash = fnv1a(settings.data(), settings.size());
+  return run / "points" / point.method->id /
+         fmt::format("{}seed-{}-{:08x}", point.value.empty() ? "" : point.value + "-", point.seed, static_cast<uint32_t>(hash));
+}
+
+// Every point's settings are read into the options they fill before anything runs, so a value
+// outside a key's range stops the study at once, naming the key.
+void checkPoints(const std::vector<Point>& points, const Config& config, const ConfigSchema& schema) {
+  for (const Point& point : points) {
+    const Config c = pointConfig(point, config, schema);
+    encoderTrainingOptionsFromConfig(c);
+    objectiveOptionsFromConfig(c);
+    encoderArchFromConfig(c, 1);
+    evaluationOptionsFromConfig(c);
+    viewSourceOptionsFromConfig(c);
+  }
+}
+
+std::string cell(const nlohmann::json& row, const char* probe, bool spread) {
+  if (row.is_null()) return "-";
+  const nlohmann::json& s = row[probe];
+  return spread ? fmt::format("{:.2f} ± {:.2f}", 100 * s["mean"].get<double>(), 100 * s["spread"].get<double>())
+                : fmt::format("{:.2f}", 100 * s["mean"].get<double>());
+}
+
+// results.json and table.md from the points finished so far: per method and axis value, mean
+// and spread over the seeds done.
+void writeResults(const std::filesystem::path& run, const Study& study, const Config& config, const std::vector<Point>& points,
+                  const std::vector<nlohmann::json>& results, int64_t firstSeed) {
+  nlohmann::json rows = nlohmann::json::array(), all = nlohmann::json::array();
+  std::string tables;
+  int64_t seedsDone = 0;
+  for (const auto& [probe, title] : {std::pair{"linear_top1", "linear top-1 %"}, {"knn_top1", "kNN top-1 %"}, {"few_shot", "few-shot top-1 %"}}) {
+    std::string table = fmt::format("\n{} ({} = columns)\n\n| method |", title, study.axis);
+    std::vector<std::string> columns = study.values;
+    if (!study.references.empty()) columns.insert(columns.begin(), "");
+    for (const std::string& v : columns) table += fmt::format(" {} |", v.empty() ? "(reference)" : v);
+    table += "\n|---|";
+    for (size_t c = 0; c < columns.size(); ++c) table += "---|";
+    table += "\n";
+    std::vector<std::string> ids = study.references;
+    ids.insert(ids.end(), study.methods.begin(), study.methods.end());
+    for (const std::string& id : ids) {
+      const Method* method = findMethod(id);
+      table += "| " + method->label + " |";
+      for (const std::string& v : columns) {
+        const bool reference = std::find(study.references.begin(), study.references.end(), id) != study.references.end();
+        std::vector<nlohmann::json> done;
+        for (size_t i = 0; i < points.size(); ++i) {
+          if (points[i].method == method && points[i].value == v && !results[i].is_null()) done.push_back(results[i]);
+        }
+        if (reference != v.empty() || done.empty()) {
+          table += " |";
+          continue;
+        }
+        seedsDone = std::max<int64_t>(seedsDone, static_cast<int64_t>(done.size()));
+        nlohmann::json row = summariseOverSeeds(id, method->label, done, firstSeed);
+        // One seed: linear and kNN have no spread to show; few-shot's is over its draws.
+        table += " " + cell(row, probe, done.size() > 1 || std::string(probe) == "few_shot") + " |";
+        if (std::string(probe) == "linear_top1") {
+          row["value"] = v;
+          rows.push_back(row);
+        }
+      }
+      table += "\n";
+    }
+    tables += table;
+  }
+  for (size_t i = 0; i < points.size(); ++i) {
+    if (results[i].is_null()) continue;
+    nlohmann::json p = {{"method", points[i].method->id}, {"value", points[i].value}, {"seed", points[i].seed}};
+    for (const char* key : {"linear", "knn", "few_shot", "training", "wall_seconds"}) {
+      if (results[i].contains(key)) p[key] = results[i][key];
+    }
+    all.push_back(p);
+  }
+  // The settings without where it ran (threads, folders): the file is a function of the results.
+  nlohmann::json settings = nlohmann::json::object();
+  const nlohmann::json resolved = config.toJson();  // items() must not outlive the json it walks
+  for (const auto& [key, value] : resolved.items()) {
+    if (!isOperationalKey(key)) settings[key] = value;
+  }
+  const std::string header =
+      fmt::format("genrep experiment {}: {}\naxis {}{}; {} of {} points; mean ± spread over seeds (few-shot with one seed: over its draws)\n{}",
+                  study.name, study.summary, study.axis, study.logAxis ? " (log scale)" : "", all.size(), points.size(),
+                  study.paper.empty() ? "" : "the paper: " + study.paper + "\n");
+  writeFileAtomic(run / "table.md", header + tables);
+  writeFileAtomic(run / "results.json", nlohmann::json{{"study", study.name},
+                                                       {"summary", study.summary},
+                                                       {"axis", study.axis},
+                                                       {"values", study.values},
+                                                       {"log_axis", study.logAxis},
+                                                       {"methods", study.methods},
+                                                       {"references", study.references},
+                                                       {"paper", study.paper},
+                                                       {"first_seed", firstSeed},
+                                                       {"seeds_done", seedsDone},
+                                                       {"rows", rows},
+                                                       {"points", all},
+                                                       {"cpu", hostCpu().toJson()},
+                                                       {"settings", settings}}
+                                                .dump(2) +
+                                            "\n");
+}
+
+std::string experimentName(const Config& config) {
+  const std::string study = config.getString("experiment.study");
+  return fmt::format("experiment-{}{}", study.empty() ? config.getString("experiment.name") : study,
+                     config.getBool("experiment.quick") ? "-quick" : "");
+}
+
+// --list, --dry-run and the checks, before any folder is made.
+bool answerOrCheck(const Config& config, const ConfigSchema& schema) {
+  if (config.getBool("experiment.list")) {
+    for (const Study& s : studyPresets()) {
+      fmt::print("{:<9} {} ({}: {}; {})\n", s.name, s.summary, s.axis, fmt::join(s.values, ", "), fmt::join(s.methods, ", "));
+    }
+    return true;
+  }
+  const Study study = studyFromConfig(config, schema);
+  const int64_t seeds = config.getInt("experiment.seeds");
+  if (seeds < 1) throw std::invalid_argument(fmt::format("experiment.seeds is {}; it must be >= 1", seeds));
+  const std::vector<Point> points = pointsOf(study, static_cast<int64_t>(runOptionsFromConfig(config).seed), seeds);
+  checkPoints(points, config, schema);
+  if (!config.getBool("experiment.dry_run")) return false;
+  const std::filesystem::path run = std::filesystem::path(runOptionsFromConfig(config).root) /
+                                    (runOptionsFromConfig(config).name.empty() ? experimentName(config) : runOptionsFromConfig(config).name);
+  std::vector<double> walls;
+  size_t done = 0;
+  for (const Point& point : points) {
+    const Config c = pointConfig(point, config, schema);
+    const std::filesystem::path file = pointFolder(run, point, c, schema) / SubRunner::kResultFile;
+    std::error_code ec;
+    const bool finished = std::filesystem::exists(file, ec);
+    if (finished) {
+      ++done;
+      const nlohmann::json r = readJsonFile(file);
+      if (r.contains("wall_seconds")) walls.push_back(r["wall_seconds"].get<double>());
+    }
+    fmt::print("{:<6} {:<20} {}={:<8} seed {}\n", finished ? "done" : "to run", point.method->id, study.axis,
+               point.value.empty() ? "(ref)" : point.value, point.seed);
+  }
+  const std::string estimate = walls.empty() ? "unknown until a point has run here"
+                                             : fmt::format("about {:.1f} min (the mean of the {} finished points here)",
+                                                           meanAndSpread(walls).mean * static_cast<double>(points.size() - done) / 60,
+                                                           walls.size());
+  fmt::print("{} points, {} done; time for the rest: {}\n", points.size(), done, estimate);
+  return true;
+}
+
+void runExperiment(CommandContext& context) {
+  const Config& config = context.config;
+  const Study study = studyFromConfig(config, context.schema);
+  const auto firstSeed = static_cast<int64_t>(runOptionsFromConfig(config).seed);
+  const std::vector<Point> points = pointsOf(study, firstSeed, config.getInt("experiment.seeds"));
+  const bool needsGenerator = std::any_of(points.begin(), points.end(), [&](const Point& p) {
+    return sourceNeedsGenerator(pointConfig(p, config, context.schema));
+  });
+  std::shared_ptr<Generator> generator = needsGenerator ? openGenerator(config) : nullptr;
+  const RealDataset dataset = openDataset(datasetSpecFromConfig(config));
+  const SubRunner runner(context.schema, {"demo.", "experiment."});
+
+  std::vector<nlohmann::json> results(points.size());
+  double ranSeconds = 0;
+  int64_t ran = 0;
+  for (size_t i = 0; i < points.size(); ++i) {
+    const Point& point = points[i];
+    const Config c = pointConfig(point, config, context.schema);
+    const std::filesystem::path folder = pointFolder(context.run.path(), point, c, context.schema);
+    const std::string label = fmt::format("{} {}={} seed {}", point.method->id, study.axis, point.value.empty() ? "(ref)" : point.value,
+                                          point.seed);
+    const auto start = std::chrono::steady_clock::now();
+    bool worked = false;
+    results[i] = runner.run({point.method->id, label, folder}, c, [&](const Config& pc, const std::filesystem::path& f) {
+      worked = true;
+      nlohmann::json r = trainAndProbe(*point.method, pc, context.schema, f, generator, dataset);
+      r["wall_seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      return r;
+    });
+    if (worked) {
+      ranSeconds += results[i]["wall_seconds"].get<double>();
+      ++ran;
+    }
+    writeResults(context.run.path(), study, config, points, results, firstSeed);
+    const size_t left = points.size() - i - 1;
+    fmt::print("experiment {}: {} of {} points done{}\n", study.name, i + 1, points.size(),
+               ran > 0 && left > 0 ? fmt::format(", ETA {:.0f} min", ranSeconds / static_cast<double>(ran) * static_cast<double>(left) / 60)
+                                   : "");
+    std::fflush(stdout);
+  }
+  fmt::print("\n{}\nwrote {} and {}\n", readFileText(context.run.file("table.md")), context.run.file("table.md").string(),
+             context.run.file("results.json").string());
+}
+
+}  // namespace
+
+CommandSpec experimentCommand() {
+  std::vector<FlagAlias> flags = datasetFlags();
+  flags.push_back({"--generator", "gen.path", "generator folder", false});
+  flags.push_back({"--steps", "learn.steps", "gradient updates of every encoder", false});
+  flags.push_back({"--batch", "learn.batch", "anchors per step of every encoder", false});
+  flags.push_back({"--seeds", "experiment.seeds", "seeds per point (mean and spread over them)", false});
+  flags.push_back({"--device", "run.device", "auto, cpu, cuda, cuda:N", false});
+  flags.push_back({"--list", "experiment.list", "list the preset studies and exit", true});
+  flags.push_back({"--dry-run", "experiment.dry_run", "print the points, which are done, and the time for the rest; run nothing", true});
+  flags.push_back({"--quick", "experiment.quick", "rough numbers in minutes: a small budget, 1 seed, 3 axis values", true, quickPreset()});
+  CommandSpec spec{{"experiment"},
+                   "a study over one setting (the paper's: sigma, samples, mixing, pool, budget, refresh), resumable, with a table",
+                   [](ConfigSchema& schema) {
+                     addTrainKeys(schema);
+                     addEvalKeys(schema);
+                     schema.addString("experiment.study", "", "a preset study (`genrep experiment --list`); empty = experiment.axis");
+                     schema.addString("experiment.name", "custom", "the name of a study without a preset (its run folder)");
+                     schema.addString("experiment.axis", "", "the setting the study varies (overrides the preset's)");
+                     schema.addString("experiment.values", "", "its values, comma-separated (overrides the preset's)");
+                     schema.addString("experiment.methods", "", "methods compared, comma-separated ids (overrides the preset's)");
+                     schema.addString("experiment.references", "",
+                                      "methods the axis does not change (baselines), run once per seed, comma-separated");
+                     schema.addInt("experiment.seeds", 3, "seeds per point");
+                     schema.addBool("experiment.quick", false, "the quick preset is in effect");
+                     schema.addBool("experiment.list", false, "list the preset studies");
+                     schema.addBool("experiment.dry_run", false, "print the points and run nothing");
+                     // Every point at the demo's full budget (docs/demo.md).
+                     schema.setDefault("learn.steps", int64_t{400});
+                     schema.setDefault("learn.batch", int64_t{256});
+                   },
+                   flags, runExperiment};
+  spec.positionalKey = "experiment.study";
+  spec.positionalHelp = "the preset study to run";
+  spec.runNameFor = experimentName;
+  spec.beforeRun = answerOrCheck;
+  return spec;
+}
+
+}  // namespace genrep::app
