@@ -159,12 +159,7 @@ void runDemo(CommandContext& context) {
 }  // namespace
 
 CommandSpec demoCommand() {
-  std::vector<FlagAlias> flags = datasetFlags();
-  flags.push_back({"--generator", "gen.path", "generator folder", false});
-  flags.push_back({"--steps", "learn.steps", "gradient updates of every encoder", false});
-  flags.push_back({"--batch", "learn.batch", "anchors per step of every encoder", false});
-  flags.push_back({"--seeds", "demo.seeds", "seeds per method (mean and spread over them)", false});
-  flags.push_back({"--device", "run.device", "auto, cpu, cuda, cuda:N", false});
+  std::vector<FlagAlias> flags = tableFlags("demo.seeds");
   flags.push_back({"--quick", "demo.quick", "the same table in a few minutes (rough numbers)", true, quickPreset()});
   CommandSpec spec{{"demo"},
                    "the main job: encoders from the shipped generator by every method, the real-data and raw baselines, one table",

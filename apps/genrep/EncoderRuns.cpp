@@ -111,6 +111,16 @@ nlohmann::json evaluateRun(const Config& config, ResNetEncoder* encoder, const R
   return result;
 }
 
+std::vector<FlagAlias> tableFlags(const std::string& seedsKey) {
+  std::vector<FlagAlias> flags = datasetFlags();
+  flags.push_back({"--generator", "gen.path", "generator folder", false});
+  flags.push_back({"--steps", "learn.steps", "gradient updates of every encoder", false});
+  flags.push_back({"--batch", "learn.batch", "anchors per step of every encoder", false});
+  flags.push_back({"--seeds", seedsKey, "seeds per method (mean and spread over them)", false});
+  flags.push_back({"--device", "run.device", "auto, cpu, cuda, cuda:N", false});
+  return flags;
+}
+
 const std::vector<Method>& methodTable() {
   static const std::vector<Method> methods = {
       {"simclr-tx", "SimCLR, generator, Tx only", {"source.kind=generator", "learn.objective=simclr", "views.latent=none"}},

@@ -53,6 +53,10 @@ const Method* findMethod(const std::string& id);
 nlohmann::json trainAndProbe(const Method& method, const Config& config, const ConfigSchema& schema, const std::filesystem::path& folder,
                              std::shared_ptr<Generator> generator, const RealDataset& dataset);
 
+// The flags of the commands that train and probe many encoders (demo, experiment): the dataset,
+// --generator, --steps, --batch, --device, and --seeds for `seedsKey`.
+std::vector<FlagAlias> tableFlags(const std::string& seedsKey);
+
 CommandSpec demoCommand();
 CommandSpec experimentCommand();
 

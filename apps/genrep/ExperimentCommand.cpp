@@ -351,12 +351,7 @@ void runExperiment(CommandContext& context) {
 }  // namespace
 
 CommandSpec experimentCommand() {
-  std::vector<FlagAlias> flags = datasetFlags();
-  flags.push_back({"--generator", "gen.path", "generator folder", false});
-  flags.push_back({"--steps", "learn.steps", "gradient updates of every encoder", false});
-  flags.push_back({"--batch", "learn.batch", "anchors per step of every encoder", false});
-  flags.push_back({"--seeds", "experiment.seeds", "seeds per point (mean and spread over them)", false});
-  flags.push_back({"--device", "run.device", "auto, cpu, cuda, cuda:N", false});
+  std::vector<FlagAlias> flags = tableFlags("experiment.seeds");
   flags.push_back({"--list", "experiment.list", "list the preset studies and exit", true});
   flags.push_back({"--dry-run", "experiment.dry_run", "print the points, which are done, and the time for the rest; run nothing", true});
   flags.push_back({"--quick", "experiment.quick", "rough numbers in minutes: a small budget, 1 seed, 3 axis values", true, quickPreset()});

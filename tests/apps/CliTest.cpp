@@ -38,13 +38,24 @@ class Cli : public ::testing::Test {
     return "data info --path " + quote(data_) + " --set run.root=" + quote(dir_ / "runs") + " " + extra;
   }
 
-  // genrep exits 1 with one line, "genrep: error: ...", that contains `bad.expected`.
-  void expectOneLineError(const BadInput& bad) {
+  // genrep exits `status` (1; 2 for usage errors) with one line, "genrep: error: ...", that
+  // contains `bad.expected`.
+  void expectOneLineError(const BadInput& bad, int status = 1) {
     const auto result = genrep(bad.args);
-    EXPECT_EQ(result.status, 1) << bad.name << ": " << result.output;
+    EXPECT_EQ(result.status, status) << bad.name << ": " << result.output;
     EXPECT_NE(result.output.find(bad.expected), std::string::npos) << bad.name << ": " << result.output;
     EXPECT_EQ(result.output.rfind("genrep: error: ", 0), 0u) << bad.name << ": " << result.output;
     EXPECT_EQ(lineCount(result.output), 1u) << bad.name << ": " << result.output;
+  }
+
+  // A tiny GAN trained for two steps on the fixture data into runs/gan: its generator folder,
+  // or "" (and a test failure) when training failed.
+  fs::path trainTinyGan() {
+    const auto trained = genrep("gan train --path " + quote(data_) + " --set run.root=" + quote(dir_ / "runs") +
+                                " --run-name gan --steps 2 --set gan.latent_dim=8 --set gan.width_g=4 --set gan.width_d=4"
+                                " --set gan.batch=8 --set gan.eval_every=0");
+    EXPECT_EQ(trained.status, 0) << trained.output;
+    return trained.status == 0 ? dir_ / "runs" / "gan" / "generator" : fs::path();
   }
 
   static size_t lineCount(const std::string& text) {
@@ -153,13 +164,7 @@ TEST_F(Cli, UsageErrorsAreOneLineWithStatusTwo) {
       {"family without a command", "gan", "`genrep gan --help` for usage"},
       {"config file that does not exist", "data info --config " + quote(dir_ / "none.toml") + root, "none.toml"},
   };
-  for (const BadInput& bad : cases) {
-    const auto result = genrep(bad.args);
-    EXPECT_EQ(result.status, 2) << bad.name << ": " << result.output;
-    EXPECT_NE(result.output.find(bad.expected), std::string::npos) << bad.name << ": " << result.output;
-    EXPECT_EQ(result.output.rfind("genrep: error: ", 0), 0u) << bad.name << ": " << result.output;
-    EXPECT_EQ(lineCount(result.output), 1u) << bad.name << ": " << result.output;
-  }
+  for (const BadInput& bad : cases) expectOneLineError(bad, 2);
   EXPECT_FALSE(fs::exists(dir_ / "runs")) << "a usage error writes nothing";
 }
 
@@ -174,11 +179,8 @@ TEST_F(Cli, TheShippedGeneratorIsFoundFromAnyFolder) {
 
 TEST_F(Cli, GanTrainSampleAndEvalMakeAGeneratorAndMeasureIt) {
   const std::string root = " --set run.root=" + quote(dir_ / "runs");
-  const auto trained = genrep("gan train --path " + quote(data_) + root +
-                              " --run-name gan --steps 2 --set gan.latent_dim=8 --set gan.width_g=4 --set gan.width_d=4"
-                              " --set gan.batch=8 --set gan.eval_every=0");
-  ASSERT_EQ(trained.status, 0) << trained.output;
-  const fs::path generator = dir_ / "runs" / "gan" / "generator";
+  const fs::path generator = trainTinyGan();
+  ASSERT_FALSE(generator.empty());
   for (const char* file : {"manifest.json", "generator.pt", "samples.png"}) EXPECT_TRUE(fs::exists(generator / file)) << file;
   const nlohmann::json manifest = nlohmann::json::parse(readFileText(generator / "manifest.json"));
   EXPECT_EQ(manifest["classes"], 10);
@@ -200,11 +202,8 @@ TEST_F(Cli, GanTrainSampleAndEvalMakeAGeneratorAndMeasureIt) {
 
 TEST_F(Cli, TrainEvalAndDemoLearnEncodersAndTheDemoReusesItsWork) {
   const std::string root = " --set run.root=" + quote(dir_ / "runs");
-  const auto gan = genrep("gan train --path " + quote(data_) + root +
-                          " --run-name gan --steps 2 --set gan.latent_dim=8 --set gan.width_g=4 --set gan.width_d=4"
-                          " --set gan.batch=8 --set gan.eval_every=0");
-  ASSERT_EQ(gan.status, 0) << gan.output;
-  const fs::path generator = dir_ / "runs" / "gan" / "generator";
+  const fs::path generator = trainTinyGan();
+  ASSERT_FALSE(generator.empty());
   const std::string tiny = " --set encoder.stages=2 --set encoder.width=4 --set learn.head_dim=8 --batch 8 --steps 3";
   const std::string probes = " --set eval.few_shot_per_class=2 --set eval.few_shot_draws=2 --set eval.knn_k=5 --set eval.linear_epochs=2"
                              " --set eval.few_shot_steps=5";
@@ -259,11 +258,9 @@ TEST_F(Cli, TrainEvalAndDemoLearnEncodersAndTheDemoReusesItsWork) {
 // a bad study is refused before anything runs.
 TEST_F(Cli, AnExperimentRunsItsPointsOnceAndRefusesBadStudies) {
   const std::string root = " --set run.root=" + quote(dir_ / "runs");
-  const auto gan = genrep("gan train --path " + quote(data_) + root +
-                          " --run-name gan --steps 2 --set gan.latent_dim=8 --set gan.width_g=4 --set gan.width_d=4"
-                          " --set gan.batch=8 --set gan.eval_every=0");
-  ASSERT_EQ(gan.status, 0) << gan.output;
-  const std::string setup = " --generator " + quote(dir_ / "runs" / "gan" / "generator") + " --path " + quote(data_) + root +
+  const fs::path generator = trainTinyGan();
+  ASSERT_FALSE(generator.empty());
+  const std::string setup = " --generator " + quote(generator) + " --path " + quote(data_) + root +
                             " --set encoder.stages=2 --set encoder.width=4 --set learn.head_dim=8 --set learn.batch=8 --set learn.steps=3"
                             " --set eval.few_shot_per_class=2 --set eval.few_shot_draws=2 --set eval.knn_k=5 --set eval.linear_epochs=2"
                             " --set eval.few_shot_steps=5 --seeds 1";
