@@ -37,6 +37,14 @@ std::shared_ptr<Generator> openGenerator(const Config& config) { return loadGene
 bool sourceNeedsGenerator(const Config& config) { return needsGenerator(sourceKindFromConfig(config)); }
 bool sourceNeedsDataset(const Config& config) { return needsDataset(sourceKindFromConfig(config)); }
 
+bool checkTrainSettings(const Config& config, const ConfigSchema& /*schema*/) {
+  encoderTrainingOptionsFromConfig(config);
+  objectiveOptionsFromConfig(config);
+  encoderArchFromConfig(config, 1);
+  viewSourceOptionsFromConfig(config);
+  return false;
+}
+
 ResNetEncoder randomEncoder(const Config& config, int64_t channels) {
   torch::manual_seed(deriveSeed(runOptionsFromConfig(config).seed, "encoder.init"));
   return ResNetEncoder(encoderArchFromConfig(config, channels));

@@ -25,6 +25,11 @@ std::shared_ptr<Generator> openGenerator(const Config& config);  // gen.path
 bool sourceNeedsGenerator(const Config& config);
 bool sourceNeedsDataset(const Config& config);
 
+// Reads every setting a training run uses into the options it fills, so that a bad value stops
+// the command before its run folder exists (std::invalid_argument naming the key). Returns
+// false: it only checks (a CommandSpec::beforeRun).
+bool checkTrainSettings(const Config& config, const ConfigSchema& schema);
+
 // Trains the encoder the config describes: checkpoint in folder/checkpoint.pt, the encoder
 // in folder/encoder (weights + manifest). Returns the training record (also in the manifest).
 // `schema` is the one `config` was resolved against (defaults of keys newer than a checkpoint).

@@ -164,11 +164,8 @@ std::filesystem::path pointFolder(const std::filesystem::path& run, const Point&
 void checkPoints(const std::vector<Point>& points, const Config& config, const ConfigSchema& schema) {
   for (const Point& point : points) {
     const Config c = pointConfig(point, config, schema);
-    encoderTrainingOptionsFromConfig(c);
-    objectiveOptionsFromConfig(c);
-    encoderArchFromConfig(c, 1);
+    checkTrainSettings(c, schema);
     evaluationOptionsFromConfig(c);
-    viewSourceOptionsFromConfig(c);
   }
 }
 

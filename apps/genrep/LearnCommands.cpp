@@ -88,10 +88,16 @@ std::vector<CommandSpec> learnCommands() {
   evalFlags.insert(evalFlags.end(), {{"--encoder", "eval.encoder", "encoder folder (a train run's encoder/)", false},
                                      {"--baseline", "eval.baseline", "pixels or random (instead of --encoder)", false},
                                      {"--device", "run.device", "auto, cpu, cuda, cuda:N", false}});
+  CommandSpec train{{"train"},
+                    "train an encoder on views from a generator, real images or a mix (resumes from the run's checkpoint)",
+                    addTrainKeys,
+                    trainFlags,
+                    runTrain,
+                    "",
+                    /*dataParallel=*/true};
+  train.beforeRun = checkTrainSettings;
   return {
-      {{"train"},
-       "train an encoder on views from a generator, real images or a mix (resumes from the run's checkpoint)",
-       addTrainKeys, trainFlags, runTrain, "", /*dataParallel=*/true},
+      train,
       {{"eval"},
        "linear probe, kNN and few-shot probe of an encoder (or a baseline) on real labelled images",
        [](ConfigSchema& schema) {

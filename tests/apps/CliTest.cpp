@@ -168,6 +168,19 @@ TEST_F(Cli, UsageErrorsAreOneLineWithStatusTwo) {
   EXPECT_FALSE(fs::exists(dir_ / "runs")) << "a usage error writes nothing";
 }
 
+// Settings a training run reads are checked before its run folder is made.
+TEST_F(Cli, TrainRefusesBadSettingsBeforeWritingAnything) {
+  const std::string root = " --set run.root=" + quote(dir_ / "runs") + " --run-name bad";
+  const std::vector<BadInput> cases = {
+      {"no steps", "train --steps 0" + root, "learn.steps is 0; it must be >= 1"},
+      {"warm-up past the end", "train --steps 10 --set learn.warmup=10" + root, "learn.warmup is 10; it must be below learn.steps"},
+      {"crop scale", "train --set views.crop_scale_min=0" + root, "views.crop_scale_min"},
+      {"encoder width", "train --set encoder.width=0" + root, "encoder.width"},
+  };
+  for (const BadInput& bad : cases) expectOneLineError(bad);
+  EXPECT_FALSE(fs::exists(dir_ / "runs" / "bad")) << "a refused run writes nothing";
+}
+
 TEST_F(Cli, TheShippedGeneratorIsFoundFromAnyFolder) {
   fs::create_directories(dir_ / "elsewhere");
   const auto result = test::runCommand("cd " + quote(dir_ / "elsewhere") + " && " + GENREP_BINARY + " gan sample --threads 1 --run-name s" +
