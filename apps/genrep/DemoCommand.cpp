@@ -11,7 +11,6 @@
 #include "EncoderRuns.h"
 #include "genrep/core/AtomicFile.h"
 #include "genrep/core/FileIO.h"
-#include "genrep/core/MeanSpread.h"
 #include "genrep/core/MetricsLog.h"
 #include "genrep/core/SubRunner.h"
 #include "genrep/data/DatasetOpener.h"
@@ -64,10 +63,6 @@ std::filesystem::path demoWalks(const Config& config, std::shared_ptr<Generator>
   return folder;
 }
 
-std::string percent(const MeanSpread& s, bool withSpread) {
-  return withSpread ? fmt::format("{:.2f} ± {:.2f}", 100 * s.mean, 100 * s.spread) : fmt::format("{:.2f}", 100 * s.mean);
-}
-
 // One method at one seed, as a sub-run of the demo: train (resuming) and evaluate, or reuse
 // the stored result (core/SubRunner.h).
 nlohmann::json runMethod(const Method& method, const Config& config, const std::filesystem::path& folder,
@@ -92,9 +87,8 @@ void writeDemoTable(CommandContext& context, const std::vector<Method>& methods,
   std::string table = fmt::format("| method | linear top-1 % | kNN top-1 % | few-shot {}/class top-1 % | views/s |\n|---|---|---|---|---|\n",
                                   config.getInt("eval.few_shot_per_class"));
   for (const nlohmann::json& row : rows) {
-    const auto stat = [&](const char* key) { return MeanSpread{row[key]["mean"].get<double>(), row[key]["spread"].get<double>()}; };
-    table += fmt::format("| {} | {} | {} | {} | {} |\n", row["label"].get<std::string>(), percent(stat("linear_top1"), several),
-                         percent(stat("knn_top1"), several), percent(stat("few_shot"), true),
+    table += fmt::format("| {} | {} | {} | {} | {} |\n", row["label"].get<std::string>(), percentCell(row, "linear_top1", several),
+                         percentCell(row, "knn_top1", several), percentCell(row, "few_shot", true),
                          row.contains("views_per_second") ? fmt::format("{:.0f}", row["views_per_second"].get<double>()) : "-");
   }
   std::string header = fmt::format(

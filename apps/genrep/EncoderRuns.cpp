@@ -119,6 +119,11 @@ nlohmann::json evaluateRun(const Config& config, ResNetEncoder* encoder, const R
   return result;
 }
 
+std::string percentCell(const nlohmann::json& row, const char* probe, bool withSpread) {
+  const double mean = 100 * row[probe]["mean"].get<double>(), spread = 100 * row[probe]["spread"].get<double>();
+  return withSpread ? fmt::format("{:.2f} ± {:.2f}", mean, spread) : fmt::format("{:.2f}", mean);
+}
+
 std::vector<FlagAlias> tableFlags(const std::string& seedsKey) {
   std::vector<FlagAlias> flags = datasetFlags();
   flags.push_back({"--generator", "gen.path", "generator folder", false});

@@ -58,6 +58,10 @@ const Method* findMethod(const std::string& id);
 nlohmann::json trainAndProbe(const Method& method, const Config& config, const ConfigSchema& schema, const std::filesystem::path& folder,
                              std::shared_ptr<Generator> generator, const RealDataset& dataset);
 
+// A table cell of a summariseOverSeeds row (eval/SeedSummary.h): probe's mean in percent,
+// with "± spread" when `withSpread`.
+std::string percentCell(const nlohmann::json& row, const char* probe, bool withSpread);
+
 // The flags of the commands that train and probe many encoders (demo, experiment): the dataset,
 // --generator, --steps, --batch, --device, and --seeds for `seedsKey`.
 std::vector<FlagAlias> tableFlags(const std::string& seedsKey);

@@ -147,8 +147,12 @@ std::vector<Point> pointsOf(const Study& study, int64_t firstSeed, int64_t seeds
   return points;
 }
 
-Config pointConfig(const Point& point, const Config& config, const ConfigSchema& schema) {
-  return Config::fromToml(schema, config.toToml(), "experiment point", point.overrides);
+// Each point's config: the experiment's with the point's settings on top, in the order of `points`.
+std::vector<Config> pointConfigs(const std::vector<Point>& points, const Config& config, const ConfigSchema& schema) {
+  const std::string base = config.toToml();
+  std::vector<Config> configs;
+  for (const Point& point : points) configs.push_back(Config::fromToml(schema, base, "experiment point", point.overrides));
+  return configs;
 }
 
 // The point's folder: named by its method, axis value, seed and a hash of what decides its result.
@@ -161,19 +165,11 @@ std::filesystem::path pointFolder(const std::filesystem::path& run, const Point&
 
 // Every point's settings are read into the options they fill before anything runs, so a value
 // outside a key's range stops the study at once, naming the key.
-void checkPoints(const std::vector<Point>& points, const Config& config, const ConfigSchema& schema) {
-  for (const Point& point : points) {
-    const Config c = pointConfig(point, config, schema);
+void checkPoints(const std::vector<Config>& configs, const ConfigSchema& schema) {
+  for (const Config& c : configs) {
     checkTrainSettings(c, schema);
     evaluationOptionsFromConfig(c);
   }
-}
-
-std::string cell(const nlohmann::json& row, const char* probe, bool spread) {
-  if (row.is_null()) return "-";
-  const nlohmann::json& s = row[probe];
-  return spread ? fmt::format("{:.2f} ± {:.2f}", 100 * s["mean"].get<double>(), 100 * s["spread"].get<double>())
-                : fmt::format("{:.2f}", 100 * s["mean"].get<double>());
 }
 
 // results.json and table.md from the points finished so far: per method and axis value, mean
@@ -195,9 +191,9 @@ void writeResults(const std::filesystem::path& run, const Study& study, const Co
     ids.insert(ids.end(), study.methods.begin(), study.methods.end());
     for (const std::string& id : ids) {
       const Method* method = findMethod(id);
+      const bool reference = std::find(study.references.begin(), study.references.end(), id) != study.references.end();
       table += "| " + method->label + " |";
       for (const std::string& v : columns) {
-        const bool reference = std::find(study.references.begin(), study.references.end(), id) != study.references.end();
         std::vector<nlohmann::json> done;
         for (size_t i = 0; i < points.size(); ++i) {
           if (points[i].method == method && points[i].value == v && !results[i].is_null()) done.push_back(results[i]);
@@ -209,7 +205,7 @@ void writeResults(const std::filesystem::path& run, const Study& study, const Co
         seedsDone = std::max<int64_t>(seedsDone, static_cast<int64_t>(done.size()));
         nlohmann::json row = summariseOverSeeds(id, method->label, done, firstSeed);
         // One seed: linear and kNN have no spread to show; few-shot's is over its draws.
-        table += " " + cell(row, probe, done.size() > 1 || std::string(probe) == "few_shot") + " |";
+        table += " " + percentCell(row, probe, done.size() > 1 || std::string(probe) == "few_shot") + " |";
         if (std::string(probe) == "linear_top1") {
           row["value"] = v;
           rows.push_back(row);
@@ -273,16 +269,18 @@ bool answerOrCheck(const Config& config, const ConfigSchema& schema) {
   const Study study = studyFromConfig(config, schema);
   const int64_t seeds = config.getInt("experiment.seeds");
   if (seeds < 1) throw std::invalid_argument(fmt::format("experiment.seeds is {}; it must be >= 1", seeds));
-  const std::vector<Point> points = pointsOf(study, static_cast<int64_t>(runOptionsFromConfig(config).seed), seeds);
-  checkPoints(points, config, schema);
+  const RunOptions runOptions = runOptionsFromConfig(config);
+  const std::vector<Point> points = pointsOf(study, static_cast<int64_t>(runOptions.seed), seeds);
+  const std::vector<Config> configs = pointConfigs(points, config, schema);
+  checkPoints(configs, schema);
   if (!config.getBool("experiment.dry_run")) return false;
-  const std::filesystem::path run = std::filesystem::path(runOptionsFromConfig(config).root) /
-                                    (runOptionsFromConfig(config).name.empty() ? experimentName(config) : runOptionsFromConfig(config).name);
+  // Where the run folder will be (main.cpp makes it the same way).
+  const std::filesystem::path run = std::filesystem::path(runOptions.root) / (runOptions.name.empty() ? experimentName(config) : runOptions.name);
   std::vector<double> walls;
   size_t done = 0;
-  for (const Point& point : points) {
-    const Config c = pointConfig(point, config, schema);
-    const std::filesystem::path file = pointFolder(run, point, c, schema) / SubRunner::kResultFile;
+  for (size_t i = 0; i < points.size(); ++i) {
+    const Point& point = points[i];
+    const std::filesystem::path file = pointFolder(run, point, configs[i], schema) / SubRunner::kResultFile;
     std::error_code ec;
     const bool finished = std::filesystem::exists(file, ec);
     if (finished) {
@@ -306,9 +304,8 @@ void runExperiment(CommandContext& context) {
   const Study study = studyFromConfig(config, context.schema);
   const auto firstSeed = static_cast<int64_t>(runOptionsFromConfig(config).seed);
   const std::vector<Point> points = pointsOf(study, firstSeed, config.getInt("experiment.seeds"));
-  const bool needsGenerator = std::any_of(points.begin(), points.end(), [&](const Point& p) {
-    return sourceNeedsGenerator(pointConfig(p, config, context.schema));
-  });
+  const std::vector<Config> configs = pointConfigs(points, config, context.schema);
+  const bool needsGenerator = std::any_of(configs.begin(), configs.end(), [](const Config& c) { return sourceNeedsGenerator(c); });
   std::shared_ptr<Generator> generator = needsGenerator ? openGenerator(config) : nullptr;
   const RealDataset dataset = openDataset(datasetSpecFromConfig(config));
   const SubRunner runner(context.schema, {"demo.", "experiment."});
@@ -318,7 +315,7 @@ void runExperiment(CommandContext& context) {
   int64_t ran = 0;
   for (size_t i = 0; i < points.size(); ++i) {
     const Point& point = points[i];
-    const Config c = pointConfig(point, config, context.schema);
+    const Config& c = configs[i];
     const std::filesystem::path folder = pointFolder(context.run.path(), point, c, context.schema);
     const std::string label = fmt::format("{} {}={} seed {}", point.method->id, study.axis, point.value.empty() ? "(ref)" : point.value,
                                           point.seed);

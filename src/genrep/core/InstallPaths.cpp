@@ -19,7 +19,7 @@ std::vector<std::filesystem::path> modelsFolderCandidates() {
 std::filesystem::path shippedModelsFolder() {
   for (const std::filesystem::path& folder : modelsFolderCandidates()) {
     std::error_code ec;
-    if (std::filesystem::is_directory(folder, ec)) return folder;
+    if (std::filesystem::is_directory(folder / kShippedGenerator, ec)) return folder;
   }
   return {};
 }

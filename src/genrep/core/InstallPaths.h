@@ -10,9 +10,12 @@
 
 namespace genrep {
 
+// The generator genrep ships, a folder in the models folder.
+inline constexpr const char* kShippedGenerator = "fashion-mnist-cgan";
+
 // The folders searched for the shipped models, in order.
 std::vector<std::filesystem::path> modelsFolderCandidates();
-// The first candidate that exists, or "" when none does.
+// The first candidate that holds the shipped generator, or "" when none does.
 std::filesystem::path shippedModelsFolder();
 // $XDG_CACHE_HOME/genrep when XDG_CACHE_HOME is set (and absolute), else $HOME/.cache/genrep,
 // else a genrep-cache folder in the system's temporary folder.

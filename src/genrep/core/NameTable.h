@@ -6,6 +6,7 @@
 //   std::optional<Shape> s = valueNamed(shapes(), "round");
 //   std::string list = joinedNames(shapes());         // "round, square"
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -45,6 +46,13 @@ std::string joinedNames(const NameTable<Enum>& table) {
   std::string list;
   for (const auto& entry : table) list += (list.empty() ? "" : ", ") + entry.second;
   return list;
+}
+
+// The value named `name`; otherwise std::invalid_argument "key: unknown what 'name' (a, b, c)".
+template <class Enum>
+Enum valueNamedOrThrow(const NameTable<Enum>& table, const std::string& name, const std::string& key, const std::string& what) {
+  if (const std::optional<Enum> value = valueNamed(table, name)) return *value;
+  throw std::invalid_argument(key + ": unknown " + what + " '" + name + "' (" + joinedNames(table) + ")");
 }
 
 }  // namespace genrep

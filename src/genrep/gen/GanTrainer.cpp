@@ -284,7 +284,7 @@ void GanTask::load(CheckpointReader& in) {
   gSeconds_ = times[2].item<double>();
   const torch::Tensor torchStates = in.tensor("torch_rng"), dataStates = in.tensor("data_rng");
   const auto parts = static_cast<int64_t>(rngs_.size());
-  const int64_t first = ranks_->worldSize() > 1 ? ranks_->rank() : 0;
+  const int64_t first = parts_.firstPart;
   if (torchStates.dim() != 2 || dataStates.dim() != 2 || first + parts > torchStates.size(0) || torchStates.size(0) != dataStates.size(0)) {
     throw std::runtime_error("its random streams do not match this run's batch parts");
   }

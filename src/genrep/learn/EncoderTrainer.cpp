@@ -10,6 +10,7 @@
 #include "genrep/learn/LrSchedule.h"
 #include "genrep/runtime/ChannelsLast.h"
 #include "genrep/runtime/FailureDump.h"
+#include "genrep/train/BatchParts.h"
 #include "genrep/train/TrainingLoop.h"
 
 namespace genrep {
@@ -37,12 +38,9 @@ class EncoderTask : public TrainingTask {
         source_(source),
         options_(options),
         ranks_(options.ranks ? options.ranks : DataParallel::single()),
-        localBatch_(options.batch / ranks_->worldSize()),
+        // The source seeds each rank's streams itself (views/ViewSourceOptions.h): only the share is needed.
+        localBatch_(splitBatch(options.batch, *ranks_, 1, options.seed, "learn.batch").local),
         schedule_{options.lr(), options.steps, options.warmup, 1e-3} {
-    if (options.batch % ranks_->worldSize() != 0) {
-      throw std::invalid_argument(fmt::format("learn.batch {} is the global batch and must divide evenly over the {} ranks",
-                                              options.batch, ranks_->worldSize()));
-    }
     objective_.setDataParallel(ranks_);
     synchroniseBatchNorm(*encoder_, options.syncBatchNorm ? ranks_ : nullptr);
     // The speed switches as this CPU allows them (each refusal is one warning).

@@ -106,8 +106,7 @@ const NameTable<ObjectiveKind>& objectiveKinds() {
 std::string objectiveNameList() { return joinedNames(objectiveKinds()); }
 
 ObjectiveKind parseObjectiveKind(const std::string& name) {
-  if (const std::optional<ObjectiveKind> kind = valueNamed(objectiveKinds(), name)) return *kind;
-  throw std::invalid_argument("learn.objective: unknown objective '" + name + "' (" + objectiveNameList() + ")");
+  return valueNamedOrThrow(objectiveKinds(), name, "learn.objective", "objective");
 }
 
 std::string objectiveName(ObjectiveKind kind) {

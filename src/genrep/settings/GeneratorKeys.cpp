@@ -3,7 +3,6 @@
 #include <filesystem>
 
 #include "genrep/core/Config.h"
-#include "genrep/core/InstallPaths.h"
 
 namespace genrep {
 namespace {
@@ -21,10 +20,8 @@ std::string generatorPathFromConfig(const Config& config) {
   const std::string path = config.getString("gen.path");
   std::error_code ec;
   if (path != defaultGeneratorPath() || std::filesystem::exists(path, ec)) return path;
-  for (const std::filesystem::path& folder : modelsFolderCandidates()) {
-    if (std::filesystem::is_directory(folder / kShippedGenerator, ec)) return (folder / kShippedGenerator).string();
-  }
-  return path;  // loading it names the folder that is missing
+  const std::filesystem::path models = shippedModelsFolder();
+  return models.empty() ? path : (models / kShippedGenerator).string();  // loading a missing one names it
 }
 
 }  // namespace genrep

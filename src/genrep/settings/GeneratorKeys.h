@@ -6,12 +6,12 @@
 //   std::shared_ptr<Generator> g = loadGenerator(generatorPathFromConfig(config));
 #include <string>
 
+#include "genrep/core/InstallPaths.h"
+
 namespace genrep {
 
 class Config;
 class ConfigSchema;
-
-inline constexpr const char* kShippedGenerator = "fashion-mnist-cgan";
 
 void addGeneratorKeys(ConfigSchema& schema);
 // gen.path as set; at its default (models/fashion-mnist-cgan) and missing from the working

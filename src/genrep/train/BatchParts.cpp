@@ -20,8 +20,8 @@ BatchParts splitBatch(int64_t batch, const DataParallel& ranks, int64_t streamPa
   BatchParts split;
   split.local = batch / world;
   split.perPart = split.local / parts;
-  const int64_t first = world > 1 ? ranks.rank() : 0;
-  for (int64_t p = first; p < first + parts; ++p) split.seeds.push_back(rankSeed(seed, static_cast<int>(p)));
+  split.firstPart = world > 1 ? ranks.rank() : 0;
+  for (int64_t p = split.firstPart; p < split.firstPart + parts; ++p) split.seeds.push_back(rankSeed(seed, static_cast<int>(p)));
   return split;
 }
 

@@ -17,6 +17,7 @@ class DataParallel;
 struct BatchParts {
   int64_t local = 0;             // this rank's share of the global batch
   int64_t perPart = 0;           // rows drawn from each part's streams
+  int64_t firstPart = 0;         // the global index of this process's first part (its rank, or 0)
   std::vector<uint64_t> seeds;   // the stream seed of each part this process draws, in order
 };
 

@@ -39,9 +39,11 @@ void loadFrom(const CheckpointFile& checkpoint, const TrainingLoopOptions& optio
 class LogWindow {
  public:
   void add(const StepValues& values) {
-    if (sums_.empty()) sums_ = values;
-    else
+    if (sums_.empty()) {
+      sums_ = values;
+    } else {
       for (size_t i = 0; i < values.size(); ++i) sums_[i].second += values[i].second;
+    }
     ++steps_;
   }
   StepValues takeMeans() {

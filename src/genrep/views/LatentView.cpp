@@ -21,8 +21,7 @@ const NameTable<LatentViewKind>& latentViewKinds() {
 std::string latentViewNameList() { return joinedNames(latentViewKinds()); }
 
 LatentViewKind parseLatentViewKind(const std::string& name) {
-  if (const std::optional<LatentViewKind> kind = valueNamed(latentViewKinds(), name)) return *kind;
-  throw std::invalid_argument("views.latent: unknown latent view '" + name + "' (" + latentViewNameList() + ")");
+  return valueNamedOrThrow(latentViewKinds(), name, "views.latent", "latent view");
 }
 
 std::string latentViewName(LatentViewKind kind) {
