@@ -1,10 +1,13 @@
 #include "EncoderRuns.h"
 
+#include <optional>
+
 #include <fmt/format.h>
 
 #include "genrep/core/Random.h"
 #include "genrep/data/DatasetOpener.h"
 #include "genrep/eval/Evaluation.h"
+#include "genrep/eval/KnnMonitor.h"
 #include "genrep/gen/GeneratorLoader.h"
 #include "genrep/learn/EncoderFile.h"
 #include "genrep/learn/EncoderTrainer.h"
@@ -45,6 +48,16 @@ bool checkTrainSettings(const Config& config, const ConfigSchema& /*schema*/) {
   return false;
 }
 
+std::string monitorRefusal(const RealDataset* data, int64_t viewChannels) {
+  if (!data) return "no real dataset to monitor on";
+  if (data->classNames.empty()) return fmt::format("{} has no labels", data->source);
+  if (data->split.held.empty()) return "no validation split (data.val_fraction is 0)";
+  if (data->train.channels != viewChannels) {
+    return fmt::format("{} has {}-channel images, the views {}", data->source, data->train.channels, viewChannels);
+  }
+  return "";
+}
+
 ResNetEncoder randomEncoder(const Config& config, int64_t channels) {
   torch::manual_seed(deriveSeed(runOptionsFromConfig(config).seed, "encoder.init"));
   return ResNetEncoder(encoderArchFromConfig(config, channels));
@@ -52,7 +65,7 @@ ResNetEncoder randomEncoder(const Config& config, int64_t channels) {
 
 nlohmann::json trainEncoderRun(const Config& config, const ConfigSchema& schema, const std::filesystem::path& folder,
                                MetricsLog& metrics, std::shared_ptr<Generator> generator, const RealDataset* dataset,
-                               std::shared_ptr<DataParallel> ranks) {
+                               const RealDataset* monitorData, std::shared_ptr<DataParallel> ranks) {
   if (!ranks) ranks = DataParallel::single();
   EncoderTrainingOptions options = encoderTrainingOptionsFromConfig(config);
   // What decides an encoder; eval.* only measures it, and the demo's and experiments' own keys
@@ -78,7 +91,18 @@ nlohmann::json trainEncoderRun(const Config& config, const ConfigSchema& schema,
     fmt::print("ranks      {}: {} anchors each{}\n", ranks->describe(), options.batch / ranks->worldSize(),
                options.syncBatchNorm ? ", synchronised batch norm" : "");
   }
-  const EncoderTrainingResult result = trainEncoder(encoder, *objective, *source, options, folder / "checkpoint.pt", metrics);
+  std::optional<KnnMonitor> monitor;
+  if (options.monitorEvery > 0 && ranks->isMain()) {
+    if (const std::string off = monitorRefusal(monitorData, source->channels()); !off.empty()) {
+      fmt::print("monitor    off: {} (learn.monitor_every=0 says so quietly)\n", off);
+    } else {
+      monitor.emplace(*monitorData, KnnMonitorOptions{});
+      fmt::print("monitor    kNN top-1 every {} steps: {} validation images against {} training images\n", options.monitorEvery,
+                 monitor->queryImages(), monitor->bankImages());
+    }
+  }
+  const EncoderMonitor reading = monitor ? EncoderMonitor([&](ResNetEncoder& e) { return monitor->accuracy(e); }) : EncoderMonitor();
+  const EncoderTrainingResult result = trainEncoder(encoder, *objective, *source, options, folder / "checkpoint.pt", metrics, reading);
 
   const nlohmann::json training = {{"objective", config.getString("learn.objective")},
                                    {"source", source->describe()},
@@ -91,6 +115,7 @@ nlohmann::json trainEncoderRun(const Config& config, const ConfigSchema& schema,
                                    {"views_per_second", result.viewsPerSecond},
                                    {"generate_share", result.trainSeconds > 0 ? result.generateSeconds / result.trainSeconds : 0},
                                    {"augment_share", result.trainSeconds > 0 ? result.augmentSeconds / result.trainSeconds : 0},
+                                   {"monitor_seconds", result.monitorSeconds},
                                    {"first_loss", result.firstLoss},
                                    {"final_loss", result.finalLoss},
                                    {"device", device.str()},
@@ -175,7 +200,7 @@ nlohmann::json trainAndProbe(const Method& method, const Config& config, const C
   } else {
     MetricsLog metrics(folder / "metrics.jsonl");
     const nlohmann::json training = trainEncoderRun(config, schema, folder, metrics, sourceNeedsGenerator(config) ? generator : nullptr,
-                                                    sourceNeedsDataset(config) ? &dataset : nullptr);
+                                                    sourceNeedsDataset(config) ? &dataset : nullptr, &dataset);
     ResNetEncoder encoder = loadEncoder(folder / "encoder");
     result = evaluateRun(config, &encoder, dataset);
     result["training"] = training;

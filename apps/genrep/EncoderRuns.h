@@ -33,10 +33,14 @@ bool checkTrainSettings(const Config& config, const ConfigSchema& schema);
 // Trains the encoder the config describes: checkpoint in folder/checkpoint.pt, the encoder
 // in folder/encoder (weights + manifest). Returns the training record (also in the manifest).
 // `schema` is the one `config` was resolved against (defaults of keys newer than a checkpoint).
+// `dataset`: what the view source reads (null when it reads none); `monitorData`: the labelled
+// images of the online monitor (learn.monitor_every; null or unfit: none, said in one line).
 // `ranks`: this process's data-parallel rank (null: one process); rank 0 writes the encoder.
 nlohmann::json trainEncoderRun(const Config& config, const ConfigSchema& schema, const std::filesystem::path& folder,
                                MetricsLog& metrics, std::shared_ptr<Generator> generator, const RealDataset* dataset,
-                               std::shared_ptr<DataParallel> ranks = nullptr);
+                               const RealDataset* monitorData, std::shared_ptr<DataParallel> ranks = nullptr);
+// Why `data` cannot feed the online monitor of views with `viewChannels`; empty when it can.
+std::string monitorRefusal(const RealDataset* data, int64_t viewChannels);
 
 // Every probe on the real dataset for an encoder, or for the raw pixels when `encoder` is null.
 nlohmann::json evaluateRun(const Config& config, ResNetEncoder* encoder, const RealDataset& dataset);

@@ -155,12 +155,41 @@ std::vector<Config> pointConfigs(const std::vector<Point>& points, const Config&
   return configs;
 }
 
-// The point's folder: named by its method, axis value, seed and a hash of what decides its result.
-std::filesystem::path pointFolder(const std::filesystem::path& run, const Point& point, const Config& config, const ConfigSchema& schema) {
+// A hash of what decides a point's result under today's schema: a key genrep gained since holds
+// its default in every stored config, so it changes no name.
+uint32_t settingsHash(const Config& config, const ConfigSchema& schema) {
   const std::string settings = RunSettings(config, schema, {}, {"demo.", "experiment."}).json();
-  const uint64_t hash = fnv1a(settings.data(), settings.size());
-  return run / "points" / point.method->id /
-         fmt::format("{}seed-{}-{:08x}", point.value.empty() ? "" : point.value + "-", point.seed, static_cast<uint32_t>(hash));
+  return static_cast<uint32_t>(fnv1a(settings.data(), settings.size()));
+}
+
+// The point's folder: named by its method, axis value, seed and the hash of what decides its
+// result. A folder named by an older genrep (a key added since, so another hash) whose stored
+// config resolves to the same settings today is the same point: it is renamed (`adopt`; a dry
+// run only reports it), not run again.
+std::filesystem::path pointFolder(const std::filesystem::path& run, const Point& point, const Config& config, const ConfigSchema& schema,
+                                  bool adopt = true) {
+  const std::filesystem::path methodFolder = run / "points" / point.method->id;
+  const std::string prefix = fmt::format("{}seed-{}-", point.value.empty() ? "" : point.value + "-", point.seed);
+  const uint32_t hash = settingsHash(config, schema);
+  const std::filesystem::path folder = methodFolder / fmt::format("{}{:08x}", prefix, hash);
+  std::error_code ec;
+  if (std::filesystem::exists(folder, ec) || !std::filesystem::is_directory(methodFolder, ec)) return folder;
+  for (const auto& entry : std::filesystem::directory_iterator(methodFolder, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind(prefix, 0) != 0 || name.size() != prefix.size() + 8 || !std::filesystem::exists(entry.path() / "config.toml", ec)) continue;
+    try {
+      const Config stored = Config::fromToml(schema, readFileText(entry.path() / "config.toml"), (entry.path() / "config.toml").string(), {});
+      if (settingsHash(stored, schema) != hash) continue;
+    } catch (const std::exception&) {
+      continue;  // a key genrep no longer knows: another point
+    }
+    if (!adopt) return entry.path();
+    std::filesystem::rename(entry.path(), folder);
+    fmt::print("renamed {} -> {} (the same settings; keys added to genrep since hold their defaults)\n", entry.path().string(),
+               folder.filename().string());
+    break;
+  }
+  return folder;
 }
 
 // Every point's settings are read into the options they fill before anything runs, so a value
@@ -280,7 +309,7 @@ bool answerOrCheck(const Config& config, const ConfigSchema& schema) {
   size_t done = 0;
   for (size_t i = 0; i < points.size(); ++i) {
     const Point& point = points[i];
-    const std::filesystem::path file = pointFolder(run, point, configs[i], schema) / SubRunner::kResultFile;
+    const std::filesystem::path file = pointFolder(run, point, configs[i], schema, /*adopt=*/false) / SubRunner::kResultFile;
     std::error_code ec;
     const bool finished = std::filesystem::exists(file, ec);
     if (finished) {

@@ -33,8 +33,17 @@ void runTrain(CommandContext& context) {
   const Config& config = context.config;
   std::shared_ptr<Generator> generator = sourceNeedsGenerator(config) ? openGenerator(config) : nullptr;
   std::unique_ptr<RealDataset> dataset;
-  if (sourceNeedsDataset(config)) dataset = std::make_unique<RealDataset>(openDataset(datasetSpecFromConfig(config)));
-  trainEncoderRun(config, context.schema, context.run.path(), context.metrics, generator, dataset.get(), context.ranks);
+  if (sourceNeedsDataset(config)) {
+    dataset = std::make_unique<RealDataset>(openDataset(datasetSpecFromConfig(config)));
+  } else if (config.getInt("learn.monitor_every") > 0 && context.ranks->isMain()) {
+    try {  // only the monitor would read it: without it the run trains all the same
+      dataset = std::make_unique<RealDataset>(openDataset(datasetSpecFromConfig(config)));
+    } catch (const std::exception& error) {
+      fmt::print("monitor    off: {}\n", error.what());
+    }
+  }
+  const RealDataset* viewData = sourceNeedsDataset(config) ? dataset.get() : nullptr;
+  trainEncoderRun(config, context.schema, context.run.path(), context.metrics, generator, viewData, dataset.get(), context.ranks);
   if (context.ranks->isMain()) fmt::print("wrote      {}\n", context.run.file("encoder").string());
 }
 

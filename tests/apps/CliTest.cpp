@@ -295,6 +295,18 @@ TEST_F(Cli, AnExperimentRunsItsPointsOnceAndRefusesBadStudies) {
   const auto dry = genrep(study + " --dry-run");
   EXPECT_NE(dry.output.find("3 points, 3 done"), std::string::npos) << dry.output;
 
+  // A point named by an older genrep (another hash) with the same settings is the same point.
+  const fs::path sigmaPoints = dir_ / "runs" / "exp" / "points" / "simclr-gaussian";
+  fs::path named;
+  for (const auto& entry : fs::directory_iterator(sigmaPoints)) named = entry.path();
+  const std::string stem = named.filename().string();
+  fs::rename(named, sigmaPoints / (stem.substr(0, stem.size() - 8) + "00000000"));
+  const auto renamed = genrep(study);
+  ASSERT_EQ(renamed.status, 0) << renamed.output;
+  EXPECT_NE(renamed.output.find("renamed"), std::string::npos) << renamed.output;
+  EXPECT_EQ(renamed.output.find("== "), std::string::npos) << "nothing runs again: " << renamed.output;
+  EXPECT_TRUE(fs::exists(named / "eval.json"));
+
   const auto changed = genrep(study + " --set learn.lr_per_256=0.05");
   ASSERT_EQ(changed.status, 0) << changed.output;
   size_t resultsOnDisk = 0;

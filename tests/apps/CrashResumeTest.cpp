@@ -72,13 +72,14 @@ void expectCleanFinish(const fs::path& root) {
     const std::string name = entry.path().filename().string();
     EXPECT_EQ(name.find(".tmp."), std::string::npos) << entry.path();
     if (name != "metrics.jsonl") continue;
-    std::set<int64_t> steps;
+    std::set<std::pair<std::string, int64_t>> steps;  // (event, step): a step's log line and its monitor reading
     const std::string text = readFileText(entry.path());
     size_t begin = 0;
     for (size_t end; (end = text.find('\n', begin)) != std::string::npos; begin = end + 1) {
       const nlohmann::json record = nlohmann::json::parse(text.substr(begin, end - begin));
       if (!record.contains("step")) continue;
-      EXPECT_TRUE(steps.insert(record["step"].get<int64_t>()).second) << entry.path() << " step " << record["step"];
+      EXPECT_TRUE(steps.insert({record.value("event", ""), record["step"].get<int64_t>()}).second)
+          << entry.path() << " step " << record["step"] << " " << record.value("event", "");
     }
     EXPECT_EQ(begin, text.size()) << entry.path() << " ends with a torn line";
   }

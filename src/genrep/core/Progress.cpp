@@ -48,7 +48,7 @@ void Progress::finish() {
 }
 
 void Progress::draw(bool final) {
-  const std::string line = formatLine(label_, done_, total_, options_.clock() - start_, unit_);
+  const std::string line = formatLine(label_, done_, total_, options_.clock() - start_, unit_) + (note_.empty() ? "" : "  " + note_);
   if (interactive_) {
     // \33[2K clears the rest of a longer previous line.
     fmt::print(options_.out, "\r\33[2K{}{}", line, final ? "\n" : "");

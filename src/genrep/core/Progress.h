@@ -33,6 +33,8 @@ class Progress {
   Progress& operator=(const Progress&) = delete;
 
   void advance(int64_t count = 1);
+  // Text shown after the rate and ETA from the next line on ("kNN 71.2 %"); empty = none.
+  void setNote(std::string note) { note_ = std::move(note); }
   void finish();
 
   // "label  1200/60000  (2.0%)  350.1 img/s  ETA 2m49s"; total <= 0 leaves out the share and ETA.
@@ -46,6 +48,7 @@ class Progress {
   std::string label_;
   int64_t total_;
   std::string unit_;
+  std::string note_;
   Options options_;
   bool interactive_;
   int64_t done_ = 0;

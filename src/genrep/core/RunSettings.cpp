@@ -19,7 +19,8 @@ std::string shown(const nlohmann::json& value) { return value.is_null() ? "(none
 bool isOperationalKey(const std::string& key) {
   if (startsWith(key, "run.")) return key != "run.seed";
   const std::string last = key.substr(key.rfind('.') + 1);
-  return last == "checkpoint_every" || last == "log_every" || last == "eval_every" || last == "resume";
+  // What a run watches itself with (monitor_*) is read off the weights, never fed back.
+  return last == "checkpoint_every" || last == "log_every" || last == "eval_every" || last == "resume" || startsWith(last, "monitor_");
 }
 
 RunSettings::RunSettings(const Config& config, const ConfigSchema& schema, std::vector<std::string> sections,

@@ -15,25 +15,14 @@ struct Splits {
   ImageArray fit, val, test;
 };
 
-ImageArray limited(const ImageArray& images, int64_t limit, uint64_t seed) {
-  if (limit <= 0 || limit >= images.count) return images;
-  std::vector<int64_t> order(static_cast<size_t>(images.count));
-  for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int64_t>(i);
-  RandomStream rng(seed);
-  rng.shuffle(order);
-  order.resize(static_cast<size_t>(limit));
-  std::sort(order.begin(), order.end());
-  return images.select(order);
-}
-
 Splits splitsOf(const RealDataset& dataset, const FeatureLimits& limits) {
   if (dataset.classNames.empty()) throw std::invalid_argument("evaluation needs a labelled dataset (its classes are the probe's targets)");
   if (dataset.split.held.empty()) {
     throw std::invalid_argument("evaluation needs a validation split to pick hyper-parameters; set data.val_fraction > 0");
   }
-  return {limited(dataset.train.select(dataset.split.kept), limits.fitImages, deriveSeed(limits.seed, "eval.fit_subset")),
+  return {seededSubset(dataset.train.select(dataset.split.kept), limits.fitImages, deriveSeed(limits.seed, "eval.fit_subset")),
           dataset.train.select(dataset.split.held),
-          limited(dataset.test, limits.testImages, deriveSeed(limits.seed, "eval.test_subset"))};
+          seededSubset(dataset.test, limits.testImages, deriveSeed(limits.seed, "eval.test_subset"))};
 }
 
 FeatureSet extract(const RealDataset& dataset, const FeatureLimits& limits,
@@ -53,6 +42,17 @@ FeatureSet extract(const RealDataset& dataset, const FeatureLimits& limits,
 }
 
 }  // namespace
+
+ImageArray seededSubset(const ImageArray& images, int64_t limit, uint64_t seed) {
+  if (limit <= 0 || limit >= images.count) return images;
+  std::vector<int64_t> order(static_cast<size_t>(images.count));
+  for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int64_t>(i);
+  RandomStream rng(seed);
+  rng.shuffle(order);
+  order.resize(static_cast<size_t>(limit));
+  std::sort(order.begin(), order.end());
+  return images.select(order);
+}
 
 torch::Tensor encodeImages(ResNetEncoder& encoder, const torch::Tensor& images, int64_t batch, const torch::Device& device) {
   torch::NoGradGuard noGrad;

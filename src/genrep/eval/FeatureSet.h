@@ -29,7 +29,11 @@ struct FeatureLimits {
   uint64_t seed = 0;
 };
 
-// images [N, C, H, W] in [-1, 1] -> [N, F] on the CPU.
+// `limit` images of `images` drawn without replacement by `seed`, in their order (all when limit
+// <= 0 or >= their count).
+ImageArray seededSubset(const ImageArray& images, int64_t limit, uint64_t seed);
+
+// images [N, C, H, W] in [-1, 1] -> [N, F] on the CPU; the encoder is left in eval mode.
 torch::Tensor encodeImages(ResNetEncoder& encoder, const torch::Tensor& images, int64_t batch, const torch::Device& device);
 
 FeatureSet encoderFeatures(ResNetEncoder& encoder, const RealDataset& dataset, const FeatureLimits& limits,

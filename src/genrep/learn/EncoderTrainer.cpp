@@ -32,8 +32,10 @@ TrainingLoopOptions loopOptions(const EncoderTrainingOptions& options, const std
 // cosine decay, under the speed switches this CPU allows.
 class EncoderTask : public TrainingTask {
  public:
-  EncoderTask(ResNetEncoder& encoder, Objective& objective, ViewSource& source, const EncoderTrainingOptions& options)
+  EncoderTask(ResNetEncoder& encoder, Objective& objective, ViewSource& source, const EncoderTrainingOptions& options,
+              const EncoderMonitor& monitor)
       : encoder_(encoder),
+        monitor_(monitor),
         objective_(objective),
         source_(source),
         options_(options),
@@ -107,11 +109,27 @@ class EncoderTask : public TrainingTask {
             {"augment_share", augmentSeconds_ / trainSeconds_}};
   }
 
+  std::optional<nlohmann::json> probe(int64_t step) override {
+    if (!monitor_ || options_.monitorEvery <= 0 || (step % options_.monitorEvery != 0 && step != options_.steps)) return std::nullopt;
+    const auto start = Clock::now();
+    const double top1 = monitor_(encoder_);
+    const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    monitorSeconds_ += seconds;
+    note_ = fmt::format("kNN {:.1f} %", 100 * top1);
+    return nlohmann::json{{"event", "monitor"},
+                          {"step", step},
+                          {"knn_top1", top1},
+                          {"monitor_seconds", seconds},
+                          {"monitor_share", trainSeconds_ > 0 ? monitorSeconds_ / trainSeconds_ : 0.0}};
+  }
+  std::string progressNote() const override { return note_; }
+
   void save(CheckpointWriter& out) override {
     out.part("encoder", *encoder_);
     out.part("objective", objective_);
     out.part("optimizer", *optimizer_);
-    out.write("times", torch::tensor({trainSeconds_, generateSeconds_, augmentSeconds_, firstLoss_, lastLoss_}, torch::kFloat64));
+    out.write("times", torch::tensor({trainSeconds_, generateSeconds_, augmentSeconds_, firstLoss_, lastLoss_, monitorSeconds_},
+                                     torch::kFloat64));
     // Views are a pure function of (seed, step); torch's default stream is saved as well so
     // that nothing random in an objective or a module can drift after a resume.
     out.write("torch_rng", torch::globalContext().defaultGenerator(torch::kCPU).get_state());
@@ -127,6 +145,7 @@ class EncoderTask : public TrainingTask {
     augmentSeconds_ = times[2].item<double>();
     firstLoss_ = times[3].item<double>();
     lastLoss_ = times[4].item<double>();
+    monitorSeconds_ = times.numel() > 5 ? times[5].item<double>() : 0.0;  // checkpoints before the monitor have 5
     at::Generator global = torch::globalContext().defaultGenerator(torch::kCPU);  // a handle to the one stream
     global.set_state(in.tensor("torch_rng"));
   }
@@ -137,6 +156,7 @@ class EncoderTask : public TrainingTask {
     r.trainSeconds = trainSeconds_;
     r.generateSeconds = generateSeconds_;
     r.augmentSeconds = augmentSeconds_;
+    r.monitorSeconds = monitorSeconds_;
     const double viewsPerStep = static_cast<double>(source_.viewsPerAnchor() * options_.batch);  // global
     r.viewsPerSecond = trainSeconds_ > 0 ? viewsPerStep * static_cast<double>(steps) / trainSeconds_ : 0;
     r.finalLoss = lastLoss_;
@@ -148,6 +168,7 @@ class EncoderTask : public TrainingTask {
 
  private:
   ResNetEncoder& encoder_;
+  const EncoderMonitor& monitor_;
   Objective& objective_;
   ViewSource& source_;
   const EncoderTrainingOptions& options_;
@@ -159,7 +180,8 @@ class EncoderTask : public TrainingTask {
   std::vector<torch::Tensor> parameters_;
   std::unique_ptr<torch::optim::SGD> optimizer_;
   double lr_ = 0, viewsPerStep_ = 0;
-  double trainSeconds_ = 0, generateSeconds_ = 0, augmentSeconds_ = 0;
+  double trainSeconds_ = 0, generateSeconds_ = 0, augmentSeconds_ = 0, monitorSeconds_ = 0;
+  std::string note_;
   double firstLoss_ = std::nan(""), lastLoss_ = std::nan("");
 };
 
@@ -171,8 +193,8 @@ void checkEncoderCheckpoint(const std::filesystem::path& checkpoint, const Encod
 
 EncoderTrainingResult trainEncoder(ResNetEncoder& encoder, Objective& objective, ViewSource& source,
                                    const EncoderTrainingOptions& options, const std::filesystem::path& checkpoint,
-                                   MetricsLog& metrics) {
-  EncoderTask task(encoder, objective, source, options);
+                                   MetricsLog& metrics, const EncoderMonitor& monitor) {
+  EncoderTask task(encoder, objective, source, options, monitor);
   const int64_t steps = runTrainingLoop(task, loopOptions(options, checkpoint), &metrics);
   encoder->eval();
   return task.result(steps);

@@ -12,6 +12,7 @@
 //   EncoderTrainingResult r = trainEncoder(encoder, *objective, *source, options, run.file("checkpoint.pt"), metrics);
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -45,6 +46,9 @@ struct EncoderTrainingOptions {
   bool syncBatchNorm = false;           // batch-norm statistics over every rank's share
   Precision precision = Precision::Float32;  // bf16: forward and loss under autocast
   bool channelsLast = false;                 // NHWC encoder weights and views
+  // Steps between online monitor readings (0 = none): trainEncoder's `monitor` runs on rank 0
+  // every this many steps and after the last, into the metrics as {"event": "monitor"}.
+  int64_t monitorEvery = 50;
 
   double lr() const { return lrPer256 * static_cast<double>(batch) / 256.0; }
 };
@@ -55,6 +59,7 @@ struct EncoderTrainingResult {
   double generateSeconds = 0;  // of which in the generator
   double augmentSeconds = 0;   // of which in the pixel views
   double viewsPerSecond = 0;   // views through a whole step, per second
+  double monitorSeconds = 0;   // in the online monitor, beside trainSeconds (not part of it)
   double finalLoss = 0;        // mean over the last logging window
   double firstLoss = 0;        // mean over the first logging window
   // The speed switches as applied: the options' unless this CPU refused them (runtime/).
@@ -67,8 +72,13 @@ struct EncoderTrainingResult {
 // same; a command calls this first to refuse before it prints or builds anything.
 void checkEncoderCheckpoint(const std::filesystem::path& checkpoint, const EncoderTrainingOptions& options);
 
+// A reading of the encoder being trained (eval/KnnMonitor: kNN top-1 on held-out images); it
+// must leave the weights, statistics, mode and random streams as they were.
+using EncoderMonitor = std::function<double(ResNetEncoder& encoder)>;
+
+// `monitor` may be empty (no readings, whatever options.monitorEvery says).
 EncoderTrainingResult trainEncoder(ResNetEncoder& encoder, Objective& objective, ViewSource& source,
                                    const EncoderTrainingOptions& options, const std::filesystem::path& checkpoint,
-                                   MetricsLog& metrics);
+                                   MetricsLog& metrics, const EncoderMonitor& monitor = {});
 
 }  // namespace genrep

@@ -49,7 +49,9 @@ const SettingBinding<EncoderTrainingOptions>& encoderTrainingSettings() {
           .add("learn.sync_batch_norm", &O::syncBatchNorm, "data parallel: batch-norm statistics over every rank's share of the batch")
           .add("learn.precision", &O::precision, "encoder forward and loss: fp32, or bf16 autocast (faster with AMX; other numerics)",
                precisionNames())
-          .add("learn.channels_last", &O::channelsLast, "channels_last (NHWC) memory layout for the encoder's weights and views");
+          .add("learn.channels_last", &O::channelsLast, "channels_last (NHWC) memory layout for the encoder's weights and views")
+          .add("learn.monitor_every", &O::monitorEvery,
+               "steps between online kNN readings on held-out real images (0 = none; needs a labelled dataset)", I::atLeast(0));
   return binding;
 }
 

@@ -101,7 +101,10 @@ int64_t runTrainingLoop(TrainingTask& task, const TrainingLoopOptions& options, 
       if (ranks->isMain() && metrics) metrics->write(record);
     }
     if (ranks->isMain() && metrics) {
-      if (std::optional<nlohmann::json> record = task.probe(step)) metrics->write(*record);
+      if (std::optional<nlohmann::json> record = task.probe(step)) {
+        metrics->write(*record);
+        if (progress) progress->setNote(task.progressNote());
+      }
     }
     if (!options.checkpoint.empty() && (step % options.checkpointEvery == 0 || last)) {
       task.gather();

@@ -48,6 +48,8 @@ class TrainingTask {
   virtual nlohmann::json logRecord(int64_t step, const StepValues& windowMeans) = 0;
   // A record written after the log line at `step` (rank 0 only), e.g. a quality probe.
   virtual std::optional<nlohmann::json> probe(int64_t /*step*/) { return std::nullopt; }
+  // What the progress line shows after its rate (the last probe's reading); empty = nothing.
+  virtual std::string progressNote() const { return {}; }
 
   // Checkpoints: gather() runs on every rank first (a collective, e.g. every rank's random
   // streams), then save() on rank 0. load() restores what save() wrote; the loop keeps the step.
