@@ -7,12 +7,15 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <functional>
 #include <stdexcept>
+#include <thread>
 
 #include <fmt/format.h>
 
 #include "EncoderRuns.h"
 #include "genrep/core/AtomicFile.h"
+#include "genrep/core/ChildProcess.h"
 #include "genrep/core/FileIO.h"
 #include "genrep/core/Hash.h"
 #include "genrep/core/MeanSpread.h"
@@ -287,6 +290,25 @@ std::string experimentName(const Config& config) {
                      config.getBool("experiment.quick") ? "-quick" : "");
 }
 
+// The point indices experiment.only names (a --jobs worker's share); empty = every point.
+std::vector<size_t> onlyPoints(const Config& config, size_t count) {
+  std::vector<size_t> only;
+  for (const std::string& item : splitList(config.getString("experiment.only"))) {
+    size_t used = 0;
+    long long index = -1;
+    try {
+      index = std::stoll(item, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used != item.size() || index < 0 || static_cast<size_t>(index) >= count) {
+      throw std::invalid_argument(fmt::format("experiment.only: '{}' is not a point of this study (0 to {})", item, count - 1));
+    }
+    only.push_back(static_cast<size_t>(index));
+  }
+  return only;
+}
+
 // --list, --dry-run and the checks, before any folder is made.
 bool answerOrCheck(const Config& config, const ConfigSchema& schema) {
   if (config.getBool("experiment.list")) {
@@ -298,10 +320,13 @@ bool answerOrCheck(const Config& config, const ConfigSchema& schema) {
   const Study study = studyFromConfig(config, schema);
   const int64_t seeds = config.getInt("experiment.seeds");
   if (seeds < 1) throw std::invalid_argument(fmt::format("experiment.seeds is {}; it must be >= 1", seeds));
+  const int64_t jobs = config.getInt("experiment.jobs");
+  if (jobs < 1) throw std::invalid_argument(fmt::format("experiment.jobs is {}; it must be >= 1", jobs));
   const RunOptions runOptions = runOptionsFromConfig(config);
   const std::vector<Point> points = pointsOf(study, static_cast<int64_t>(runOptions.seed), seeds);
   const std::vector<Config> configs = pointConfigs(points, config, schema);
   checkPoints(configs, schema);
+  onlyPoints(config, points.size());
   if (!config.getBool("experiment.dry_run")) return false;
   // Where the run folder will be (main.cpp makes it the same way).
   const std::filesystem::path run = std::filesystem::path(runOptions.root) / (runOptions.name.empty() ? experimentName(config) : runOptions.name);
@@ -322,53 +347,152 @@ bool answerOrCheck(const Config& config, const ConfigSchema& schema) {
   }
   const std::string estimate = walls.empty() ? "unknown until a point has run here"
                                              : fmt::format("about {:.1f} min (the mean of the {} finished points here)",
-                                                           meanAndSpread(walls).mean * static_cast<double>(points.size() - done) / 60,
+                                                           meanAndSpread(walls).mean * static_cast<double>(points.size() - done) /
+                                                               static_cast<double>(jobs) / 60,
                                                            walls.size());
   fmt::print("{} points, {} done; time for the rest: {}\n", points.size(), done, estimate);
   return true;
 }
 
-void runExperiment(CommandContext& context) {
+// What a study's run knows while it runs: its points, their configs and folders, and the
+// results so far (null: not finished).
+struct StudyRun {
+  Study study;
+  int64_t firstSeed = 0;
+  std::vector<Point> points;
+  std::vector<Config> configs;
+  std::vector<std::filesystem::path> folders;
+  std::vector<nlohmann::json> results;
+  std::filesystem::path home;  // the experiment folder: results.json, table.md, points/
+
+  StudyRun(const Config& config, const ConfigSchema& schema, const std::filesystem::path& runFolder)
+      : study(studyFromConfig(config, schema)), firstSeed(static_cast<int64_t>(runOptionsFromConfig(config).seed)) {
+    points = pointsOf(study, firstSeed, config.getInt("experiment.seeds"));
+    configs = pointConfigs(points, config, schema);
+    const std::string pointsIn = config.getString("experiment.points_in");
+    home = pointsIn.empty() ? runFolder : std::filesystem::path(pointsIn);
+    for (size_t i = 0; i < points.size(); ++i) folders.push_back(pointFolder(home, points[i], configs[i], schema));
+    results.resize(points.size());
+  }
+  bool finished(size_t i) const {
+    std::error_code ec;
+    return std::filesystem::exists(folders[i] / SubRunner::kResultFile, ec);
+  }
+  size_t done() const { return static_cast<size_t>(std::count_if(results.begin(), results.end(), [](const auto& r) { return !r.is_null(); })); }
+  void progress(size_t left, double secondsPerPoint) const {
+    fmt::print("experiment {}: {} of {} points done{}\n", study.name, done(), points.size(),
+               secondsPerPoint > 0 && left > 0 ? fmt::format(", ETA {:.0f} min", secondsPerPoint * static_cast<double>(left) / 60) : "");
+    std::fflush(stdout);
+  }
+};
+
+// Runs `which` points here, one after the other; after each, `finishedOne(i)`.
+void runPoints(CommandContext& context, StudyRun& s, const std::vector<size_t>& which, const std::function<void(size_t)>& finishedOne) {
   const Config& config = context.config;
-  const Study study = studyFromConfig(config, context.schema);
-  const auto firstSeed = static_cast<int64_t>(runOptionsFromConfig(config).seed);
-  const std::vector<Point> points = pointsOf(study, firstSeed, config.getInt("experiment.seeds"));
-  const std::vector<Config> configs = pointConfigs(points, config, context.schema);
-  const bool needsGenerator = std::any_of(configs.begin(), configs.end(), [](const Config& c) { return sourceNeedsGenerator(c); });
+  const bool needsGenerator = std::any_of(which.begin(), which.end(), [&](size_t i) { return sourceNeedsGenerator(s.configs[i]); });
   std::shared_ptr<Generator> generator = needsGenerator ? openGenerator(config) : nullptr;
   const RealDataset dataset = openDataset(datasetSpecFromConfig(config));
   const SubRunner runner(context.schema, {"demo.", "experiment."});
-
-  std::vector<nlohmann::json> results(points.size());
-  double ranSeconds = 0;
-  int64_t ran = 0;
-  for (size_t i = 0; i < points.size(); ++i) {
-    const Point& point = points[i];
-    const Config& c = configs[i];
-    const std::filesystem::path folder = pointFolder(context.run.path(), point, c, context.schema);
-    const std::string label = fmt::format("{} {}={} seed {}", point.method->id, study.axis, point.value.empty() ? "(ref)" : point.value,
+  for (const size_t i : which) {
+    const Point& point = s.points[i];
+    const std::string label = fmt::format("{} {}={} seed {}", point.method->id, s.study.axis, point.value.empty() ? "(ref)" : point.value,
                                           point.seed);
     const auto start = std::chrono::steady_clock::now();
-    bool worked = false;
-    results[i] = runner.run({point.method->id, label, folder}, c, [&](const Config& pc, const std::filesystem::path& f) {
-      worked = true;
+    s.results[i] = runner.run({point.method->id, label, s.folders[i]}, s.configs[i], [&](const Config& pc, const std::filesystem::path& f) {
       nlohmann::json r = trainAndProbe(*point.method, pc, context.schema, f, generator, dataset);
       r["wall_seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       return r;
     });
-    if (worked) {
-      ranSeconds += results[i]["wall_seconds"].get<double>();
-      ++ran;
-    }
-    writeResults(context.run.path(), study, config, points, results, firstSeed);
-    const size_t left = points.size() - i - 1;
-    fmt::print("experiment {}: {} of {} points done{}\n", study.name, i + 1, points.size(),
-               ran > 0 && left > 0 ? fmt::format(", ETA {:.0f} min", ranSeconds / static_cast<double>(ran) * static_cast<double>(left) / 60)
-                                   : "");
-    std::fflush(stdout);
+    finishedOne(i);
   }
-  fmt::print("\n{}\nwrote {} and {}\n", readFileText(context.run.file("table.md")), context.run.file("table.md").string(),
-             context.run.file("results.json").string());
+}
+
+// --jobs J: the points not finished yet, dealt round-robin to J processes of this program
+// (each `genrep experiment` with experiment.only = its share and run.threads / J threads, its
+// own run folder and log under jobs/), while this one rewrites the results as points finish.
+void runInJobs(CommandContext& context, StudyRun& s, int64_t jobs) {
+  std::vector<size_t> left;
+  for (size_t i = 0; i < s.points.size(); ++i) {
+    if (!s.finished(i)) left.push_back(i);
+  }
+  const size_t processes = std::min<size_t>(static_cast<size_t>(jobs), left.size());
+  if (processes == 0) return;
+  const int64_t threads = std::max<int64_t>(1, context.runtime.threads / static_cast<int64_t>(processes));
+  const std::filesystem::path jobsFolder = context.run.path() / "jobs";
+  std::filesystem::create_directories(jobsFolder);
+  writeFileAtomic(jobsFolder / "job.toml", context.config.toToml());
+  std::vector<ChildProcess> children;
+  std::vector<std::filesystem::path> logs;
+  for (size_t k = 0; k < processes; ++k) {
+    std::vector<std::string> share;
+    for (size_t j = k; j < left.size(); j += processes) share.push_back(std::to_string(left[j]));
+    logs.push_back(jobsFolder / fmt::format("job-{}.log", k));
+    children.emplace_back(
+        std::vector<std::string>{currentExecutable().string(), "experiment", "--config", (jobsFolder / "job.toml").string(),
+                                 "--set", "experiment.jobs=1", "--set", "experiment.only=" + fmt::format("{}", fmt::join(share, ",")),
+                                 "--set", "experiment.points_in=" + std::filesystem::absolute(s.home).string(), "--set",
+                                 fmt::format("run.threads={}", threads), "--set", "run.root=" + jobsFolder.string(), "--set",
+                                 fmt::format("run.name=job-{}", k)},
+        logs.back());
+    fmt::print("job {}: {} points, {} thread{}, log {}\n", k, share.size(), threads, threads == 1 ? "" : "s", logs.back().string());
+  }
+  std::fflush(stdout);
+  const auto start = std::chrono::steady_clock::now();
+  size_t ranHere = 0;
+  for (bool running = true; running;) {
+    running = false;
+    for (ChildProcess& child : children) running = !child.poll() || running;
+    if (running) std::this_thread::sleep_for(std::chrono::seconds(2));
+    bool changed = false;
+    for (const size_t i : left) {
+      if (!s.results[i].is_null() || !s.finished(i)) continue;
+      s.results[i] = readJsonFile(s.folders[i] / SubRunner::kResultFile);
+      ++ranHere;
+      changed = true;
+    }
+    if (!changed) continue;
+    writeResults(s.home, s.study, context.config, s.points, s.results, s.firstSeed);
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    s.progress(s.points.size() - s.done(), elapsed / static_cast<double>(ranHere));
+  }
+  for (size_t k = 0; k < children.size(); ++k) {
+    if (const int status = children[k].wait(); status != 0) {
+      throw std::runtime_error(fmt::format("experiment: job {} ended with status {} (its log: {}); finished points are kept, the same "
+                                           "command continues the rest",
+                                           k, status, logs[k].string()));
+    }
+  }
+}
+
+void runExperiment(CommandContext& context) {
+  const Config& config = context.config;
+  StudyRun s(config, context.schema, context.run.path());
+  if (const std::vector<size_t> only = onlyPoints(config, s.points.size()); !only.empty()) {
+    runPoints(context, s, only, [](size_t) {});  // a --jobs worker: its coordinator writes the results
+    return;
+  }
+  for (size_t i = 0; i < s.points.size(); ++i) {
+    if (s.finished(i)) s.results[i] = readJsonFile(s.folders[i] / SubRunner::kResultFile);
+  }
+  if (const int64_t jobs = config.getInt("experiment.jobs"); jobs > 1) {
+    runInJobs(context, s, jobs);
+  } else {
+    std::vector<size_t> left;
+    for (size_t i = 0; i < s.points.size(); ++i) {
+      if (s.results[i].is_null()) left.push_back(i);
+    }
+    double ranSeconds = 0;
+    size_t ran = 0;
+    runPoints(context, s, left, [&](size_t i) {
+      ranSeconds += s.results[i].value("wall_seconds", 0.0);
+      ++ran;
+      writeResults(s.home, s.study, config, s.points, s.results, s.firstSeed);
+      s.progress(s.points.size() - s.done(), ranSeconds / static_cast<double>(ran));
+    });
+  }
+  writeResults(s.home, s.study, config, s.points, s.results, s.firstSeed);
+  fmt::print("\n{}\nwrote {} and {}\n", readFileText(s.home / "table.md"), (s.home / "table.md").string(),
+             (s.home / "results.json").string());
 }
 
 }  // namespace
@@ -376,6 +500,7 @@ void runExperiment(CommandContext& context) {
 CommandSpec experimentCommand() {
   std::vector<FlagAlias> flags = tableFlags("experiment.seeds");
   flags.push_back({"--list", "experiment.list", "list the preset studies and exit", true});
+  flags.push_back({"--jobs", "experiment.jobs", "points run at once, each in its own process with run.threads / jobs threads", false});
   flags.push_back({"--dry-run", "experiment.dry_run", "print the points, which are done, and the time for the rest; run nothing", true});
   flags.push_back({"--quick", "experiment.quick", "rough numbers in minutes: a small budget, 1 seed, 3 axis values", true, quickPreset()});
   CommandSpec spec{{"experiment"},
@@ -391,6 +516,11 @@ CommandSpec experimentCommand() {
                      schema.addString("experiment.references", "",
                                       "methods the axis does not change (baselines), run once per seed, comma-separated");
                      schema.addInt("experiment.seeds", 3, "seeds per point");
+                     schema.addInt("experiment.jobs", 1, "points run at once, each in its own process with run.threads / jobs threads");
+                     schema.addString("experiment.only", "", "the points this process runs, by index (what --jobs gives each process)");
+                     schema.addString("experiment.points_in", "",
+                                      "the experiment folder whose points this process runs (what --jobs gives each process); "
+                                      "empty = its own run folder");
                      schema.addBool("experiment.quick", false, "the quick preset is in effect");
                      schema.addBool("experiment.list", false, "list the preset studies");
                      schema.addBool("experiment.dry_run", false, "print the points and run nothing");

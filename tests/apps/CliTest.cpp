@@ -277,8 +277,9 @@ TEST_F(Cli, AnExperimentRunsItsPointsOnceAndRefusesBadStudies) {
                             " --set encoder.stages=2 --set encoder.width=4 --set learn.head_dim=8 --set learn.batch=8 --set learn.steps=3"
                             " --set eval.few_shot_per_class=2 --set eval.few_shot_draws=2 --set eval.knn_k=5 --set eval.linear_epochs=2"
                             " --set eval.few_shot_steps=5 --seeds 1";
-  const std::string study = "experiment sigma --run-name exp" + setup +
+  const std::string sigma = "experiment sigma" + setup +
                             " --set experiment.values=0.25,1.0 --set experiment.methods=simclr-gaussian --set experiment.references=pixels";
+  const std::string study = sigma + " --run-name exp";
   const auto first = genrep(study);
   ASSERT_EQ(first.status, 0) << first.output;
   const fs::path results = dir_ / "runs" / "exp" / "results.json";
@@ -313,6 +314,25 @@ TEST_F(Cli, AnExperimentRunsItsPointsOnceAndRefusesBadStudies) {
   for (const auto& entry : fs::recursive_directory_iterator(dir_ / "runs" / "exp" / "points")) resultsOnDisk += entry.path().filename() == "eval.json";
   EXPECT_EQ(resultsOnDisk, 6u) << "a changed setting makes new points beside the old ones";
 
+  // --jobs 2: the points in two processes of one thread each give what one process of one
+  // thread gives (training numerics depend on the thread count, so both use one).
+  const auto one = genrep(sigma + " --run-name exp-one --threads 1");
+  ASSERT_EQ(one.status, 0) << one.output;
+  const auto two = genrep(sigma + " --run-name exp-two --threads 2 --jobs 2");
+  ASSERT_EQ(two.status, 0) << two.output;
+  EXPECT_NE(two.output.find("job 1: 1 points, 1 thread"), std::string::npos) << two.output;
+  const auto probes = [&](const std::string& name) {
+    nlohmann::json kept = nlohmann::json::array();
+    const nlohmann::json results = nlohmann::json::parse(readFileText(dir_ / "runs" / name / "results.json"));
+    for (const nlohmann::json& p : results["points"]) {
+      kept.push_back({p["method"], p["value"], p["seed"], p["linear"], p["knn"], p["few_shot"]});
+    }
+    return kept;
+  };
+  EXPECT_EQ(probes("exp-two").size(), 3u);
+  EXPECT_EQ(probes("exp-two"), probes("exp-one"));
+  EXPECT_TRUE(fs::exists(dir_ / "runs" / "exp-two" / "jobs" / "job-0.log"));
+
   // A study of the user's own, from a config file.
   test::writeText(dir_ / "mine.toml", "[experiment]\nname = \"mine\"\naxis = \"views.count\"\nvalues = \"2, 3\"\nmethods = \"simclr-tx\"\n");
   const auto mine = genrep("experiment --config " + quote(dir_ / "mine.toml") + setup);
@@ -327,6 +347,8 @@ TEST_F(Cli, AnExperimentRunsItsPointsOnceAndRefusesBadStudies) {
       {"empty axis", "experiment sigma --set experiment.values=, " + bad, "experiment.values: no values"},
       {"value out of range", "experiment budget --set experiment.values=10,0" + bad, "learn.steps is 0; it must be >= 1"},
       {"unknown method", "experiment sigma --set experiment.methods=byol" + bad, "unknown method 'byol'"},
+      {"no jobs", "experiment sigma --jobs 0" + bad, "experiment.jobs is 0"},
+      {"a point that is not there", "experiment sigma --set experiment.only=99" + bad, "experiment.only: '99'"},
       {"unknown key in the study file", "experiment --config " + quote(dir_ / "typo.toml") + bad, "experiment.values"},
   };
   for (const BadInput& c : cases) expectOneLineError(c);

@@ -14,7 +14,7 @@ namespace genrep {
 class Config;
 class ConfigSchema;
 
-// run.* but run.seed; *.checkpoint_every, *.log_every, *.eval_every, *.resume.
+// run.* but run.seed; *.checkpoint_every, *.log_every, *.eval_every, *.resume, *.monitor_*.
 bool isOperationalKey(const std::string& key);
 
 class RunSettings {
