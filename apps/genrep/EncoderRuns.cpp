@@ -175,6 +175,9 @@ const std::vector<Method>& methodTable() {
        {"source.kind=generator", "learn.objective=simclr", "views.latent=independent"}},
       {"supcon-independent", "SupCon, generator, independent Tz + Tx",
        {"source.kind=generator", "learn.objective=supcon", "views.latent=independent"}},
+      // The latent view left to a study's axis (views.latent).
+      {"simclr-latent", "SimCLR, generator (latent view: the axis)", {"source.kind=generator", "learn.objective=simclr"}},
+      {"supcon-latent", "SupCon, generator (latent view: the axis)", {"source.kind=generator", "learn.objective=supcon"}},
       // A share of each batch generated (source.share), the rest real.
       {"mix-tx", "SimCLR, mix, Tx only (the paper's recipe)", {"source.kind=mix", "learn.objective=simclr", "views.latent=none"}},
       {"mix-gaussian", "SimCLR, mix, gaussian Tz + Tx", {"source.kind=mix", "learn.objective=simclr", "views.latent=gaussian"}},

@@ -18,6 +18,7 @@
 #include "genrep/core/ChildProcess.h"
 #include "genrep/core/FileIO.h"
 #include "genrep/core/Hash.h"
+#include "genrep/core/InstallPaths.h"
 #include "genrep/core/MeanSpread.h"
 #include "genrep/core/RunSettings.h"
 #include "genrep/core/SubRunner.h"
@@ -37,7 +38,9 @@ struct Study {
   std::string name;
   std::string summary;
   std::string axis;                 // a config key
-  std::vector<std::string> values;  // its values, as --set writes them
+  // Its values, as --set writes them; a value may bring more settings after '|' that go with
+  // it ("4|learn.batch=128": four views per anchor at the same images per step).
+  std::vector<std::string> values;
   bool logAxis = false;             // a count: plotted on a log scale
   std::vector<std::string> methods;     // ids in methodTable()
   std::vector<std::string> references;  // methods the axis does not change: run once per seed
@@ -61,8 +64,15 @@ const std::vector<Study>& studyPresets() {
        "isotropic N = 20: 74.5 vs Tx only 65.5 vs classifier 61.9; angular N = 1 / 5 / 20 -> 67.9 / 70.3 / 70.9"},
       {"budget", "the training budget: does the generator-only advantage hold as training gets longer?", "learn.steps",
        {"200", "400", "800", "1600"}, true, {"simclr-gaussian", "simclr-tx", "simclr-real"}, {}, {}, ""},
-      {"refresh", "reusing generated anchors (views.refresh: the share generated afresh per batch)", "views.refresh",
-       {"1", "0.5", "0.25"}, false, {"simclr-gaussian"}, {}, {}, ""},
+      {"views", "the latent view kinds side by side (steering: the demo, which learns its walks)", "views.latent",
+       {"none", "gaussian", "independent"}, false, {"simclr-latent", "supcon-latent"}, {}, {}, ""},
+      {"viewcount", "views per anchor V at the same generated images per step (batch x V = 512; V > 2: multi-positive loss)",
+       "views.count", {"2|learn.batch=256", "3|learn.batch=170", "4|learn.batch=128", "6|learn.batch=85"}, false,
+       {"simclr-gaussian"}, {}, {}, "StableRep: more positives per anchor help at a fixed image budget"},
+      {"switches", "the speed switches at the full budget: reuse (views.refresh), bf16 generator and encoder, channels_last",
+       "views.refresh",
+       {"1", "0.5", "0.25", "1|views.generator_precision=bf16|learn.precision=bf16", "1|learn.channels_last=true"}, false,
+       {"simclr-gaussian"}, {}, {}, ""},
   };
   return studies;
 }
@@ -138,7 +148,11 @@ std::vector<Point> pointsOf(const Study& study, int64_t firstSeed, int64_t seeds
     const auto add = [&](const std::string& id, const std::string& value) {
       Point p{findMethod(id), value, s, study.base};
       p.overrides.insert(p.overrides.end(), p.method->overrides.begin(), p.method->overrides.end());
-      if (!value.empty()) p.overrides.push_back(study.axis + "=" + value);
+      if (!value.empty()) {
+        const std::vector<std::string> parts = splitList(value, '|');
+        p.overrides.push_back(study.axis + "=" + parts.front());
+        p.overrides.insert(p.overrides.end(), parts.begin() + 1, parts.end());
+      }
       p.overrides.push_back(fmt::format("run.seed={}", s));
       points.push_back(p);
     };
@@ -172,7 +186,9 @@ uint32_t settingsHash(const Config& config, const ConfigSchema& schema) {
 std::filesystem::path pointFolder(const std::filesystem::path& run, const Point& point, const Config& config, const ConfigSchema& schema,
                                   bool adopt = true) {
   const std::filesystem::path methodFolder = run / "points" / point.method->id;
-  const std::string prefix = fmt::format("{}seed-{}-", point.value.empty() ? "" : point.value + "-", point.seed);
+  std::string value = point.value;
+  std::replace(value.begin(), value.end(), '|', '+');  // a name a shell takes as it is
+  const std::string prefix = fmt::format("{}seed-{}-", value.empty() ? "" : value + "-", point.seed);
   const uint32_t hash = settingsHash(config, schema);
   const std::filesystem::path folder = methodFolder / fmt::format("{}{:08x}", prefix, hash);
   std::error_code ec;
@@ -284,9 +300,14 @@ void writeResults(const std::filesystem::path& run, const Study& study, const Co
                                             "\n");
 }
 
+// experiment-<study>[-<generator>][-quick]: a generator other than the shipped one gets a
+// folder of its own (the same study on the unconditional generator beside the conditional).
 std::string experimentName(const Config& config) {
   const std::string study = config.getString("experiment.study");
-  return fmt::format("experiment-{}{}", study.empty() ? config.getString("experiment.name") : study,
+  std::filesystem::path generator = std::filesystem::path(config.getString("gen.path")).lexically_normal();
+  if (generator.filename().empty()) generator = generator.parent_path();
+  const std::string tag = generator.filename() == kShippedGenerator ? "" : "-" + generator.filename().string();
+  return fmt::format("experiment-{}{}{}", study.empty() ? config.getString("experiment.name") : study, tag,
                      config.getBool("experiment.quick") ? "-quick" : "");
 }
 

@@ -334,10 +334,23 @@ TEST_F(Cli, AnExperimentRunsItsPointsOnceAndRefusesBadStudies) {
   EXPECT_TRUE(fs::exists(dir_ / "runs" / "exp-two" / "jobs" / "job-0.log"));
 
   // A study of the user's own, from a config file.
-  test::writeText(dir_ / "mine.toml", "[experiment]\nname = \"mine\"\naxis = \"views.count\"\nvalues = \"2, 3\"\nmethods = \"simclr-tx\"\n");
+  // A value may bring settings that go with it ('|'): three views at a smaller batch.
+  test::writeText(dir_ / "mine.toml",
+                  "[experiment]\nname = \"mine\"\naxis = \"views.count\"\nvalues = \"2, 3|learn.batch=6\"\nmethods = \"simclr-tx\"\n");
   const auto mine = genrep("experiment --config " + quote(dir_ / "mine.toml") + setup);
   ASSERT_EQ(mine.status, 0) << mine.output;
-  EXPECT_EQ(nlohmann::json::parse(readFileText(dir_ / "runs" / "experiment-mine" / "results.json"))["points"].size(), 2u);
+  // Named by the study and, as it is not the shipped one, the generator.
+  const fs::path mineFolder = dir_ / "runs" / ("experiment-mine-" + generator.filename().string());
+  EXPECT_EQ(nlohmann::json::parse(readFileText(mineFolder / "results.json"))["points"].size(), 2u);
+  size_t grouped = 0;
+  for (const auto& entry : fs::directory_iterator(mineFolder / "points" / "simclr-tx")) {
+    if (entry.path().filename().string().rfind("3+learn.batch=6-seed-0-", 0) != 0) continue;
+    ++grouped;
+    const std::string config = readFileText(entry.path() / "config.toml");
+    EXPECT_NE(config.find("batch = 6"), std::string::npos);
+    EXPECT_NE(config.find("count = 3"), std::string::npos);
+  }
+  EXPECT_EQ(grouped, 1u);
 
   test::writeText(dir_ / "typo.toml", "[experiment]\naxis = \"views.count\"\nvalus = \"2\"\n");
   const std::string bad = " --run-name bad" + setup;

@@ -5,11 +5,11 @@
 
 namespace genrep {
 
-std::vector<std::string> splitList(const std::string& text) {
+std::vector<std::string> splitList(const std::string& text, char separator) {
   std::vector<std::string> items;
   std::stringstream in(text);
   std::string item;
-  while (std::getline(in, item, ',')) {
+  while (std::getline(in, item, separator)) {
     const size_t first = item.find_first_not_of(' ');
     if (first == std::string::npos) continue;
     items.push_back(item.substr(first, item.find_last_not_of(' ') - first + 1));

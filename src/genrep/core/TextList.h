@@ -10,7 +10,7 @@
 namespace genrep {
 
 // Items trimmed of spaces; empty items dropped.
-std::vector<std::string> splitList(const std::string& text);
+std::vector<std::string> splitList(const std::string& text, char separator = ',');
 // Throws std::invalid_argument naming `key` when an item is not a number.
 std::vector<double> parseNumberList(const std::string& key, const std::string& text);
 
