@@ -20,3 +20,6 @@ fi
 ./build/genrep gan eval --generator models/fashion-mnist-cgan --run-name main-gan-eval
 ./build/genrep views --generator models/fashion-mnist-cgan --run-name main-views
 ./build/genrep demo
+# One page with the demo's table and charts, the generator and the view panel (docs/report.md).
+./build/genrep report runs/demo models/fashion-mnist-cgan runs/main-views --out runs/demo/report.html
+echo "main: the demo's report is $root/runs/demo/report.html (open it in a browser; it needs no network)"

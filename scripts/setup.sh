@@ -9,6 +9,8 @@ packages=(
   libfmt-dev nlohmann-json3-dev libtomlplusplus-dev libcli11-dev libstb-dev zlib1g-dev
   libgtest-dev valgrind                           # valgrind: the channels_last heap check (tests/runtime)
   dataset-fashion-mnist                          # the embedded real dataset
+  libjs-chart.js                                 # the charts of `genrep report` (inlined into each page at build time)
+  chromium                                       # the report's browser test (tests/report), headless
 )
 
 missing=()

@@ -55,6 +55,8 @@ struct CommandSpec {
   // A positional argument that is sugar for a key: `genrep experiment sigma` = experiment.study=sigma.
   std::string positionalKey = {};
   std::string positionalHelp = {};
+  // The positional argument takes several values, joined with ',' into positionalKey.
+  bool positionalMany = false;
   // The run folder name from the config when run.name is empty (overrides defaultRunName).
   std::function<std::string(const Config&)> runNameFor = {};
   // Called with the resolved config before the run folder exists: it checks what the command
@@ -75,5 +77,6 @@ std::vector<CommandSpec> ganCommands();
 std::vector<CommandSpec> learnCommands();
 std::vector<CommandSpec> syntheticCommands();
 std::vector<CommandSpec> steerCommands();
+std::vector<CommandSpec> reportCommands();
 
 }  // namespace genrep::app

@@ -113,6 +113,7 @@ void writeDemoTable(CommandContext& context, const std::vector<Method>& methods,
                           .dump(2) +
                       "\n");
   fmt::print("\nwrote {} and {}\n", context.run.file("table.md").string(), context.run.file("results.json").string());
+  refreshReport(context.run.path());
   std::fflush(stdout);
 }
 

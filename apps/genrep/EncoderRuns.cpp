@@ -12,6 +12,7 @@
 #include "genrep/learn/EncoderFile.h"
 #include "genrep/learn/EncoderTrainer.h"
 #include "genrep/learn/Objective.h"
+#include "genrep/report/HtmlReport.h"
 #include "genrep/runtime/CpuFeatures.h"
 #include "genrep/runtime/Device.h"
 #include "genrep/settings/DataKeys.h"
@@ -142,6 +143,15 @@ nlohmann::json evaluateRun(const Config& config, ResNetEncoder* encoder, const R
   result["dataset"] = {{"format", dataset.format}, {"source", dataset.source}, {"val_fraction", dataset.valFraction},
                        {"split_seed", dataset.splitSeed}};
   return result;
+}
+
+void refreshReport(const std::filesystem::path& folder) {
+  try {
+    writeReport({folder}, folder / "report.html");
+    fmt::print("report {}\n", (folder / "report.html").string());
+  } catch (const std::exception& error) {
+    fmt::print(stderr, "genrep: warning: the report of {} was not rewritten: {}\n", folder.string(), error.what());
+  }
 }
 
 std::string percentCell(const nlohmann::json& row, const char* probe, bool withSpread) {

@@ -66,6 +66,10 @@ nlohmann::json trainAndProbe(const Method& method, const Config& config, const C
 // with "± spread" when `withSpread`.
 std::string percentCell(const nlohmann::json& row, const char* probe, bool withSpread);
 
+// Rewrites <folder>/report.html (genrep report) after a demo's or study's results changed; a
+// failure is one warning line, never the end of the run.
+void refreshReport(const std::filesystem::path& folder);
+
 // The flags of the commands that train and probe many encoders (demo, experiment): the dataset,
 // --generator, --steps, --batch, --device, and --seeds for `seedsKey`.
 std::vector<FlagAlias> tableFlags(const std::string& seedsKey);

@@ -34,6 +34,12 @@
 namespace genrep::app {
 namespace {
 
+// The paper's own curve for a study, drawn faintly beside genrep's (another dataset and scale).
+struct PaperSeries {
+  std::string label;
+  std::vector<double> x, y;  // the axis values, linear top-1 %
+};
+
 struct Study {
   std::string name;
   std::string summary;
@@ -46,22 +52,26 @@ struct Study {
   std::vector<std::string> references;  // methods the axis does not change: run once per seed
   std::vector<std::string> base;        // settings of every point, below the user's
   std::string paper;                    // what the paper measured, one line
+  PaperSeries paperSeries = {};         // the same as numbers, where they share the axis
 };
 
 const std::vector<Study>& studyPresets() {
   static const std::vector<Study> studies = {
       {"sigma", "SimCLR on gaussian latent views as the step sigma grows (Tx only: sigma 0)", "views.sigma",
        {"0.1", "0.25", "0.5", "1.0", "1.5", "2.0"}, false, {"simclr-gaussian"}, {"simclr-tx"}, {},
-       "BigBiGAN, ImageNet-100, linear top-1: sigma 0.05 / 0.1 / 0.2 / 0.3 / 0.4 -> 60.2 / 63.2 / 65.5 / 65.4 / 64.4"},
+       "BigBiGAN, ImageNet-100, linear top-1: sigma 0.05 / 0.1 / 0.2 / 0.3 / 0.4 -> 60.2 / 63.2 / 65.5 / 65.4 / 64.4",
+       {"the paper: BigBiGAN, ImageNet-100", {0.05, 0.1, 0.2, 0.3, 0.4}, {60.2, 63.2, 65.5, 65.4, 64.4}}},
       {"samples", "a fixed set of A distinct anchors at a fixed number of updates (0 = a stream)", "views.anchors",
        {"500", "2000", "10000", "25000", "0"}, true, {"simclr-gaussian", "simclr-tx"}, {}, {},
        "gains are sub-logarithmic in the number of distinct samples"},
       {"mixing", "a share p of each batch generated, 1 - p real, at the same budget", "source.share",
        {"0", "0.05", "0.25", "0.5", "1"}, false, {"mix-tx", "mix-gaussian"}, {}, {},
-       "% synthetic 0 / 5 / 25 / 50 / 100 -> 67.4 / 67.5 / 66.1 / 64.7 / 58.6 (the paper's recipe: Tx views only)"},
+       "% synthetic 0 / 5 / 25 / 50 / 100 -> 67.4 / 67.5 / 66.1 / 64.7 / 58.6 (the paper's recipe: Tx views only)",
+       {"the paper: its recipe, ImageNet-100", {0, 0.05, 0.25, 0.5, 1}, {67.4, 67.5, 66.1, 64.7, 58.6}}},
       {"pool", "a fixed set of 2000 anchors with N neighbours each (SupCon)", "views.pool", {"1", "5", "20"}, true,
        {"supcon-gaussian", "supcon-independent"}, {}, {"views.anchors=2000"},
-       "isotropic N = 20: 74.5 vs Tx only 65.5 vs classifier 61.9; angular N = 1 / 5 / 20 -> 67.9 / 70.3 / 70.9"},
+       "isotropic N = 20: 74.5 vs Tx only 65.5 vs classifier 61.9; angular N = 1 / 5 / 20 -> 67.9 / 70.3 / 70.9",
+       {"the paper: angular views, ImageNet-100", {1, 5, 20}, {67.9, 70.3, 70.9}}},
       {"budget", "the training budget: does the generator-only advantage hold as training gets longer?", "learn.steps",
        {"200", "400", "800", "1600"}, true, {"simclr-gaussian", "simclr-tx", "simclr-real"}, {}, {}, ""},
       {"views", "the latent view kinds side by side (steering: the demo, which learns its walks)", "views.latent",
@@ -290,6 +300,10 @@ void writeResults(const std::filesystem::path& run, const Study& study, const Co
                                                        {"methods", study.methods},
                                                        {"references", study.references},
                                                        {"paper", study.paper},
+                                                       {"paper_series", study.paperSeries.x.empty() ? nlohmann::json(nullptr)
+                                                                                                    : nlohmann::json{{"label", study.paperSeries.label},
+                                                                                                                     {"x", study.paperSeries.x},
+                                                                                                                     {"y", study.paperSeries.y}}},
                                                        {"first_seed", firstSeed},
                                                        {"seeds_done", seedsDone},
                                                        {"rows", rows},
@@ -298,6 +312,7 @@ void writeResults(const std::filesystem::path& run, const Study& study, const Co
                                                        {"settings", settings}}
                                                 .dump(2) +
                                             "\n");
+  refreshReport(run);
 }
 
 // experiment-<study>[-<generator>][-quick]: a generator other than the shipped one gets a
@@ -525,7 +540,7 @@ CommandSpec experimentCommand() {
   flags.push_back({"--dry-run", "experiment.dry_run", "print the points, which are done, and the time for the rest; run nothing", true});
   flags.push_back({"--quick", "experiment.quick", "rough numbers in minutes: a small budget, 1 seed, 3 axis values", true, quickPreset()});
   CommandSpec spec{{"experiment"},
-                   "a study over one setting (the paper's: sigma, samples, mixing, pool, budget, refresh), resumable, with a table",
+                   "a study over one setting (the paper's: sigma, samples, mixing, pool; and budget, views, viewcount, switches), resumable, with a table",
                    [](ConfigSchema& schema) {
                      addTrainKeys(schema);
                      addEvalKeys(schema);

@@ -67,7 +67,12 @@ void registerCommand(CLI::App& root, const CommandSpec& spec, ParsedCommand& par
           alias.flag, [&parsed, alias](const std::string& value) { parsed.flagValues[alias.flag] = value; }, help);
     }
   }
-  if (!spec.positionalKey.empty()) {
+  if (!spec.positionalKey.empty() && spec.positionalMany) {
+    cli->add_option_function<std::vector<std::string>>(
+        spec.positionalKey.substr(spec.positionalKey.rfind('.') + 1),
+        [&parsed, &spec](const std::vector<std::string>& values) { parsed.flagValues[spec.positionalKey] = fmt::format("{}", fmt::join(values, ",")); },
+        fmt::format("{} (= --set {}=A,B,...)", spec.positionalHelp, spec.positionalKey));
+  } else if (!spec.positionalKey.empty()) {
     cli->add_option_function<std::string>(
         spec.positionalKey.substr(spec.positionalKey.rfind('.') + 1),
         [&parsed, &spec](const std::string& value) { parsed.flagValues[spec.positionalKey] = value; },
@@ -211,7 +216,7 @@ int main(int argc, char** argv) {
 
   // Specs live as long as main: the CLI callbacks hold pointers into this list.
   std::vector<std::unique_ptr<CommandSpec>> specs;
-  for (auto family : {dataCommands, ganCommands, learnCommands, syntheticCommands, steerCommands}) {
+  for (auto family : {dataCommands, ganCommands, learnCommands, syntheticCommands, steerCommands, reportCommands}) {
     for (CommandSpec& spec : family()) specs.push_back(std::make_unique<CommandSpec>(std::move(spec)));
   }
   std::vector<std::unique_ptr<ParsedCommand>> parsed;

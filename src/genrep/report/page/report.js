@@ -1,0 +1,356 @@
+// Draws a genrep report from the JSON in #report-data (src/genrep/report/RunReport.h says what
+// each kind of section holds; docs/report.md what the page shows). Plain ES2017 and Chart.js 3,
+// both inline in the page: nothing is fetched. A figure whose data are missing or malformed
+// shows a message in its place; every figure says the command that made its data.
+(function () {
+  'use strict';
+  const root = document.getElementById('report');
+  const palette = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf', '#7f7f7f', '#bcbd22'];
+  const probes = [['linear_top1', 'linear top-1'], ['knn_top1', 'kNN top-1'], ['few_shot', 'few-shot top-1']];
+
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs || {})) node.setAttribute(key, value);
+    for (const child of children) {
+      if (child === null || child === undefined) continue;
+      node.appendChild(typeof child === 'string' ? document.createTextNode(child) : child);
+    }
+    return node;
+  }
+  function message(parent, text) {
+    const box = el('div', {class: 'message', role: 'alert'}, text);
+    parent.appendChild(box);
+    return box;
+  }
+  function percent(v, digits = 2) { return typeof v === 'number' ? (100 * v).toFixed(digits) : ''; }
+  function meanSpread(cell, withSpread) {
+    if (!cell || typeof cell.mean !== 'number') return '';
+    return withSpread && cell.spread > 0 ? `${percent(cell.mean)} ± ${percent(cell.spread)}` : percent(cell.mean);
+  }
+  function colour(i, alpha) {
+    const hex = palette[i % palette.length];
+    if (alpha === undefined) return hex;
+    const n = parseInt(hex.slice(1), 16);
+    return `rgba(${n >> 16 & 255},${n >> 8 & 255},${n & 255},${alpha})`;
+  }
+  function table(headers, rows) {
+    const head = el('tr', {}, ...headers.map(h => el('th', {}, h)));
+    return el('table', {}, el('thead', {}, head), el('tbody', {}, ...rows.map(r => el('tr', {}, ...r.map(c => el('td', {}, String(c)))))));
+  }
+  function command(text) { return el('p', {class: 'command'}, 'data made by: ', el('code', {}, text)); }
+  function details(summary, text) { return el('details', {}, el('summary', {}, summary), el('pre', {}, text)); }
+
+  // A figure: title, canvas, caption with what it shows and the command of its data. Its number
+  // of drawn data marks goes into data-marks (what the browser test reads).
+  function chartFigure(parent, spec, config) {
+    const canvas = el('canvas', {'aria-label': spec.title, role: 'img'});
+    const fig = el('figure', {class: 'figure', 'data-figure': spec.id},
+                   el('h4', {}, spec.title), el('div', {class: 'chart'}, canvas),
+                   el('figcaption', {}, spec.caption || '', command(spec.command)));
+    parent.appendChild(fig);
+    if (typeof Chart === 'undefined') {
+      message(fig, 'Chart.js did not load: this figure cannot be drawn.');
+      return fig;
+    }
+    try {
+      const chart = new Chart(canvas, config);
+      let marks = 0;
+      chart.data.datasets.forEach((d, i) => { marks += (chart.getDatasetMeta(i).data || []).length; });
+      fig.setAttribute('data-marks', String(marks));
+      if (marks === 0) message(fig, 'No data to draw yet.');
+    } catch (error) {
+      message(fig, `This figure could not be drawn: ${error.message}`);
+      console.error(error);
+    }
+    return fig;
+  }
+  function imageFigure(parent, spec, src, header) {
+    const img = el('img', {src: src, alt: spec.title});
+    const fig = el('figure', {class: 'figure wide', 'data-figure': spec.id}, el('h4', {}, spec.title), header || null, img,
+                   el('figcaption', {}, spec.caption || '', command(spec.command)));
+    img.addEventListener('load', () => fig.setAttribute('data-marks', img.naturalWidth > 0 ? '1' : '0'));
+    img.addEventListener('error', () => message(fig, 'The image does not decode.'));
+    parent.appendChild(fig);
+    return fig;
+  }
+  function options(xTitle, yTitle, extra) {
+    const o = {
+      animation: false, responsive: true, maintainAspectRatio: false, parsing: true,
+      interaction: {mode: 'nearest', intersect: false},
+      plugins: {legend: {labels: {filter: item => !item.text.startsWith('_')}}},
+      // Steps and settings are numbers: a linear x unless a chart says otherwise (bars: categories).
+      scales: {x: {type: 'linear', title: {display: true, text: xTitle}}, y: {title: {display: true, text: yTitle}}},
+    };
+    return Object.assign(o, extra || {});
+  }
+  function line(label, points, i, more) {
+    return Object.assign({label: label, data: points, borderColor: colour(i), backgroundColor: colour(i), pointRadius: 3, tension: 0}, more || {});
+  }
+  // A band between mean - spread and mean + spread (two datasets, filled between, not in the legend).
+  function band(points, i) {
+    const upper = points.map(p => ({x: p.x, y: p.y + p.spread}));
+    const lower = points.map(p => ({x: p.x, y: p.y - p.spread}));
+    const style = {borderWidth: 0, pointRadius: 0, backgroundColor: colour(i, 0.15)};
+    return [Object.assign({label: '_upper', data: upper, fill: '+1'}, style), Object.assign({label: '_lower', data: lower, fill: false}, style)];
+  }
+  function steps(records, key) {
+    return records.filter(r => !r.event && typeof r[key] === 'number' && typeof r.step === 'number').map(r => ({x: r.step, y: r[key]}));
+  }
+  function section(title, sec) {
+    const node = el('section', {class: 'section', 'data-kind': sec.kind}, el('h2', {}, title), el('p', {class: 'folder'}, sec.folder));
+    root.appendChild(node);
+    return node;
+  }
+
+  // ---- experiment: accuracy against the axis, one line per method, a band over seeds ----
+  function experiment(sec) {
+    const r = sec.results;
+    const node = section(`Study: ${r.study}`, sec);
+    node.appendChild(el('p', {}, r.summary || ''));
+    node.appendChild(el('p', {class: 'meta'}, `axis ${r.axis}; ${r.points.length} points done; seeds done: ${r.seeds_done}; ` +
+                        `CPU ${r.cpu && r.cpu.model ? r.cpu.model : 'unknown'}`));
+    if (r.paper) node.appendChild(el('p', {class: 'meta'}, `the paper: ${r.paper}`));
+    const head = v => String(v).split('|')[0];
+    const numbers = r.values.map(v => Number(head(v)));
+    const numeric = r.values.every(v => !String(v).includes('|')) && numbers.every(n => Number.isFinite(n));
+    const positive = numbers.filter(n => n > 0);
+    const logX = numeric && r.log_axis && positive.length > 0;
+    const stream = logX ? Math.max(...positive) * 3 : null;  // a count axis: 0 = a stream, drawn past the largest count
+    const xOf = v => !numeric ? String(v) : (logX && Number(head(v)) === 0 ? stream : Number(head(v)));
+    const xs = r.values.map(xOf).filter(x => numeric ? Number.isFinite(x) : true);
+    const xScale = numeric
+        ? {type: logX ? 'logarithmic' : 'linear', title: {display: true, text: r.axis + (logX ? ' (log scale)' : '')},
+           ticks: {callback: value => (stream !== null && Math.abs(value - stream) < 1e-9 ? 'stream' : value)}}
+        : {type: 'category', labels: r.values.map(String), title: {display: true, text: r.axis}};
+    if (stream !== null) xScale.afterBuildTicks = axis => { axis.ticks = xs.map(x => ({value: x})); };
+    const grid = el('div', {class: 'grid'});
+    node.appendChild(grid);
+    const several = r.seeds_done > 1;
+    probes.forEach(([probe, name], p) => {
+      const datasets = [];
+      r.methods.forEach((id, i) => {
+        const rows = r.rows.filter(row => row.method === id && row.value !== '');
+        const points = rows.map(row => ({x: xOf(row.value), y: 100 * row[probe].mean, spread: 100 * row[probe].spread}))
+                           .sort((a, b) => (numeric ? a.x - b.x : r.values.indexOf(a.x) - r.values.indexOf(b.x)));
+        if (points.length === 0) return;
+        const label = rows[0].label;
+        if ((several || probe === 'few_shot') && points.some(q => q.spread > 0)) datasets.push(...band(points, i));
+        datasets.push(line(label, points, i));
+      });
+      (r.references || []).forEach((id, k) => {
+        const row = r.rows.find(x => x.method === id && x.value === '');
+        if (!row || xs.length === 0) return;
+        const y = 100 * row[probe].mean;
+        const ends = numeric ? [Math.min(...xs), Math.max(...xs)] : [String(r.values[0]), String(r.values[r.values.length - 1])];
+        datasets.push(line(`${row.label} (reference)`, ends.map(x => ({x: x, y: y})), r.methods.length + k,
+                           {borderDash: [6, 4], pointRadius: 0}));
+      });
+      const extra = {};
+      if (probe === 'linear_top1' && r.paper_series && r.paper_series.x && numeric) {
+        datasets.push(line(r.paper_series.label, r.paper_series.x.map((x, i) => ({x: x, y: r.paper_series.y[i]})), 8,
+                           {yAxisID: 'paper', borderColor: colour(8, 0.45), backgroundColor: colour(8, 0.45), borderDash: [2, 3]}));
+        extra.paper = {position: 'right', grid: {drawOnChartArea: false}, title: {display: true, text: 'the paper, linear top-1 % (its dataset)'}};
+      }
+      const o = options(r.axis, `${name} % on real test images`);
+      o.scales.x = xScale;
+      Object.assign(o.scales, extra);
+      chartFigure(grid, {id: `experiment-${r.study}-${probe}`, title: `${r.study}: ${name} against ${r.axis}`, command: sec.command,
+                         caption: several ? 'Mean over seeds, band: spread (sample standard deviation) over seeds. '
+                                          : (probe === 'few_shot' ? 'One seed; band: spread over the few-shot draws. ' : 'One seed: no spread. ')},
+                  {type: 'line', data: {datasets: datasets}, options: o});
+    });
+    const columns = [''].concat(r.references && r.references.length ? ['(reference)'] : [], r.values.map(String));
+    const ids = (r.references || []).concat(r.methods);
+    probes.forEach(([probe, name]) => {
+      const rows = ids.map(id => {
+        const label = (r.rows.find(x => x.method === id) || {label: id}).label;
+        const cells = columns.slice(1).map(c => {
+          const value = c === '(reference)' ? '' : c;
+          const row = r.rows.find(x => x.method === id && x.value === value);
+          return row ? meanSpread(row[probe], several || probe === 'few_shot') : '';
+        });
+        return [label].concat(cells);
+      });
+      node.appendChild(el('h4', {}, `${name} % (${r.axis} = columns)`));
+      node.appendChild(table(columns, rows));
+    });
+  }
+
+  // ---- demo: the method table as bars per probe, the baselines as lines ----
+  function demo(sec) {
+    const r = sec.results;
+    const node = section('genrep demo: methods on the same budget', sec);
+    node.appendChild(el('p', {class: 'meta'}, `seeds: ${r.seeds}; CPU ${r.cpu && r.cpu.model ? r.cpu.model : 'unknown'}`));
+    const baselines = r.rows.filter(x => x.method === 'pixels' || x.method === 'random');
+    const methods = r.rows.filter(x => x.method !== 'pixels' && x.method !== 'random');
+    const labels = methods.map(x => x.label);
+    const grid = el('div', {class: 'grid'});
+    node.appendChild(grid);
+    probes.forEach(([probe, name], p) => {
+      const datasets = [{type: 'bar', label: name, data: methods.map(x => 100 * x[probe].mean), backgroundColor: colour(p, 0.7)}];
+      baselines.forEach((b, k) => datasets.push({type: 'line', label: `${b.label} (baseline)`, data: labels.map(() => 100 * b[probe].mean),
+                                                 borderColor: colour(3 + k), borderDash: [6, 4], pointRadius: 0, fill: false}));
+      const o = options('method', `${name} % on real test images`);
+      o.scales.x = {type: 'category', title: {display: true, text: 'method'}, ticks: {autoSkip: false, maxRotation: 60, minRotation: 30}};
+      // The bars differ by points: the axis starts a little below the lowest, not at 0.
+      const values = methods.map(x => x[probe].mean);
+      o.scales.y.beginAtZero = false;
+      o.scales.y.min = Math.max(0, Math.floor(100 * Math.min(...values, ...baselines.map(b => b[probe].mean)) - 5));
+      chartFigure(grid, {id: `demo-${probe}`, title: `${name} per method`, command: sec.command,
+                         caption: r.seeds > 1 ? 'Bars: mean over seeds (spread in the table). ' : 'One seed. '},
+                  {type: 'bar', data: {labels: labels, datasets: datasets}, options: o});
+    });
+    const several = r.seeds > 1;
+    node.appendChild(table(['method', 'linear top-1 %', 'kNN top-1 %', 'few-shot top-1 %', 'views/s'],
+                           r.rows.map(x => [x.label, meanSpread(x.linear_top1, several), meanSpread(x.knn_top1, several),
+                                            meanSpread(x.few_shot, true), x.views_per_second ? Math.round(x.views_per_second) : ''])));
+    if (r.generator_quality) node.appendChild(details('generator quality', JSON.stringify(r.generator_quality, null, 2)));
+  }
+
+  // ---- encoder run: loss, monitor, speed; the probes when evaluated ----
+  function encoder(sec) {
+    const node = section('Encoder training', sec);
+    const m = sec.metrics || [];
+    const t = sec.manifest && sec.manifest.training ? sec.manifest.training : null;
+    if (t) node.appendChild(el('p', {class: 'meta'}, `${t.objective} on ${t.source}; ${t.steps} steps x ${t.batch} anchors`));
+    const grid = el('div', {class: 'grid'});
+    node.appendChild(grid);
+    const lossOptions = options('step (updates)', 'loss (window mean)');
+    lossOptions.scales.lr = {position: 'right', grid: {drawOnChartArea: false}, title: {display: true, text: 'learning rate'}};
+    chartFigure(grid, {id: 'encoder-loss', title: 'Loss and learning rate', command: sec.command},
+                {type: 'line', data: {datasets: [line('loss', steps(m, 'loss'), 0), line('learning rate', steps(m, 'lr'), 1, {yAxisID: 'lr', pointRadius: 0})]},
+                 options: lossOptions});
+    const monitor = m.filter(r => r.event === 'monitor').map(r => ({x: r.step, y: 100 * r.knn_top1}));
+    const monitorFigure = chartFigure(grid, {id: 'encoder-monitor', title: 'Online kNN monitor', command: sec.command,
+                                             caption: 'kNN top-1 on 1 000 validation images against 5 000 training images (learn.monitor_every). '},
+                                      {type: 'line', data: {datasets: [line('kNN top-1 %', monitor, 2)]},
+                                       options: options('step (updates)', 'kNN top-1 % (validation)')});
+    if (monitor.length === 0) monitorFigure.setAttribute('data-empty', 'no monitor readings (learn.monitor_every = 0, or a run before it)');
+    const speedOptions = options('step (updates)', 'views per second');
+    speedOptions.scales.share = {position: 'right', min: 0, max: 100, grid: {drawOnChartArea: false}, title: {display: true, text: 'share of a step, %'}};
+    chartFigure(grid, {id: 'encoder-speed', title: 'Speed and where the time goes', command: sec.command},
+                {type: 'line', data: {datasets: [line('views/s', steps(m, 'views_per_second'), 3),
+                                                 line('generation %', steps(m, 'generate_share').map(p => ({x: p.x, y: 100 * p.y})), 4, {yAxisID: 'share'}),
+                                                 line('pixel views %', steps(m, 'augment_share').map(p => ({x: p.x, y: 100 * p.y})), 5, {yAxisID: 'share'})]},
+                 options: speedOptions});
+    if (sec.eval) {
+      const e = sec.eval;
+      node.appendChild(el('h4', {}, 'Probes on real images'));
+      node.appendChild(table(['probe', 'top-1 %'], [['linear', percent(e.linear && e.linear.top1)], ['kNN', percent(e.knn && e.knn.top1)],
+                                                      ['few-shot', meanSpread(e.few_shot, true)]]));
+    }
+    if (sec.config) node.appendChild(details('settings (config.toml)', sec.config));
+  }
+
+  function ganCurves(parent, sec, m) {
+    const grid = el('div', {class: 'grid'});
+    parent.appendChild(grid);
+    chartFigure(grid, {id: 'gan-losses', title: 'GAN losses', command: sec.command},
+                {type: 'line', data: {datasets: [line('D loss', steps(m, 'loss_d'), 0, {pointRadius: 0}), line('G loss', steps(m, 'loss_g'), 1, {pointRadius: 0})]},
+                 options: options('step (D and G updates)', 'loss (window mean)')});
+    const probe = m.filter(r => typeof r.class_consistency === 'number' && typeof r.step === 'number').map(r => ({x: r.step, y: 100 * r.class_consistency}));
+    if (probe.length > 0) {
+      chartFigure(grid, {id: 'gan-quality', title: 'Class consistency during training', command: sec.command,
+                         caption: 'A real-data classifier\'s accuracy on conditional samples of the moving-average G. '},
+                  {type: 'line', data: {datasets: [line('class consistency %', probe, 2)]}, options: options('step', 'class consistency %')});
+    }
+  }
+
+  // ---- GAN run ----
+  function gan(sec) {
+    const node = section('GAN training', sec);
+    ganCurves(node, sec, sec.metrics || []);
+    if (sec.samples) imageFigure(node, {id: 'gan-samples', title: 'Samples of the trained generator', command: sec.command,
+                                        caption: 'One row per class for a conditional generator. '}, sec.samples);
+    if (sec.config) node.appendChild(details('settings (config.toml)', sec.config));
+  }
+
+  // ---- generator folder ----
+  function generator(sec) {
+    const man = sec.manifest || {};
+    const node = section(`Generator: ${man.kind || 'unknown kind'}`, sec);
+    node.appendChild(el('p', {class: 'meta'}, `${man.parameters || '?'} parameters; latent ${man.latent_dim}; ` +
+                        `${man.classes > 0 ? man.classes + ' classes (conditional)' : 'unconditional'}; images ${JSON.stringify(man.image_shape)}`));
+    if (sec.quality) {
+      const q = sec.quality;
+      node.appendChild(table(['measure', 'value'], [
+        ['class consistency %', q.class_consistency === null ? 'n/a (unconditional)' : percent(q.class_consistency)],
+        ['Fréchet distance (classifier features)', typeof q.frechet_distance === 'number' ? q.frechet_distance.toFixed(3) : ''],
+        ['its floor: real train vs real test', typeof q.frechet_distance_floor === 'number' ? q.frechet_distance_floor.toFixed(3) : ''],
+        ['train on synthetic, test on real %', q.tstr_accuracy === null ? 'n/a' : percent(q.tstr_accuracy)]]));
+    }
+    if (sec.metrics) ganCurves(node, sec, sec.metrics);
+    if (sec.samples) imageFigure(node, {id: 'generator-samples', title: 'Samples', command: `genrep gan sample --generator ${sec.folder}`,
+                                        caption: 'One row per class for a conditional generator. '}, sec.samples);
+  }
+
+  // ---- steering walks ----
+  function walks(sec) {
+    const node = section('Steering walks', sec);
+    const w = (sec.walks && sec.walks.walks) || [];
+    const labels = w.map(x => x.edit);
+    const grid = el('div', {class: 'grid'});
+    node.appendChild(grid);
+    const fitOptions = options('edit', 'mean squared error (pixels in [-1, 1])');
+    fitOptions.scales.x.type = 'category';
+    chartFigure(grid, {id: 'walks-fit', title: 'How well each walk makes its edit', command: sec.command,
+                       caption: 'Mean squared error to the edited image: with the walk, and with no walk (the identity). Lower is better. '},
+                {type: 'bar', data: {labels: labels, datasets: [
+                  {label: 'walk', data: w.map(x => x.report.walk_mse), backgroundColor: colour(0, 0.7)},
+                  {label: 'identity', data: w.map(x => x.report.identity_mse), backgroundColor: colour(7, 0.5)}]},
+                 options: fitOptions});
+    if (sec.metrics) {
+      const keys = labels.map(l => `loss_${l}`);
+      chartFigure(grid, {id: 'walks-loss', title: 'Walk training losses', command: sec.command},
+                  {type: 'line', data: {datasets: keys.map((k, i) => line(labels[i], steps(sec.metrics, k), i))}, options: options('step', 'loss')});
+    }
+    node.appendChild(table(['edit', 'range', 'achieved', 'walk MSE', 'identity MSE'],
+                           w.map(x => [x.edit, `${x.min} to ${x.max}${x.log_scale ? ' (log)' : ''}`, x.report.achieved.toFixed(3),
+                                       x.report.walk_mse.toFixed(4), x.report.identity_mse.toFixed(4)])));
+    for (const [name, src] of Object.entries(sec.panels || {})) {
+      imageFigure(node, {id: `walks-${name}`, title: name, command: sec.command}, src);
+    }
+  }
+
+  // ---- view panels: the image with its columns labelled from views.json ----
+  function views(sec) {
+    const node = section('Views', sec);
+    const layout = sec.layout || {};
+    const header = el('div', {class: 'columns'});
+    const total = layout.columns || 1;
+    (layout.groups || []).forEach(g => header.appendChild(el('span', {style: `flex: ${g.columns / total}`}, `${g.view} (${g.columns})`)));
+    imageFigure(node, {id: 'views-panel', title: 'View panel', command: sec.command,
+                       caption: `${layout.rows || '?'} anchors, one per row; each column group is one kind of view, labelled above. `},
+                sec.image, header);
+  }
+
+  function failed(sec) {
+    const node = section(`Could not read: ${sec.of}`, sec);
+    message(node, sec.message);
+  }
+
+  const draw = {experiment: experiment, demo: demo, encoder: encoder, gan: gan, generator: generator, walks: walks, views: views, error: failed};
+  root.innerHTML = '';
+  let data = null;
+  try {
+    data = JSON.parse(document.getElementById('report-data').textContent);
+  } catch (error) {
+    message(root, `The report's data do not parse (${error.message}): run genrep report again.`);
+  }
+  if (data) {
+    root.appendChild(el('header', {}, el('h1', {}, 'genrep report'),
+                        el('p', {class: 'meta'}, `${(data.folders || []).join(', ')}; made ${data.made} by genrep ${data.genrep}`)));
+    if (!Array.isArray(data.sections) || data.sections.length === 0) message(root, 'This report holds no sections.');
+    for (const sec of data.sections || []) {
+      try {
+        (draw[sec.kind] || failed)(sec.kind in draw ? sec : {kind: 'error', of: sec.kind, folder: sec.folder, message: `no drawing for "${sec.kind}"`});
+      } catch (error) {
+        message(root, `The section from ${sec.folder} (${sec.kind}) could not be drawn: ${error.message}`);
+        console.error(error);
+      }
+    }
+  }
+  document.body.setAttribute('data-rendered', 'yes');
+  document.body.setAttribute('data-errors', String(window.reportErrors.length));
+  if (window.reportErrors.length) message(document.body, `Errors while drawing: ${window.reportErrors.join('; ')}`);
+})();
