@@ -44,8 +44,8 @@
   // of drawn data marks goes into data-marks (what the browser test reads).
   function chartFigure(parent, spec, config) {
     const canvas = el('canvas', {'aria-label': spec.title, role: 'img'});
-    const fig = el('figure', {class: 'figure', 'data-figure': spec.id},
-                   el('h4', {}, spec.title), el('div', {class: 'chart'}, canvas),
+    const fig = el('figure', {class: spec.tall ? 'figure tall' : 'figure', 'data-figure': spec.id},
+                   el('h4', {}, spec.title), el('div', {class: spec.tall ? 'chart tall' : 'chart'}, canvas),
                    el('figcaption', {}, spec.caption || '', command(spec.command)));
     parent.appendChild(fig);
     if (typeof Chart === 'undefined') {
@@ -183,20 +183,23 @@
     node.appendChild(el('p', {class: 'meta'}, `seeds: ${r.seeds}; CPU ${r.cpu && r.cpu.model ? r.cpu.model : 'unknown'}`));
     const baselines = r.rows.filter(x => x.method === 'pixels' || x.method === 'random');
     const methods = r.rows.filter(x => x.method !== 'pixels' && x.method !== 'random');
-    const labels = methods.map(x => x.label);
+    const labels = methods.map(x => x.label.split(', '));  // one line per part: "SimCLR" / "generator" / "Tx only"
     const grid = el('div', {class: 'grid'});
     node.appendChild(grid);
     probes.forEach(([probe, name], p) => {
       const datasets = [{type: 'bar', label: name, data: methods.map(x => 100 * x[probe].mean), backgroundColor: colour(p, 0.7)}];
-      baselines.forEach((b, k) => datasets.push({type: 'line', label: `${b.label} (baseline)`, data: labels.map(() => 100 * b[probe].mean),
-                                                 borderColor: colour(3 + k), borderDash: [6, 4], pointRadius: 0, fill: false}));
-      const o = options('method', `${name} % on real test images`);
-      o.scales.x = {type: 'category', title: {display: true, text: 'method'}, ticks: {autoSkip: false, maxRotation: 60, minRotation: 30}};
+      // Horizontal bars (method names stay readable); a baseline is a vertical dashed line.
+      baselines.forEach((b, k) => datasets.push({type: 'line', label: b.label, data: labels.map(() => 100 * b[probe].mean),
+                                                 borderColor: colour(3 + k), backgroundColor: colour(3 + k), borderDash: [6, 4],
+                                                 pointRadius: 0, fill: false}));
+      const o = options(`${name} % on real test images`, 'method');
+      o.indexAxis = 'y';
       // The bars differ by points: the axis starts a little below the lowest, not at 0.
       const values = methods.map(x => x[probe].mean);
-      o.scales.y.beginAtZero = false;
-      o.scales.y.min = Math.max(0, Math.floor(100 * Math.min(...values, ...baselines.map(b => b[probe].mean)) - 5));
-      chartFigure(grid, {id: `demo-${probe}`, title: `${name} per method`, command: sec.command,
+      o.scales.x = {type: 'linear', beginAtZero: false, title: {display: true, text: `${name} % on real test images`},
+                    min: Math.max(0, Math.floor(100 * Math.min(...values, ...baselines.map(b => b[probe].mean)) - 5))};
+      o.scales.y = {type: 'category', title: {display: false, text: 'method'}, ticks: {autoSkip: false}};
+      chartFigure(grid, {id: `demo-${probe}`, title: `${name} per method`, command: sec.command, tall: true,
                          caption: r.seeds > 1 ? 'Bars: mean over seeds (spread in the table). ' : 'One seed. '},
                   {type: 'bar', data: {labels: labels, datasets: datasets}, options: o});
     });
@@ -279,7 +282,8 @@
         ['its floor: real train vs real test', typeof q.frechet_distance_floor === 'number' ? q.frechet_distance_floor.toFixed(3) : ''],
         ['train on synthetic, test on real %', q.tstr_accuracy === null ? 'n/a' : percent(q.tstr_accuracy)]]));
     }
-    if (sec.metrics) ganCurves(node, sec, sec.metrics);
+    const training = Object.assign({}, sec, {command: `genrep gan train (its settings: training.config in ${sec.folder}/manifest.json)`});
+    if (sec.metrics) ganCurves(node, training, sec.metrics);
     if (sec.samples) imageFigure(node, {id: 'generator-samples', title: 'Samples', command: `genrep gan sample --generator ${sec.folder}`,
                                         caption: 'One row per class for a conditional generator. '}, sec.samples);
   }
