@@ -11,6 +11,7 @@ packages=(
   dataset-fashion-mnist                          # the embedded real dataset
   libjs-chart.js                                 # the charts of `genrep report` (inlined into each page at build time)
   chromium                                       # the report's browser test (tests/report), headless
+  python3-torchvision                            # tests cross-check encoders against torchvision (never used by genrep)
 )
 
 missing=()

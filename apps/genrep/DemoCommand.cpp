@@ -18,6 +18,7 @@
 #include "genrep/learn/EncoderFile.h"
 #include "genrep/runtime/CpuFeatures.h"
 #include "genrep/settings/DataKeys.h"
+#include "genrep/settings/LearnKeys.h"
 
 namespace genrep::app {
 namespace {
@@ -92,11 +93,9 @@ void writeDemoTable(CommandContext& context, const std::vector<Method>& methods,
                          row.contains("views_per_second") ? fmt::format("{:.0f}", row["views_per_second"].get<double>()) : "-");
   }
   std::string header = fmt::format(
-      "genrep demo{}: {} seed(s) from {}{}; every encoder: {} steps x {} anchors x {} views, ResNet stages {} blocks {} width {}\n",
-      config.getBool("demo.quick") ? " --quick" : "", seeds, firstSeed,
-      partial ? fmt::format(" (of {} asked)", config.getInt("demo.seeds")) : "", config.getInt("learn.steps"),
-      config.getInt("learn.batch"), config.getInt("views.count"), config.getInt("encoder.stages"), config.getInt("encoder.blocks"),
-      config.getInt("encoder.width"));
+      "genrep demo{}: {} seed(s) from {}{}; every encoder: {} steps x {} anchors x {} views, {}\n", config.getBool("demo.quick") ? " --quick" : "",
+      seeds, firstSeed, partial ? fmt::format(" (of {} asked)", config.getInt("demo.seeds")) : "", config.getInt("learn.steps"),
+      config.getInt("learn.batch"), config.getInt("views.count"), encoderArchFromConfig(config, 1).describe());
   if (!quality.is_null()) {
     header += fmt::format("generator {}: class consistency {:.2f} %, Frechet distance {:.1f} (floor {:.2f}), TSTR {:.2f} %\n",
                           generatorPathFromConfig(config), 100 * quality.value("class_consistency", 0.0),

@@ -84,9 +84,8 @@ nlohmann::json trainEncoderRun(const Config& config, const ConfigSchema& schema,
   encoder->to(device);
   objective->to(device);
 
-  fmt::print("source     {}\nencoder    ResNet stages {} blocks {} width {} ({} features)\nobjective  {}  ({} steps x {} anchors, lr {:.4g})\n",
-             source->describe(), encoder->arch().stages, encoder->arch().blocks, encoder->arch().width,
-             encoder->arch().featureDim(), config.getString("learn.objective"), options.steps, options.batch, options.lr());
+  fmt::print("source     {}\nencoder    {} ({} features)\nobjective  {}  ({} steps x {} anchors, lr {:.4g})\n", source->describe(),
+             encoder->arch().describe(), encoder->arch().featureDim(), config.getString("learn.objective"), options.steps, options.batch, options.lr());
   std::filesystem::create_directories(folder);
   if (ranks->worldSize() > 1) {
     fmt::print("ranks      {}: {} anchors each{}\n", ranks->describe(), options.batch / ranks->worldSize(),

@@ -13,9 +13,13 @@ const SettingBinding<EncoderArch>& encoderSettings() {
   using O = EncoderArch;
   static const SettingBinding<O> binding =
       SettingBinding<O>()
-          .add("encoder.stages", &O::stages, "ResNet stages (each doubles the width and halves the resolution)")
-          .add("encoder.blocks", &O::blocks, "basic blocks per stage (ResNet-18: stages 4, blocks 2, width 64)")
-          .add("encoder.width", &O::width, "channels of the first stage");
+          .add("encoder.arch", &O::kind, "resnet: genrep's small ResNet (encoder.stages/blocks/width); resnet18/34/50: torchvision's",
+               encoderKinds())
+          .add("encoder.stem", &O::stem, "torchvision's kinds: imagenet (7x7 stride 2 + max-pool) or cifar (3x3 stride 1, for small images)",
+               encoderStems())
+          .add("encoder.stages", &O::stages, "resnet: stages (each doubles the width and halves the resolution)")
+          .add("encoder.blocks", &O::blocks, "resnet: basic blocks per stage")
+          .add("encoder.width", &O::width, "resnet: channels of the first stage");
   return binding;
 }
 
