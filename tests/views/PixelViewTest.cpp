@@ -93,18 +93,19 @@ TEST(PixelView, BrightnessAndContrastMatchTheirDefinitions) {
   EXPECT_TRUE(torch::allclose(applyPixelView(x, p), expectedContrast, 1e-5, 1e-5));
 }
 
-TEST(PixelView, GreyscaleMakesTheChannelsEqualAndHueKeepsLuma) {
+TEST(PixelView, GreyscaleMakesTheChannelsEqualAndHueTurnsPrimaries) {
   const torch::Tensor x = randomImages(3, 3, 5, 5, 9) * 0.3;
   PixelViewParams p = identityPixelViewParams(3, 5, 5);
   p.grey = torch::ones({3});
   const torch::Tensor grey = applyPixelView(x, p);
   EXPECT_TRUE(torch::allclose(grey.select(1, 0), grey.select(1, 2), 1e-6, 1e-6));
-  p = identityPixelViewParams(3, 5, 5);
-  p.hue = torch::tensor({0.05f, -0.08f, 0.1f});
-  const auto luma = [](const torch::Tensor& t) { return t.select(1, 0) * 0.299 + t.select(1, 1) * 0.587 + t.select(1, 2) * 0.114; };
-  const torch::Tensor shifted = applyPixelView(x, p);
-  EXPECT_TRUE(torch::allclose(luma(shifted), luma(x), 1e-4, 1e-4)) << "a hue rotation changes chroma only";
-  EXPECT_FALSE(torch::allclose(shifted, x, 1e-3, 1e-3));
+  // A third of a turn of hue takes red to green and green to blue (HSV, as torchvision); a whole
+  // turn changes nothing; greys have no hue.
+  const torch::Tensor primaries = torch::tensor({1.f, 0.f, 0.f, 0.f, 1.f, 0.f, 0.5f, 0.5f, 0.5f}).view({3, 3, 1, 1});
+  const torch::Tensor turned = adjustHue(primaries, torch::full({3}, 1.0f / 3));
+  EXPECT_TRUE(torch::allclose(turned, torch::tensor({0.f, 1.f, 0.f, 0.f, 0.f, 1.f, 0.5f, 0.5f, 0.5f}).view({3, 3, 1, 1}), 1e-5, 1e-5)) << turned;
+  const torch::Tensor x01 = (x + 1) / 2;
+  EXPECT_TRUE(torch::allclose(adjustHue(x01, torch::ones({3})), x01, 1e-5, 1e-5));
 }
 
 TEST(PixelView, TheSameSeedDrawsTheSameViewsAndEachImageItsOwn) {

@@ -44,7 +44,10 @@ const SettingBinding<PixelViewOptions>& pixelViewSettings() {
           .add("views.contrast", &O::contrast, "colour jitter: contrast strength")
           .add("views.saturation", &O::saturation, "colour jitter: saturation strength (RGB)")
           .add("views.hue", &O::hue, "colour jitter: hue shift in turns (RGB)")
-          .add("views.grey_p", &O::greyProbability, "random greyscale probability (RGB)");
+          .add("views.grey_p", &O::greyProbability, "random greyscale probability (RGB)")
+          .add("views.jitter_random_order", &O::jitterRandomOrder,
+               "colour jitter in a random order per image, as torchvision's ColorJitter (false: brightness, contrast, saturation, hue)")
+          .add("views.crop_size", &O::cropSize, "side of the pixel views in pixels (the paper: 112 from 128-px images); 0 = the image's size");
   return binding;
 }
 
