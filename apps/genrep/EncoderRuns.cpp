@@ -116,6 +116,7 @@ nlohmann::json trainEncoderRun(const Config& config, const ConfigSchema& schema,
                                    {"generate_share", result.trainSeconds > 0 ? result.generateSeconds / result.trainSeconds : 0},
                                    {"augment_share", result.trainSeconds > 0 ? result.augmentSeconds / result.trainSeconds : 0},
                                    {"monitor_seconds", result.monitorSeconds},
+                                   {"crop_size", config.getInt("views.crop_size")},
                                    {"first_loss", result.firstLoss},
                                    {"final_loss", result.finalLoss},
                                    {"device", device.str()},
@@ -134,11 +135,14 @@ nlohmann::json trainEncoderRun(const Config& config, const ConfigSchema& schema,
   return training;
 }
 
-nlohmann::json evaluateRun(const Config& config, ResNetEncoder* encoder, const RealDataset& dataset) {
-  const EvaluationOptions options = evaluationOptionsFromConfig(config);
+nlohmann::json evaluateRun(const Config& config, ResNetEncoder* encoder, const RealDataset& dataset, int64_t inputSize) {
+  EvaluationOptions options = evaluationOptionsFromConfig(config);
+  options.limits.inputSize = encoder ? inputSize : 0;
   const torch::Device device = selectDevice(deviceFromConfig(config));
   const FeatureSet features = encoder ? encoderFeatures(*encoder, dataset, options.limits, device) : pixelFeatures(dataset, options.limits);
   nlohmann::json result = evaluateFeatures(features, options);
+  result["input_transform"] = inputTransform(dataset.test.height, dataset.test.width, options.limits.inputSize);
+  if (result["input_transform"] != "none") fmt::print("eval input {}\n", result["input_transform"].get<std::string>());
   result["dataset"] = {{"format", dataset.format}, {"source", dataset.source}, {"val_fraction", dataset.valFraction},
                        {"split_seed", dataset.splitSeed}};
   return result;
@@ -208,13 +212,13 @@ nlohmann::json trainAndProbe(const Method& method, const Config& config, const C
     result = evaluateRun(config, nullptr, dataset);
   } else if (method.id == "random") {
     ResNetEncoder encoder = randomEncoder(config, dataset.train.channels);
-    result = evaluateRun(config, &encoder, dataset);
+    result = evaluateRun(config, &encoder, dataset, config.getInt("views.crop_size"));
   } else {
     MetricsLog metrics(folder / "metrics.jsonl");
     const nlohmann::json training = trainEncoderRun(config, schema, folder, metrics, sourceNeedsGenerator(config) ? generator : nullptr,
                                                     sourceNeedsDataset(config) ? &dataset : nullptr, &dataset);
     ResNetEncoder encoder = loadEncoder(folder / "encoder");
-    result = evaluateRun(config, &encoder, dataset);
+    result = evaluateRun(config, &encoder, dataset, config.getInt("views.crop_size"));
     result["training"] = training;
   }
   fmt::print("{:<38} linear {:.2f} %  kNN {:.2f} %  few-shot {:.2f} %\n", method.label, 100 * result["linear"]["top1"].get<double>(),

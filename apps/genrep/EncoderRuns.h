@@ -43,7 +43,9 @@ nlohmann::json trainEncoderRun(const Config& config, const ConfigSchema& schema,
 std::string monitorRefusal(const RealDataset* data, int64_t viewChannels);
 
 // Every probe on the real dataset for an encoder, or for the raw pixels when `encoder` is null.
-nlohmann::json evaluateRun(const Config& config, ResNetEncoder* encoder, const RealDataset& dataset);
+// `inputSize`: the side the encoder trained on (views.crop_size; 0 = the images' own): real
+// images of another size are resized and centre-cropped to it (eval/FeatureSet.h).
+nlohmann::json evaluateRun(const Config& config, ResNetEncoder* encoder, const RealDataset& dataset, int64_t inputSize = 0);
 // An encoder with the initial weights a training run of this config starts from.
 ResNetEncoder randomEncoder(const Config& config, int64_t channels);
 

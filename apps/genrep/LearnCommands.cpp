@@ -60,8 +60,11 @@ void runEval(CommandContext& context) {
   if (!encoderPath.empty()) {
     ResNetEncoder encoder = loadEncoder(encoderPath);
     what = fmt::format("encoder {}", encoderPath);
-    result = evaluateRun(config, &encoder, dataset);
-    result["encoder"] = readEncoderManifest(encoderPath);
+    const nlohmann::json manifest = readEncoderManifest(encoderPath);
+    // The crop size it trained on (encoders from before crop_size was recorded: their images' own).
+    const int64_t cropSize = manifest.contains("training") ? manifest["training"].value("crop_size", int64_t{0}) : 0;
+    result = evaluateRun(config, &encoder, dataset, cropSize);
+    result["encoder"] = manifest;
   } else if (baseline == "pixels") {
     what = "raw pixels";
     result = evaluateRun(config, nullptr, dataset);

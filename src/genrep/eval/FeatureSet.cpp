@@ -1,9 +1,12 @@
 #include "genrep/eval/FeatureSet.h"
 
 #include <algorithm>
+#include <cmath>
 #include <chrono>
 #include <functional>
 #include <stdexcept>
+
+#include <fmt/format.h>
 
 #include "genrep/core/Random.h"
 #include "genrep/data/ImageTensor.h"
@@ -66,9 +69,35 @@ torch::Tensor encodeImages(ResNetEncoder& encoder, const torch::Tensor& images, 
   return torch::cat(parts);
 }
 
+torch::Tensor resizeAndCentreCrop(const torch::Tensor& images, int64_t size) {
+  const int64_t h = images.size(2), w = images.size(3);
+  if (size <= 0 || (h == size && w == size)) return images;
+  const auto shorter = static_cast<int64_t>(std::lround(static_cast<double>(size) / 0.875));
+  // torchvision's Resize(int): the shorter side to `shorter`, the other in proportion (truncated).
+  const int64_t newH = h <= w ? shorter : shorter * h / w, newW = h <= w ? shorter * w / h : shorter;
+  const bool shrinking = newH < h || newW < w;
+  const torch::Tensor resized = torch::nn::functional::interpolate(
+      images, torch::nn::functional::InterpolateFuncOptions()
+                  .size(std::vector<int64_t>{newH, newW})
+                  .mode(torch::kBilinear)
+                  .align_corners(false)
+                  .antialias(shrinking));
+  // torchvision's CenterCrop: offsets rounded from the halved margins.
+  const auto top = static_cast<int64_t>(std::lround(static_cast<double>(newH - size) / 2.0));
+  const auto left = static_cast<int64_t>(std::lround(static_cast<double>(newW - size) / 2.0));
+  return resized.slice(2, top, top + size).slice(3, left, left + size).contiguous();
+}
+
+std::string inputTransform(int64_t height, int64_t width, int64_t size) {
+  if (size <= 0 || (height == size && width == size)) return "none";
+  return fmt::format("resize {}x{} to shorter side {}, centre crop {}", height, width, std::lround(static_cast<double>(size) / 0.875), size);
+}
+
 FeatureSet encoderFeatures(ResNetEncoder& encoder, const RealDataset& dataset, const FeatureLimits& limits,
                            const torch::Device& device) {
-  return extract(dataset, limits, [&](const torch::Tensor& images) { return encodeImages(encoder, images, limits.batch, device); });
+  return extract(dataset, limits, [&](const torch::Tensor& images) {
+    return encodeImages(encoder, resizeAndCentreCrop(images, limits.inputSize), limits.batch, device);
+  });
 }
 
 FeatureSet pixelFeatures(const RealDataset& dataset, const FeatureLimits& limits) {

@@ -6,6 +6,7 @@
 //   FeatureSet f = encoderFeatures(encoder, dataset, limits, device);
 //   FeatureSet p = pixelFeatures(dataset, limits);     // the raw-pixel baseline
 #include <cstdint>
+#include <string>
 
 #include <torch/torch.h>
 
@@ -27,7 +28,18 @@ struct FeatureLimits {
   int64_t testImages = 0;  // 0 = the whole test split
   int64_t batch = 500;
   uint64_t seed = 0;
+  // The side the encoder trained on (views.crop_size; 0 = the images' own): real images of
+  // another size are resized (shorter side to inputSize / 0.875, bilinear, antialiased when
+  // shrinking) and centre-cropped to it, as the paper's linear evaluation (Resize 128,
+  // CenterCrop 112). Pixel features (the raw-pixel baseline) are never resized.
+  int64_t inputSize = 0;
 };
+
+// images [N, C, H, W] -> [N, C, size, size] by FeatureLimits::inputSize's resize and centre crop
+// (unchanged when already size x size).
+torch::Tensor resizeAndCentreCrop(const torch::Tensor& images, int64_t size);
+// What resizeAndCentreCrop does to h x w images, in words ("none" when nothing).
+std::string inputTransform(int64_t height, int64_t width, int64_t size);
 
 // `limit` images of `images` drawn without replacement by `seed`, in their order (all when limit
 // <= 0 or >= their count).
