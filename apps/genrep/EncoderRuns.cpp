@@ -96,7 +96,9 @@ nlohmann::json trainEncoderRun(const Config& config, const ConfigSchema& schema,
     if (const std::string off = monitorRefusal(monitorData, source->channels()); !off.empty()) {
       fmt::print("monitor    off: {} (learn.monitor_every=0 says so quietly)\n", off);
     } else {
-      monitor.emplace(*monitorData, KnnMonitorOptions{});
+      KnnMonitorOptions monitorOptions;
+      monitorOptions.inputSize = config.getInt("views.crop_size");
+      monitor.emplace(*monitorData, monitorOptions);
       fmt::print("monitor    kNN top-1 every {} steps: {} validation images against {} training images\n", options.monitorEvery,
                  monitor->queryImages(), monitor->bankImages());
     }

@@ -17,9 +17,9 @@ KnnMonitor::KnnMonitor(const RealDataset& dataset, const KnnMonitorOptions& opti
   classes_ = static_cast<int64_t>(dataset.classNames.size());
   const ImageArray bank = seededSubset(dataset.train.select(dataset.split.kept), options.bankImages, deriveSeed(options.seed, "monitor.bank"));
   const ImageArray queries = seededSubset(dataset.train.select(dataset.split.held), options.queryImages, deriveSeed(options.seed, "monitor.queries"));
-  bank_ = imagesToTensor(bank);
+  bank_ = resizeAndCentreCrop(imagesToTensor(bank), options.inputSize);
   bankLabels_ = labelsToTensor(bank);
-  queries_ = imagesToTensor(queries);
+  queries_ = resizeAndCentreCrop(imagesToTensor(queries), options.inputSize);
   queryLabels_ = labelsToTensor(queries);
 }
 

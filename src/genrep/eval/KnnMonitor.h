@@ -25,6 +25,7 @@ struct KnnMonitorOptions {
   double temperature = 0.1;
   int64_t batch = 500;
   uint64_t seed = 0;  // draws the two subsets (data.split_seed's role: fixed across methods)
+  int64_t inputSize = 0;  // the encoder's training crop (views.crop_size): eval/FeatureSet.h's resize
 };
 
 class KnnMonitor {
