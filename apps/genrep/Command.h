@@ -55,7 +55,8 @@ struct CommandSpec {
   // A positional argument that is sugar for a key: `genrep experiment sigma` = experiment.study=sigma.
   std::string positionalKey = {};
   std::string positionalHelp = {};
-  // The positional argument takes several values, joined with ',' into positionalKey.
+  // The positional argument takes several values, joined with ',' into positionalKey, and at
+  // least one is required (its absence is a usage error).
   bool positionalMany = false;
   // The run folder name from the config when run.name is empty (overrides defaultRunName).
   std::function<std::string(const Config&)> runNameFor = {};

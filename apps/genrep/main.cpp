@@ -71,7 +71,8 @@ void registerCommand(CLI::App& root, const CommandSpec& spec, ParsedCommand& par
     cli->add_option_function<std::vector<std::string>>(
         spec.positionalKey.substr(spec.positionalKey.rfind('.') + 1),
         [&parsed, &spec](const std::vector<std::string>& values) { parsed.flagValues[spec.positionalKey] = fmt::format("{}", fmt::join(values, ",")); },
-        fmt::format("{} (= --set {}=A,B,...)", spec.positionalHelp, spec.positionalKey));
+        fmt::format("{} (= --set {}=A,B,...)", spec.positionalHelp, spec.positionalKey))
+        ->required();
   } else if (!spec.positionalKey.empty()) {
     cli->add_option_function<std::string>(
         spec.positionalKey.substr(spec.positionalKey.rfind('.') + 1),

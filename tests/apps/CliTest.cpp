@@ -594,6 +594,13 @@ TEST_F(Cli, UnknownFlagsAndMissingConfigFileAreUsageErrors) {
   const auto missing = genrep("data info --config " + quote(dir_ / "absent.toml"));
   EXPECT_NE(missing.status, 0);
   EXPECT_NE(missing.output.find("absent.toml"), std::string::npos) << missing.output;
+  // genrep report: no folder is a usage error; a folder that is not there, or holds nothing to
+  // show, one line naming it.
+  expectOneLineError({"report without a folder", "report", "folders is required"}, 2);
+  expectOneLineError({"report of a missing folder", "report " + quote(dir_ / "absent"), "is not a folder"});
+  fs::create_directories(dir_ / "nothing");
+  expectOneLineError({"report of an empty folder", "report " + quote(dir_ / "nothing"), "holds no run"});
+  EXPECT_FALSE(fs::exists(dir_ / "nothing" / "report.html"));
 }
 
 }  // namespace
