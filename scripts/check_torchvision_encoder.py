@@ -37,6 +37,10 @@ def main(folder, input_file, features_file):
     model.fc = torch.nn.Identity()
     model.eval()
     x = torch.load(input_file)
+    if arch.get("input_norm") == "imagenet":  # genrep normalises inside its encoder; torchvision's caller does
+        mean = torch.tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1)
+        std = torch.tensor([0.229, 0.224, 0.225]).view(1, 3, 1, 1)
+        x = ((x + 1) / 2 - mean) / std
     expected = torch.load(features_file)
     with torch.no_grad():
         got = model(x)

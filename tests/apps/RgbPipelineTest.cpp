@@ -81,13 +81,15 @@ TEST_F(RgbPipeline, TorchvisionEncodersTrainFromRgbGeneratorsAndEvaluateOnRgbIma
 
   // The paper's setting: ResNet-50 on 112-px crops of 128-px images, colour jitter in random order.
   const fs::path g128 = rgbGenerator(dir_ / "g128", 128);
-  const auto paper = genrep("train --generator " + quote(g128) + " --set encoder.arch=resnet50 --set views.crop_size=112"
+  const auto paper = genrep("train --generator " + quote(g128) + " --set encoder.arch=resnet50 --set encoder.input_norm=imagenet --set views.crop_size=112"
                             " --set views.jitter_random_order=true --format folder --path " + quote(images) +
                             " --set learn.monitor_every=2 --run-name r128" + small);
   ASSERT_EQ(paper.status, 0) << paper.output;
-  EXPECT_NE(paper.output.find("torchvision resnet50, imagenet stem (2048 features)"), std::string::npos) << paper.output;
+  EXPECT_NE(paper.output.find("torchvision resnet50, imagenet stem, ImageNet normalisation (2048 features)"), std::string::npos)
+      << paper.output;
   const nlohmann::json manifest = readJsonFile(dir_ / "runs" / "r128" / "encoder" / "encoder.json");
   EXPECT_EQ(manifest["architecture"]["type"], "resnet50");
+  EXPECT_EQ(manifest["architecture"]["input_norm"], "imagenet");
   EXPECT_EQ(manifest["training"]["crop_size"], 112);
   const auto evaluated = genrep("eval --encoder " + quote(dir_ / "runs" / "r128" / "encoder") + " --format folder --path " + quote(images) +
                                 " --run-name e128" + " --set eval.few_shot_per_class=2 --set eval.few_shot_draws=2 --set eval.knn_k=5"

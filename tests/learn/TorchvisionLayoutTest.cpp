@@ -32,17 +32,20 @@ struct Case {
   EncoderKind kind;
   EncoderStem stem;
   int64_t channels, size, featureDim;
+  InputNorm norm = InputNorm::None;
 };
 
 TEST(TorchvisionLayout, EncodersLoadIntoTorchvisionAndGiveTheSameFeatures) {
   if (!torchvisionAvailable()) GTEST_SKIP() << "python3 with torchvision is not installed (scripts/setup.sh installs it): not compared";
   test::TempDir dir;
-  for (const Case& c : {Case{EncoderKind::ResNet18, EncoderStem::ImageNet, 3, 64, 512}, Case{EncoderKind::ResNet34, EncoderStem::ImageNet, 3, 64, 512},
+  for (const Case& c : {Case{EncoderKind::ResNet18, EncoderStem::ImageNet, 3, 64, 512, InputNorm::ImageNet},
+                        Case{EncoderKind::ResNet34, EncoderStem::ImageNet, 3, 64, 512},
                         Case{EncoderKind::ResNet50, EncoderStem::ImageNet, 3, 112, 2048}, Case{EncoderKind::ResNet18, EncoderStem::Cifar, 1, 28, 512}}) {
     EncoderArch arch;
     arch.kind = c.kind;
     arch.stem = c.stem;
     arch.channels = c.channels;
+    arch.inputNorm = c.norm;
     const std::string name = fmt::format("{}-{}", *nameOf(encoderKinds(), c.kind), *nameOf(encoderStems(), c.stem));
     SCOPED_TRACE(name);
     ResNetEncoder encoder = trainedLooking(arch, c.size);
@@ -73,6 +76,33 @@ TEST(TorchvisionLayout, EncodersLoadIntoTorchvisionAndGiveTheSameFeatures) {
     torch::NoGradGuard noGrad;
     EXPECT_TRUE(torch::equal(loaded->forward(x), features));
   }
+}
+
+// encoder.input_norm=imagenet: the same network on ImageNet-normalised [0, 1] pixels, with no
+// extra tensor in its state (the weights stay torchvision's).
+TEST(TorchvisionLayout, ImageNetNormalisationIsThePlainEncoderOnNormalisedPixels) {
+  EncoderArch plain;
+  plain.kind = EncoderKind::ResNet18;
+  plain.channels = 3;
+  EncoderArch normalised = plain;
+  normalised.inputNorm = InputNorm::ImageNet;
+  torch::manual_seed(2);
+  ResNetEncoder a(plain);
+  torch::manual_seed(2);
+  ResNetEncoder b(normalised);
+  a->eval();
+  b->eval();
+  EXPECT_EQ(a->named_parameters().size(), b->named_parameters().size());
+  EXPECT_EQ(a->named_buffers().size(), b->named_buffers().size());
+  const torch::Tensor x = torch::rand({2, 3, 32, 32}) * 2 - 1;  // [B, 3, H, W] in [-1, 1]
+  const torch::Tensor mean = torch::tensor({0.485f, 0.456f, 0.406f}).view({1, 3, 1, 1});
+  const torch::Tensor std = torch::tensor({0.229f, 0.224f, 0.225f}).view({1, 3, 1, 1});
+  torch::NoGradGuard noGrad;
+  EXPECT_TRUE(torch::allclose(b->forward(x), a->forward(((x + 1) / 2 - mean) / std), 1e-5, 1e-5));
+  EXPECT_EQ(EncoderArch::fromJson(normalised.toJson()).inputNorm, InputNorm::ImageNet);
+  EncoderArch grey = normalised;
+  grey.channels = 1;
+  EXPECT_THROW(ResNetEncoder{grey}, std::invalid_argument);
 }
 
 TEST(TorchvisionLayout, NamesShapesAndCostAreTorchvisions) {

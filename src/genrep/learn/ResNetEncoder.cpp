@@ -38,6 +38,11 @@ const NameTable<EncoderStem>& encoderStems() {
   return stems;
 }
 
+const NameTable<InputNorm>& inputNorms() {
+  static const NameTable<InputNorm> norms = {{InputNorm::None, "none"}, {InputNorm::ImageNet, "imagenet"}};
+  return norms;
+}
+
 int64_t EncoderArch::featureDim() const {
   if (kind == EncoderKind::ResNet50) return kStageWidths[3] * BottleneckImpl::kExpansion;
   return torchvision() ? kStageWidths[3] : width << (stages - 1);
@@ -52,17 +57,18 @@ void EncoderArch::validate() const {
 }
 
 std::string EncoderArch::describe() const {
-  if (torchvision()) return fmt::format("torchvision {}, {} stem", *nameOf(encoderKinds(), kind), *nameOf(encoderStems(), stem));
-  return fmt::format("ResNet stages {} blocks {} width {}", stages, blocks, width);
+  const std::string norm = inputNorm == InputNorm::ImageNet ? ", ImageNet normalisation" : "";
+  if (torchvision()) return fmt::format("torchvision {}, {} stem{}", *nameOf(encoderKinds(), kind), *nameOf(encoderStems(), stem), norm);
+  return fmt::format("ResNet stages {} blocks {} width {}{}", stages, blocks, width, norm);
 }
 
 nlohmann::json EncoderArch::toJson() const {
-  if (torchvision()) {
-    return {{"type", *nameOf(encoderKinds(), kind)}, {"channels", channels}, {"stem", *nameOf(encoderStems(), stem)},
-            {"feature_dim", featureDim()}};
-  }
-  return {{"type", "resnet"}, {"channels", channels}, {"stages", stages}, {"blocks", blocks}, {"width", width},
-          {"feature_dim", featureDim()}};
+  nlohmann::json json = torchvision() ? nlohmann::json{{"type", *nameOf(encoderKinds(), kind)}, {"channels", channels},
+                                                       {"stem", *nameOf(encoderStems(), stem)}, {"feature_dim", featureDim()}}
+                                      : nlohmann::json{{"type", "resnet"}, {"channels", channels}, {"stages", stages},
+                                                       {"blocks", blocks}, {"width", width}, {"feature_dim", featureDim()}};
+  if (inputNorm != InputNorm::None) json["input_norm"] = *nameOf(inputNorms(), inputNorm);  // manifests before it have none
+  return json;
 }
 
 EncoderArch EncoderArch::fromJson(const nlohmann::json& json) {
@@ -71,6 +77,9 @@ EncoderArch EncoderArch::fromJson(const nlohmann::json& json) {
   EncoderArch arch;
   arch.kind = *kind;
   arch.channels = json.at("channels").get<int64_t>();
+  const std::optional<InputNorm> norm = valueNamed(inputNorms(), json.value("input_norm", "none"));
+  if (!norm) throw std::invalid_argument(fmt::format("encoder manifest: unknown input_norm '{}'", json.value("input_norm", "")));
+  arch.inputNorm = *norm;
   if (arch.torchvision()) {
     const std::optional<EncoderStem> stem = valueNamed(encoderStems(), json.value("stem", ""));
     if (!stem) throw std::invalid_argument(fmt::format("encoder manifest: unknown stem '{}'", json.value("stem", "")));
@@ -210,6 +219,10 @@ void ResNetEncoderImpl::buildTorchvision() {
 
 ResNetEncoderImpl::ResNetEncoderImpl(const EncoderArch& arch) : arch_(arch) {
   arch.validate();
+  // Checked here, where the images' channel count is known (a config check has none yet).
+  if (arch.inputNorm == InputNorm::ImageNet && arch.channels != 3) {
+    throw std::invalid_argument(fmt::format("encoder.input_norm=imagenet needs RGB images; these have {} channel(s)", arch.channels));
+  }
   if (arch.torchvision()) {
     buildTorchvision();
     return;
@@ -231,7 +244,13 @@ ResNetEncoderImpl::ResNetEncoderImpl(const EncoderArch& arch) : arch_(arch) {
   register_module("body", body);
 }
 
-torch::Tensor ResNetEncoderImpl::forward(const torch::Tensor& x) {
+torch::Tensor ResNetEncoderImpl::forward(const torch::Tensor& input) {
+  torch::Tensor x = input;
+  if (arch_.inputNorm == InputNorm::ImageNet) {  // constants, not buffers: the saved weights stay torchvision's
+    const torch::Tensor mean = torch::tensor({0.485, 0.456, 0.406}, x.options()).view({1, 3, 1, 1});
+    const torch::Tensor std = torch::tensor({0.229, 0.224, 0.225}, x.options()).view({1, 3, 1, 1});
+    x = ((x + 1) * 0.5 - mean) / std;
+  }
   if (!arch_.torchvision()) return body->forward(x);
   torch::Tensor h = torch::relu(bn1->forward(conv1->forward(x)));
   if (arch_.stem == EncoderStem::ImageNet) h = torch::max_pool2d(h, 3, 2, 1);

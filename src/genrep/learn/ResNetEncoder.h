@@ -33,6 +33,11 @@ const NameTable<EncoderKind>& encoderKinds();  // resnet, resnet18, resnet34, re
 enum class EncoderStem { ImageNet = 0, Cifar = 1 };
 const NameTable<EncoderStem>& encoderStems();  // imagenet, cifar
 
+// What the encoder does to its [-1, 1] input first: nothing, or ImageNet's per-channel mean and
+// standard deviation on [0, 1] pixels (RGB only), the normalisation torchvision's models expect.
+enum class InputNorm { None = 0, ImageNet = 1 };
+const NameTable<InputNorm>& inputNorms();  // none, imagenet
+
 struct EncoderArch {
   int64_t channels = 1;  // input image channels
   int64_t stages = 4;    // the small ResNet's shape (torchvision's are fixed)
@@ -40,6 +45,7 @@ struct EncoderArch {
   int64_t width = 16;    // channels of the first stage
   EncoderKind kind = EncoderKind::Small;
   EncoderStem stem = EncoderStem::ImageNet;  // torchvision's kinds only
+  InputNorm inputNorm = InputNorm::None;
 
   bool torchvision() const { return kind != EncoderKind::Small; }
   int64_t featureDim() const;
@@ -86,7 +92,7 @@ TORCH_MODULE(Bottleneck);
 class ResNetEncoderImpl : public torch::nn::Module {
  public:
   explicit ResNetEncoderImpl(const EncoderArch& arch);
-  torch::Tensor forward(const torch::Tensor& x);  // x [B, C, H, W] in [-1, 1] -> [B, featureDim]
+  torch::Tensor forward(const torch::Tensor& input);  // [B, C, H, W] in [-1, 1] -> [B, featureDim]
   const EncoderArch& arch() const { return arch_; }
 
  private:

@@ -17,6 +17,9 @@ const SettingBinding<EncoderArch>& encoderSettings() {
                encoderKinds())
           .add("encoder.stem", &O::stem, "torchvision's kinds: imagenet (7x7 stride 2 + max-pool) or cifar (3x3 stride 1, for small images)",
                encoderStems())
+          .add("encoder.input_norm", &O::inputNorm,
+               "imagenet: ImageNet's mean and std on [0, 1] pixels first (RGB; what torchvision's models expect); none: [-1, 1] as they are",
+               inputNorms())
           .add("encoder.stages", &O::stages, "resnet: stages (each doubles the width and halves the resolution)")
           .add("encoder.blocks", &O::blocks, "resnet: basic blocks per stage")
           .add("encoder.width", &O::width, "resnet: channels of the first stage");
