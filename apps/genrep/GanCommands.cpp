@@ -6,10 +6,13 @@
 #include "genrep/Command.h"
 #include "genrep/core/AtomicFile.h"
 #include "genrep/data/DatasetOpener.h"
+#include "genrep/data/ImageTensor.h"
+#include "genrep/gen/FrechetDistance.h"
 #include "genrep/gen/GanGenerator.h"
 #include "genrep/gen/GanTrainer.h"
 #include "genrep/gen/GeneratorLoader.h"
 #include "genrep/gen/GeneratorQuality.h"
+#include "genrep/gen/QualityClassifier.h"
 #include "genrep/report/GeneratorSheet.h"
 #include "genrep/settings/DataKeys.h"
 #include "genrep/settings/GanKeys.h"
@@ -39,15 +42,25 @@ void runTrain(CommandContext& context) {
   const RealDataset dataset = openDataset(datasetSpecFromConfig(config));
   GanProbe probe;
   QualityClassifier classifier;
-  if (context.ranks->isMain() && options.conditional && options.evalEvery > 0) {  // rank 0 probes
+  torch::Tensor realFeatures;  // [N, 128] of the real test split: the unconditional probe's reference
+  // Rank 0 probes with the real-data classifier (it needs labels): class consistency for a
+  // conditional GAN, the Fréchet distance to the real test images for an unconditional one.
+  if (context.ranks->isMain() && options.evalEvery > 0 && !dataset.classNames.empty()) {
     const QualityOptions quality = qualityOptionsFromConfig(config);
     classifier = loadOrTrainQualityClassifier(dataset, quality);
     fmt::print("quality classifier  {}  val {:.4f}  test {:.4f}\n", classifier.file.string(), classifier.valAccuracy,
                classifier.testAccuracy);
-    probe = [&classifier, quality](GanGeneratorNet& ema) {
+    if (!options.conditional) realFeatures = classifierFeatures(classifier.net, imagesToTensor(dataset.test));
+    probe = [&classifier, &realFeatures, quality, conditional = options.conditional](GanGeneratorNet& ema) {
       GanGenerator generator(ema, nlohmann::json::object());
-      return nlohmann::json{{"class_consistency", classConsistency(generator, classifier.net, quality.samples,
-                                                                   quality.truncation, quality.seed)}};
+      if (conditional) {
+        return nlohmann::json{{"class_consistency", classConsistency(generator, classifier.net, quality.samples,
+                                                                     quality.truncation, quality.seed)}};
+      }
+      torch::Generator rng = at::make_generator<at::CPUGeneratorImpl>(quality.seed);
+      torch::Tensor labels;
+      const torch::Tensor images = generateImages(generator, quality.samples, quality.truncation, rng, labels);
+      return nlohmann::json{{"frechet_distance", frechetDistance(realFeatures, classifierFeatures(classifier.net, images))}};
     };
   }
   if (context.ranks->worldSize() > 1) {

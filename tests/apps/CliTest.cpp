@@ -1,5 +1,6 @@
 // The genrep binary as a user runs it: exit codes, one-line errors, run folders.
 #include <functional>
+#include <sstream>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -211,6 +212,19 @@ TEST_F(Cli, GanTrainSampleAndEvalMakeAGeneratorAndMeasureIt) {
   for (const char* key : {"class_consistency", "frechet_distance", "frechet_distance_floor", "tstr_accuracy"}) {
     EXPECT_TRUE(quality[key].is_number()) << key;
   }
+
+  // An unconditional GAN's quality probe during training: the Fréchet distance to the real test images.
+  const auto unconditional = genrep("gan train --path " + quote(data_) + root + " --run-name ugan --steps 2 --set gan.conditional=false"
+                                    " --set gan.latent_dim=8 --set gan.width_g=4 --set gan.width_d=4 --set gan.batch=8 --set gan.eval_every=1"
+                                    " --set quality.samples=100 --set quality.classifier_epochs=1 --set quality.cache=" + quote(dir_ / "cache"));
+  ASSERT_EQ(unconditional.status, 0) << unconditional.output;
+  std::vector<int64_t> probed;
+  std::istringstream lines(readFileText(dir_ / "runs" / "ugan" / "metrics.jsonl"));
+  for (std::string line; std::getline(lines, line);) {
+    const nlohmann::json record = nlohmann::json::parse(line);
+    if (record.contains("frechet_distance")) probed.push_back(record["step"].get<int64_t>());
+  }
+  EXPECT_EQ(probed, (std::vector<int64_t>{1, 2}));
 }
 
 TEST_F(Cli, TrainEvalAndDemoLearnEncodersAndTheDemoReusesItsWork) {

@@ -27,7 +27,7 @@ const SettingBinding<GanTrainingOptions>& ganSettings() {
                I::atLeast(0))
           .add("gan.ema_decay", &O::emaDecay, "decay of the moving average of G used for sampling", F::closedOpen(0, 1))
           .add("gan.checkpoint_every", &O::checkpointEvery, "steps between checkpoints", I::atLeast(1))
-          .add("gan.eval_every", &O::evalEvery, "steps between class-consistency probes (0 = none)", I::atLeast(0))
+          .add("gan.eval_every", &O::evalEvery, "steps between quality probes: class consistency, or the Fréchet distance for an unconditional GAN (0 = none)", I::atLeast(0))
           .add("gan.log_every", &O::logEvery, "steps between metrics lines", I::atLeast(1))
           .add("gan.resume", &O::resume, "continue from the run folder's checkpoint when there is one")
           .add("gan.out", &O::out, "generator folder to write; empty = <run folder>/generator")

@@ -257,6 +257,12 @@
                          caption: 'A real-data classifier\'s accuracy on conditional samples of the moving-average G. '},
                   {type: 'line', data: {datasets: [line('class consistency %', probe, 2)]}, options: options('step', 'class consistency %')});
     }
+    const frechet = m.filter(r => typeof r.frechet_distance === 'number' && typeof r.step === 'number').map(r => ({x: r.step, y: r.frechet_distance}));
+    if (frechet.length > 0) {
+      chartFigure(grid, {id: 'gan-frechet', title: 'Fréchet distance during training', command: sec.command,
+                         caption: 'Between the real-data classifier\'s features of samples of the moving-average G and of the real test images; lower is closer. '},
+                  {type: 'line', data: {datasets: [line('Fréchet distance', frechet, 3)]}, options: options('step', 'Fréchet distance (classifier features)')});
+    }
   }
 
   // ---- GAN run ----
