@@ -345,51 +345,6 @@ std::vector<size_t> onlyPoints(const Config& config, size_t count) {
   return only;
 }
 
-// --list, --dry-run and the checks, before any folder is made.
-bool answerOrCheck(const Config& config, const ConfigSchema& schema) {
-  if (config.getBool("experiment.list")) {
-    for (const Study& s : studyPresets()) {
-      fmt::print("{:<9} {} ({}: {}; {})\n", s.name, s.summary, s.axis, fmt::join(s.values, ", "), fmt::join(s.methods, ", "));
-    }
-    return true;
-  }
-  const Study study = studyFromConfig(config, schema);
-  const int64_t seeds = config.getInt("experiment.seeds");
-  if (seeds < 1) throw std::invalid_argument(fmt::format("experiment.seeds is {}; it must be >= 1", seeds));
-  const int64_t jobs = config.getInt("experiment.jobs");
-  if (jobs < 1) throw std::invalid_argument(fmt::format("experiment.jobs is {}; it must be >= 1", jobs));
-  const RunOptions runOptions = runOptionsFromConfig(config);
-  const std::vector<Point> points = pointsOf(study, static_cast<int64_t>(runOptions.seed), seeds);
-  const std::vector<Config> configs = pointConfigs(points, config, schema);
-  checkPoints(configs, schema);
-  onlyPoints(config, points.size());
-  if (!config.getBool("experiment.dry_run")) return false;
-  // Where the run folder will be (main.cpp makes it the same way).
-  const std::filesystem::path run = std::filesystem::path(runOptions.root) / (runOptions.name.empty() ? experimentName(config) : runOptions.name);
-  std::vector<double> walls;
-  size_t done = 0;
-  for (size_t i = 0; i < points.size(); ++i) {
-    const Point& point = points[i];
-    const std::filesystem::path file = pointFolder(run, point, configs[i], schema, /*adopt=*/false) / SubRunner::kResultFile;
-    std::error_code ec;
-    const bool finished = std::filesystem::exists(file, ec);
-    if (finished) {
-      ++done;
-      const nlohmann::json r = readJsonFile(file);
-      if (r.contains("wall_seconds")) walls.push_back(r["wall_seconds"].get<double>());
-    }
-    fmt::print("{:<6} {:<20} {}={:<8} seed {}\n", finished ? "done" : "to run", point.method->id, study.axis,
-               point.value.empty() ? "(ref)" : point.value, point.seed);
-  }
-  const std::string estimate = walls.empty() ? "unknown until a point has run here"
-                                             : fmt::format("about {:.1f} min (the mean of the {} finished points here)",
-                                                           meanAndSpread(walls).mean * static_cast<double>(points.size() - done) /
-                                                               static_cast<double>(jobs) / 60,
-                                                           walls.size());
-  fmt::print("{} points, {} done; time for the rest: {}\n", points.size(), done, estimate);
-  return true;
-}
-
 // What a study's run knows while it runs: its points, their configs and folders, and the
 // results so far (null: not finished).
 struct StudyRun {
@@ -401,13 +356,14 @@ struct StudyRun {
   std::vector<nlohmann::json> results;
   std::filesystem::path home;  // the experiment folder: results.json, table.md, points/
 
-  StudyRun(const Config& config, const ConfigSchema& schema, const std::filesystem::path& runFolder)
+  // `adopt`: rename points named by an older genrep (pointFolder); a dry run only looks.
+  StudyRun(const Config& config, const ConfigSchema& schema, const std::filesystem::path& runFolder, bool adopt = true)
       : study(studyFromConfig(config, schema)), firstSeed(static_cast<int64_t>(runOptionsFromConfig(config).seed)) {
     points = pointsOf(study, firstSeed, config.getInt("experiment.seeds"));
     configs = pointConfigs(points, config, schema);
     const std::string pointsIn = config.getString("experiment.points_in");
     home = pointsIn.empty() ? runFolder : std::filesystem::path(pointsIn);
-    for (size_t i = 0; i < points.size(); ++i) folders.push_back(pointFolder(home, points[i], configs[i], schema));
+    for (size_t i = 0; i < points.size(); ++i) folders.push_back(pointFolder(home, points[i], configs[i], schema, adopt));
     results.resize(points.size());
   }
   bool finished(size_t i) const {
@@ -421,6 +377,47 @@ struct StudyRun {
     std::fflush(stdout);
   }
 };
+
+// --list, --dry-run and the checks, before any folder is made.
+bool answerOrCheck(const Config& config, const ConfigSchema& schema) {
+  if (config.getBool("experiment.list")) {
+    for (const Study& s : studyPresets()) {
+      fmt::print("{:<9} {} ({}: {}; {})\n", s.name, s.summary, s.axis, fmt::join(s.values, ", "), fmt::join(s.methods, ", "));
+    }
+    return true;
+  }
+  const int64_t seeds = config.getInt("experiment.seeds");
+  if (seeds < 1) throw std::invalid_argument(fmt::format("experiment.seeds is {}; it must be >= 1", seeds));
+  const int64_t jobs = config.getInt("experiment.jobs");
+  if (jobs < 1) throw std::invalid_argument(fmt::format("experiment.jobs is {}; it must be >= 1", jobs));
+  const RunOptions runOptions = runOptionsFromConfig(config);
+  // Where the run folder will be (main.cpp makes it the same way).
+  const std::filesystem::path run = std::filesystem::path(runOptions.root) / (runOptions.name.empty() ? experimentName(config) : runOptions.name);
+  const StudyRun s(config, schema, run, /*adopt=*/false);
+  checkPoints(s.configs, schema);
+  onlyPoints(config, s.points.size());
+  if (!config.getBool("experiment.dry_run")) return false;
+  std::vector<double> walls;
+  size_t done = 0;
+  for (size_t i = 0; i < s.points.size(); ++i) {
+    const Point& point = s.points[i];
+    const bool finished = s.finished(i);
+    if (finished) {
+      ++done;
+      const nlohmann::json r = readJsonFile(s.folders[i] / SubRunner::kResultFile);
+      if (r.contains("wall_seconds")) walls.push_back(r["wall_seconds"].get<double>());
+    }
+    fmt::print("{:<6} {:<20} {}={:<8} seed {}\n", finished ? "done" : "to run", point.method->id, s.study.axis,
+               point.value.empty() ? "(ref)" : point.value, point.seed);
+  }
+  const std::string estimate = walls.empty() ? "unknown until a point has run here"
+                                             : fmt::format("about {:.1f} min (the mean of the {} finished points here)",
+                                                           meanAndSpread(walls).mean * static_cast<double>(s.points.size() - done) /
+                                                               static_cast<double>(jobs) / 60,
+                                                           walls.size());
+  fmt::print("{} points, {} done; time for the rest: {}\n", s.points.size(), done, estimate);
+  return true;
+}
 
 // Runs `which` points here, one after the other; after each, `finishedOne(i)`.
 void runPoints(CommandContext& context, StudyRun& s, const std::vector<size_t>& which, const std::function<void(size_t)>& finishedOne) {
