@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The pipeline benchmark, side by side in one run (docs/benchmark.md has the results):
-#   bash bench/pipeline.sh            # from the repository root, after scripts/setup.sh
+#   bash bench/pipeline.sh [switches|grid|all]   # from the repository root, after scripts/setup.sh
 # Settings: GENREP_BENCH_STEPS (30 measured steps after 3 warm-up), GENREP_BENCH_THREADS (2),
 # GENREP_BENCH_OUT (bench-out), GENREP_BENCH_GENERATOR (models/fashion-mnist-cgan). Writes one JSON
-# per pipeline and pipeline.md (the table) there.
+# per pipeline and pipeline.md (the table) there; the grid writes grid/*.json and grid.md.
 #
+# switches (the default): the shipped generator and the default encoder, every pipeline below:
 # (a) the paper-style Python pipeline (PNG files, PIL + torchvision per image, a DataLoader with
 #     0-2 workers) and a Python on-the-fly path (generate, augment batched tensors), each once
 #     with glibc's default allocator, as users run Python, and once with genrep's allocator
@@ -12,6 +13,14 @@
 # (b) genrep's generator stream and (c) genrep on offline shards, fp32 and with the speed
 #     switches (channels_last, bf16 autocast of the generator and of the encoder), and the
 #     stream spending each generated anchor more than once (--refresh).
+# grid: how the cost grows with the work. Generator output 28 grey (the shipped one), 32 grey,
+#     64 and 128 RGB (bench/make_bench_generators.py: the shipped architecture at those sizes) x
+#     encoder genrep's default, torchvision's ResNet-18 and ResNet-50 (CIFAR stem up to 32 px,
+#     ImageNet stem and normalisation for RGB; 112-px crops of the 128-px images, as the paper) x
+#     genrep's stream, the Python on-the-fly path and the paper-style PNG pipeline (1 worker):
+#     views/s, the shares of a step and peak resident memory, fp32.
+#     GENREP_BENCH_GRID_STEPS (10 measured steps after 2 warm-up); anchors per step 128 / 64 / 32
+#     for the default / ResNet-18 / ResNet-50 encoder (2 cores: time, not memory, bounds them).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -19,6 +28,11 @@ steps=${GENREP_BENCH_STEPS:-30}
 threads=${GENREP_BENCH_THREADS:-2}
 out=${GENREP_BENCH_OUT:-bench-out}
 generator=${GENREP_BENCH_GENERATOR:-models/fashion-mnist-cgan}
+part=${1:-switches}
+case "$part" in
+  switches | grid | all) ;;
+  *) echo "usage: bash bench/pipeline.sh [switches|grid|all]" >&2; exit 2 ;;
+esac
 mkdir -p "$out"
 
 missing=()
@@ -30,11 +44,12 @@ if ((${#missing[@]})); then
   apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 [[ -x build/bench/genrep_pipeline_bench ]] || { echo "pipeline bench: build first (bash scripts/setup.sh)" >&2; exit 1; }
+python=/usr/bin/python3
 
+switches() {
 # The same offline data for both: 200 anchors per class x (anchor + 5 gaussian neighbours).
 ./build/genrep generate --generator "$generator" --anchors 200 --pool 5 --sigma 0.5 --out "$out/shards" --threads "$threads" \
   --set run.root="$out/runs" --run-name generate >/dev/null
-python=/usr/bin/python3
 tuned=(env MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=1073741824)
 reference=("$python" bench/reference_pipeline.py --steps "$steps" --threads "$threads" --data "$out/png" --generator "$generator")
 "${reference[@]}" png --workers 0 --json "$out/python-png-w0.json"
@@ -61,3 +76,41 @@ genrep=(./build/bench/genrep_pipeline_bench --steps "$steps" --threads "$threads
 "${genrep[@]}" --source shards --shards "$out/shards" --channels-last --encoder-precision bf16 --json "$out/genrep-shards-cl-bf16.json"
 
 "$python" bench/pipeline_table.py "$out" | tee "$out/pipeline.md"
+}
+
+grid() {
+  local steps=${GENREP_BENCH_GRID_STEPS:-10} folder="$out/grid"
+  mkdir -p "$folder"
+  "$python" bench/make_bench_generators.py "$out/generators"
+  local g arch channels side crop stem norm batch name
+  for g in "$generator" "$out/generators/grey32" "$out/generators/rgb64" "$out/generators/rgb128"; do
+    read -r channels side < <("$python" -c 'import json, sys; s = json.load(open(sys.argv[1]))["image_shape"]; print(s[0], s[1])' "$g/manifest.json")
+    crop=$((side == 128 ? 112 : side))
+    for arch in resnet resnet18 resnet50; do
+      stem=$( ((side <= 32)) && echo cifar || echo imagenet)
+      norm=$([[ $channels == 3 && $arch != resnet ]] && echo imagenet || echo none)
+      batch=$(case $arch in resnet) echo 128 ;; resnet18) echo 64 ;; *) echo 32 ;; esac)
+      name="c${channels}-${side}-${arch}"
+      echo "== grid: $g (${channels}x${side}x${side}, views ${crop} px), $arch ($stem stem, input norm $norm), $batch anchors x 2 views"
+      ./build/bench/genrep_pipeline_bench --source stream --generator "$g" --arch "$arch" --stem "$stem" --input-norm "$norm" \
+        --crop-size "$crop" --batch "$batch" --steps "$steps" --warmup 2 --threads "$threads" --json "$folder/$name-genrep-stream.json"
+      local reference=("$python" bench/reference_pipeline.py --generator "$g" --arch "$arch" --stem "$stem" --input-norm "$norm"
+        --crop "$crop" --batch "$batch" --steps "$steps" --warmup 2 --threads "$threads")
+      "${reference[@]}" stream --json "$folder/$name-python-stream.json"
+      "${reference[@]}" png --workers 1 --anchors-per-class 40 --data "$out/png-c${channels}-${side}" --json "$folder/$name-python-png.json"
+    done
+  done
+  # The paper's point once more with genrep's answers to generation's cost: offline shards of
+  # the same size as the PNG dataset, and a stream that spends each anchor about 4 times.
+  g="$out/generators/rgb128" name="c3-128-resnet50"
+  local paper=(./build/bench/genrep_pipeline_bench --generator "$g" --arch resnet50 --input-norm imagenet --crop-size 112 --batch 32
+    --steps "$steps" --warmup 2 --threads "$threads")
+  ./build/genrep generate --generator "$g" --anchors 40 --pool 5 --sigma 0.5 --out "$out/shards-c3-128" --threads "$threads" \
+    --set run.root="$out/runs" --run-name generate-c3-128 >/dev/null
+  "${paper[@]}" --source shards --shards "$out/shards-c3-128" --json "$folder/$name-genrep-shards.json"
+  "${paper[@]}" --source stream --refresh 0.25 --json "$folder/$name-genrep-stream-r25.json"
+  "$python" bench/pipeline_table.py --grid "$folder" | tee "$out/grid.md"
+}
+
+[[ "$part" == grid ]] || switches
+[[ "$part" == switches ]] || grid

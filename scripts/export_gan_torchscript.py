@@ -78,6 +78,38 @@ class Unconditional(nn.Module):
         return self.generator(z, torch.zeros(z.size(0), dtype=torch.long, device=z.device))
 
 
+def write_random_genrep_gan(folder: str, arch: dict, note: str, seed: int = 0) -> None:
+    """A genrep GAN folder (manifest.json + generator.pt, what genrep's `gan train` writes) with
+    random weights and non-trivial batch-norm statistics: test fixtures and benchmark generators
+    whose cost is a trained one's."""
+    torch.manual_seed(seed)
+    net = GanGenerator(arch)
+    with torch.no_grad():
+        for bn in (net.bn1, net.bn2, net.bn3):
+            bn.gain.uniform_(0.5, 1.5)
+            bn.bias.uniform_(-0.3, 0.3)
+            bn.norm.running_mean.uniform_(-0.2, 0.2)
+            bn.norm.running_var.uniform_(0.5, 2.0)
+    net.eval()
+    os.makedirs(folder, exist_ok=True)
+    torch.jit.save(torch.jit.script(net), os.path.join(folder, "generator.pt"))
+    manifest = {
+        "format": "genrep-generator",
+        "version": 1,
+        "kind": "genrep-gan",
+        "weights": "generator.pt",
+        "latent_dim": arch["latent_dim"],
+        "classes": arch["classes"],
+        "image_shape": [arch["channels"], arch["height"], arch["width"]],
+        "output_range": [-1.0, 1.0],
+        "architecture": arch,
+        "training": {"note": note},
+    }
+    with open(os.path.join(folder, "manifest.json"), "w") as f:
+        json.dump(manifest, f, indent=2)
+        f.write("\n")
+
+
 def load_genrep_gan(folder: str) -> (GanGenerator, dict):
     """A genrep GAN folder as a PyTorch module in eval mode, and its manifest."""
     with open(os.path.join(folder, "manifest.json")) as f:

@@ -11,6 +11,7 @@
 #include "genrep/learn/EncoderFile.h"
 #include "genrep/runtime/FailureDump.h"
 #include "genrep/views/GeneratorViewSource.h"
+#include "genrep/views/PrefetchedViewSource.h"
 #include "genrep/views/RealViewSource.h"
 #include "support/EchoGenerator.h"
 #include "support/Fixtures.h"
@@ -92,6 +93,24 @@ TEST(EncoderTrainer, TheLossGoesDownAndTheEncoderBeatsChanceOnRealImages) {
   EXPECT_GT(e["linear"]["top1"].get<double>(), 0.75) << e.dump();
   EXPECT_GT(e["knn"]["top1"].get<double>(), 0.75) << e.dump();
   EXPECT_EQ(e["test_images"].get<int64_t>(), 40);
+}
+
+TEST(EncoderTrainer, AProducerThreadMakingTheViewsTrainsTheSameWeights) {
+  const RealDataset data = test::tinyDataset(96, 40, 2, 8);
+  const auto train = [&](bool prefetch) {
+    test::TempDir dir;
+    std::unique_ptr<ViewSource> source =
+        std::make_unique<RealViewSource>(data.train.select(data.split.kept), 2, PixelViewOptions(), 2, 3, torch::kCPU);
+    if (prefetch) source = std::make_unique<PrefetchedViewSource>(std::move(source), 1);
+    Learner l = makeLearner("simclr");
+    MetricsLog metrics(dir / "metrics.jsonl");
+    trainEncoder(l.encoder, *l.objective, *source, tinyOptions(7), dir / "checkpoint.pt", metrics);
+    return l.encoder;
+  };
+  const ResNetEncoder plain = train(false), prefetched = train(true);
+  const auto a = plain->named_parameters(), b = prefetched->named_parameters();
+  ASSERT_EQ(a.size(), b.size());
+  for (const auto& item : a) EXPECT_TRUE(torch::equal(item.value(), b[item.key()])) << item.key();
 }
 
 TEST(EncoderTrainer, ResumesAfterAnInterruptionToTheSameWeights) {

@@ -82,7 +82,10 @@ const SettingBinding<ViewSourceOptions>& refreshSettings() {
       SettingBinding<O>()
           .add("views.refresh", &O::refresh,
                "share of each batch's anchors generated afresh; the rest are reused from views.window (1 = stream, 0 = fixed set)")
-          .add("views.window", &O::window, "views.refresh < 1: the most recent generated anchors kept in memory for reuse");
+          .add("views.window", &O::window, "views.refresh < 1: the most recent generated anchors kept in memory for reuse")
+          .add("views.prefetch_threads", &O::prefetchThreads,
+               "0 = each step's views made in the training thread; P = a producer thread with P intra-op threads makes step t+1's "
+               "views while step t trains (the same views; generate/augment shares are then its overlapped work)");
   return binding;
 }
 

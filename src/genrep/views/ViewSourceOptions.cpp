@@ -2,8 +2,11 @@
 
 #include <stdexcept>
 
+#include <fmt/format.h>
+
 #include "genrep/dist/DataParallel.h"
 #include "genrep/views/MixedViewSource.h"
+#include "genrep/views/PrefetchedViewSource.h"
 #include "genrep/views/RealViewSource.h"
 #include "genrep/views/RefreshedViewSource.h"
 #include "genrep/views/ShardViewSource.h"
@@ -16,8 +19,10 @@ const NameTable<SourceKind>& sourceKinds() {
   return table;
 }
 
-std::unique_ptr<ViewSource> makeViewSource(const ViewSourceOptions& options, std::shared_ptr<Generator> generator,
-                                           const RealDataset* dataset, const torch::Device& device, int rank) {
+namespace {
+
+std::unique_ptr<ViewSource> makeUnprefetchedViewSource(const ViewSourceOptions& options, std::shared_ptr<Generator> generator,
+                                                       const RealDataset* dataset, const torch::Device& device, int rank) {
   const std::string* name = nameOf(sourceKinds(), options.kind);
   if (!name) throw std::invalid_argument("source.kind: unknown source (" + joinedNames(sourceKinds()) + ")");
   const std::string kind = *name;
@@ -58,6 +63,19 @@ std::unique_ptr<ViewSource> makeViewSource(const ViewSourceOptions& options, std
     }
   }
   throw std::logic_error("makeViewSource: a source kind without a branch");
+}
+
+}  // namespace
+
+std::unique_ptr<ViewSource> makeViewSource(const ViewSourceOptions& options, std::shared_ptr<Generator> generator,
+                                           const RealDataset* dataset, const torch::Device& device, int rank) {
+  if (options.prefetchThreads < 0) {
+    throw std::invalid_argument(fmt::format("views.prefetch_threads is {}; use 0 (views made in the training thread) or a thread count >= 1",
+                                            options.prefetchThreads));
+  }
+  std::unique_ptr<ViewSource> source = makeUnprefetchedViewSource(options, std::move(generator), dataset, device, rank);
+  if (options.prefetchThreads == 0) return source;
+  return std::make_unique<PrefetchedViewSource>(std::move(source), static_cast<int>(options.prefetchThreads));
 }
 
 }  // namespace genrep

@@ -5,7 +5,9 @@
 //   real        the real training split's images with pixel views (RealViewSource)
 //   mix         each anchor generated with probability `share`, else real (MixedViewSource)
 //   shards      an offline dataset written by `genrep generate` (ShardViewSource)
-// refresh < 1 reuses part of each batch's generated anchors from a window (RefreshedViewSource).
+// refresh < 1 reuses part of each batch's generated anchors from a window (RefreshedViewSource);
+// prefetchThreads > 0 makes step t+1's views on a producer thread during step t
+// (PrefetchedViewSource), around any of them.
 //
 //   ViewSourceOptions options;  options.generator.latent.kind = LatentViewKind::Gaussian;
 //   std::unique_ptr<ViewSource> s = makeViewSource(options, generator, &dataset, device);
@@ -35,6 +37,7 @@ struct ViewSourceOptions {
   std::filesystem::path shards;      // shards: the folder written by `genrep generate`
   double refresh = 1.0;              // generator: share of anchors generated afresh per batch
   int64_t window = 4096;             // refresh < 1: recent generated anchors kept for reuse
+  int64_t prefetchThreads = 0;       // 0: views made in the trainer's thread; P: a producer thread with P intra-op threads
   GeneratorViewOptions generator;    // latent and pixel views, views per anchor, pool, anchors
   uint64_t seed = 0;                 // run seed; each rank's streams use rankSeed(seed, rank)
 
