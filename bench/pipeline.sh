@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The pipeline benchmark, side by side in one run (docs/benchmark.md has the results):
-#   bash bench/pipeline.sh [switches|grid|all]   # from the repository root, after scripts/setup.sh
+#   bash bench/pipeline.sh [switches|grid|overlap|all]   # from the repository root, after scripts/setup.sh
 # Settings: GENREP_BENCH_STEPS (30 measured steps after 3 warm-up), GENREP_BENCH_THREADS (2),
 # GENREP_BENCH_OUT (bench-out), GENREP_BENCH_GENERATOR (models/fashion-mnist-cgan). Writes one JSON
-# per pipeline and pipeline.md (the table) there; the grid writes grid/*.json and grid.md.
+# per pipeline and pipeline.md (the table) there; the grid writes grid/*.json and grid.md, overlap
+# overlap/*.json.
 #
 # switches (the default): the shipped generator and the default encoder, every pipeline below:
 # (a) the paper-style Python pipeline (PNG files, PIL + torchvision per image, a DataLoader with
@@ -21,6 +22,8 @@
 #     views/s, the shares of a step and peak resident memory, fp32.
 #     GENREP_BENCH_GRID_STEPS (10 measured steps after 2 warm-up); anchors per step 128 / 64 / 32
 #     for the default / ResNet-18 / ResNet-50 encoder (2 cores: time, not memory, bounds them).
+# overlap: the stream with a producer thread making the next step's views (views.prefetch_threads)
+#     in every split of the threads, with and without reuse, beside the Python on-the-fly path.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -30,8 +33,8 @@ out=${GENREP_BENCH_OUT:-bench-out}
 generator=${GENREP_BENCH_GENERATOR:-models/fashion-mnist-cgan}
 part=${1:-switches}
 case "$part" in
-  switches | grid | all) ;;
-  *) echo "usage: bash bench/pipeline.sh [switches|grid|all]" >&2; exit 2 ;;
+  switches | grid | overlap | all) ;;
+  *) echo "usage: bash bench/pipeline.sh [switches|grid|overlap|all]" >&2; exit 2 ;;
 esac
 mkdir -p "$out"
 
@@ -112,5 +115,21 @@ grid() {
   "$python" bench/pipeline_table.py --grid "$folder" | tee "$out/grid.md"
 }
 
-[[ "$part" == grid ]] || switches
-[[ "$part" == switches ]] || grid
+overlap() {
+  local folder="$out/overlap" half=$((threads > 1 ? threads / 2 : 1))
+  mkdir -p "$folder"
+  local genrep=(./build/bench/genrep_pipeline_bench --source stream --steps "$steps" --generator "$generator")
+  "${genrep[@]}" --threads "$threads" --json "$folder/genrep-t$threads.json"
+  "${genrep[@]}" --threads "$threads" --prefetch-threads 1 --json "$folder/genrep-t$threads-p1.json"
+  "${genrep[@]}" --threads "$half" --prefetch-threads "$half" --json "$folder/genrep-t$half-p$half.json"
+  "${genrep[@]}" --threads "$threads" --prefetch-threads "$threads" --json "$folder/genrep-t$threads-p$threads.json"
+  "${genrep[@]}" --threads "$threads" --refresh 0.25 --json "$folder/genrep-t$threads-r25.json"
+  "${genrep[@]}" --threads "$threads" --refresh 0.25 --prefetch-threads 1 --json "$folder/genrep-t$threads-r25-p1.json"
+  local reference=("$python" bench/reference_pipeline.py stream --steps "$steps" --threads "$threads" --generator "$generator")
+  "${reference[@]}" --json "$folder/python-stream.json"
+  env MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=1073741824 "${reference[@]}" --json "$folder/python-stream-tuned.json"
+}
+
+if [[ "$part" == switches || "$part" == all ]]; then switches; fi
+if [[ "$part" == grid || "$part" == all ]]; then grid; fi
+if [[ "$part" == overlap || "$part" == all ]]; then overlap; fi

@@ -106,12 +106,21 @@ void runEval(CommandContext& context) {
              options.truncation);
   fmt::print("Frechet distance    {:.3f}  (floor, real train vs real test: {:.3f})\n", report["frechet_distance"].get<double>(),
              report["frechet_distance_floor"].get<double>());
+  fmt::print("precision / recall  {:.3f} / {:.3f}  (k {}; floor, real train vs real test: {:.3f} / {:.3f})\n",
+             report["precision"].get<double>(), report["recall"].get<double>(), report["precision_recall_k"].get<int64_t>(),
+             report["precision_recall_floor"]["precision"].get<double>(), report["precision_recall_floor"]["recall"].get<double>());
+  fmt::print("class coverage      {:.3f}  (exp(entropy) / classes of the real classifier's predictions; rarest class {:.2f} of "
+             "a uniform share)\n",
+             report["class_coverage"].get<double>(), report["rarest_class_share"].get<double>());
   fmt::print("TSTR accuracy       {}  ({} synthetic training images, {} epochs)\n", percent(report["tstr_accuracy"]),
              options.tstrSamples, options.classifier.epochs);
   writeFileAtomic(context.run.file("quality.json"), report.dump(2) + "\n");
   context.metrics.write({{"event", "gan_eval"},
                          {"class_consistency", report["class_consistency"]},
                          {"frechet_distance", report["frechet_distance"]},
+                         {"precision", report["precision"]},
+                         {"recall", report["recall"]},
+                         {"class_coverage", report["class_coverage"]},
                          {"tstr_accuracy", report["tstr_accuracy"]}});
   if (config.getBool("quality.save_in_generator")) writeFileAtomic(folder / "quality.json", report.dump(2) + "\n");
   fmt::print("wrote               {}\n", context.run.file("quality.json").string());

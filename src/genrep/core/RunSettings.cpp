@@ -19,8 +19,10 @@ std::string shown(const nlohmann::json& value) { return value.is_null() ? "(none
 bool isOperationalKey(const std::string& key) {
   if (startsWith(key, "run.")) return key != "run.seed";
   const std::string last = key.substr(key.rfind('.') + 1);
-  // What a run watches itself with (monitor_*) is read off the weights, never fed back.
-  return last == "checkpoint_every" || last == "log_every" || last == "eval_every" || last == "resume" || startsWith(last, "monitor_");
+  // What a run watches itself with (monitor_*) is read off the weights, never fed back; which
+  // thread makes the views (prefetch_threads) does not change them.
+  return last == "checkpoint_every" || last == "log_every" || last == "eval_every" || last == "resume" || last == "prefetch_threads" ||
+         startsWith(last, "monitor_");
 }
 
 RunSettings::RunSettings(const Config& config, const ConfigSchema& schema, std::vector<std::string> sections,

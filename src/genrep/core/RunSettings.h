@@ -1,7 +1,8 @@
 #pragma once
 // Which settings decide what a run computes, and what changed since a checkpoint or a result
 // was made with them. Operational keys never count: run.* (threads, device, names, folders)
-// except run.seed, and how often a run logs, checkpoints or probes, and whether it resumes.
+// except run.seed, how often a run logs, checkpoints or probes, whether it resumes, and which
+// thread makes its views.
 //
 //   RunSettings settings(config, schema, {"data", "gan"}, {"gan.steps"});
 //   checkpoint.settings = settings.json();

@@ -1,5 +1,6 @@
 #include "genrep/gen/GeneratorQuality.h"
 
+#include <cmath>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -9,10 +10,12 @@
 #include "genrep/data/ImageTensor.h"
 #include "genrep/gen/FrechetDistance.h"
 #include "genrep/gen/Latents.h"
+#include "genrep/gen/PrecisionRecall.h"
 
 namespace genrep {
 namespace {
 
+constexpr int64_t kPrecisionRecallK = 3;  // Kynkäänniemi et al.'s choice
 constexpr int64_t kGenerateBatch = 100;  // activations under the 32 MiB mmap threshold
 
 torch::Generator makeRng(uint64_t seed, const char* stream) {
@@ -85,16 +88,37 @@ nlohmann::json measureGeneratorQuality(Generator& generator, const RealDataset& 
     report["class_consistency"] = nullptr;
   }
 
-  // Fréchet distance: generated vs real test, and the floor real train vs real test.
+  // Which real classes the samples look like (the real classifier's predictions): the measure
+  // of coverage that an unconditional generator has, where class consistency needs labels.
+  {
+    const torch::Tensor predicted = classifierLogits(classifier.net, generated).argmax(1);
+    const torch::Tensor shares = torch::bincount(predicted, {}, classes).to(torch::kFloat64) / static_cast<double>(predicted.size(0));
+    const torch::Tensor nonzero = shares.masked_select(shares.gt(0));
+    const double entropy = -(nonzero * nonzero.log()).sum().item<double>();
+    report["predicted_class_shares"] = std::vector<double>(shares.data_ptr<double>(), shares.data_ptr<double>() + classes);
+    // exp(entropy) / K: 1 when every class is as frequent, 1/K when one class is all.
+    report["class_coverage"] = std::exp(entropy) / static_cast<double>(classes);
+    report["rarest_class_share"] = shares.min().item<double>() * static_cast<double>(classes);  // of a uniform share
+  }
+
+  // Fréchet distance and precision / recall: generated vs real test, and the floors real train
+  // vs real test.
   const torch::Tensor testFeatures = classifierFeatures(classifier.net, testImages);
-  report["frechet_distance"] = frechetDistance(testFeatures, classifierFeatures(classifier.net, generated));
+  const torch::Tensor generatedFeatures = classifierFeatures(classifier.net, generated);
   std::vector<int64_t> trainPick = dataset.split.kept;
   RandomStream pick(deriveSeed(options.seed, "quality.floor"));
   pick.shuffle(trainPick);
   trainPick.resize(std::min<size_t>(trainPick.size(), static_cast<size_t>(options.samples)));
-  report["frechet_distance_floor"] =
-      frechetDistance(testFeatures, classifierFeatures(classifier.net, imagesToTensor(dataset.train.select(trainPick))));
+  const torch::Tensor trainFeatures = classifierFeatures(classifier.net, imagesToTensor(dataset.train.select(trainPick)));
+  report["frechet_distance"] = frechetDistance(testFeatures, generatedFeatures);
+  report["frechet_distance_floor"] = frechetDistance(testFeatures, trainFeatures);
   report["frechet_features"] = "real-data classifier, 128-d penultimate layer";
+  const PrecisionRecall pr = precisionRecall(testFeatures, generatedFeatures, kPrecisionRecallK);
+  const PrecisionRecall prFloor = precisionRecall(testFeatures, trainFeatures, kPrecisionRecallK);
+  report["precision"] = pr.precision;
+  report["recall"] = pr.recall;
+  report["precision_recall_floor"] = {{"precision", prFloor.precision}, {"recall", prFloor.recall}};
+  report["precision_recall_k"] = kPrecisionRecallK;
 
   // Train on synthetic, test on real.
   if (info.classes > 0) {

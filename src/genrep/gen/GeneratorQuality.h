@@ -5,6 +5,10 @@
 //   Fréchet distance   between classifier features of real test images and of generated
 //                      images, beside the real-train vs real-test distance as a floor
 //   TSTR               train a classifier on generated images, test it on real test images
+//   precision, recall  improved precision and recall in the same features (gen/PrecisionRecall.h)
+//   class coverage     how evenly the samples spread over the real classes, by the classifier's
+//                      predictions: exp(entropy) / K, and the rarest class's share of a uniform one
+// The last two need no conditioning labels: they are an unconditional generator's coverage.
 //
 //   QualityClassifier c = loadOrTrainQualityClassifier(dataset, options);
 //   nlohmann::json report = measureGeneratorQuality(generator, dataset, c, options);

@@ -67,10 +67,13 @@ ViewBatch RefreshedViewSource::batch(int64_t step, int64_t anchors) {
       if (absent(a)) missing.push_back(a);
     }
   }
+  // No generator call larger than the stream's own (a batch of `anchors`): filling a window of
+  // 128-px RGB images 1 024 anchors at a time needed more than 24 GB of activations.
+  const size_t chunkSize = std::min(kFillChunk, static_cast<size_t>(anchors));
   double generateSeconds = 0;
-  for (size_t begin = 0; begin < missing.size(); begin += kFillChunk) {
+  for (size_t begin = 0; begin < missing.size(); begin += chunkSize) {
     const std::vector<uint64_t> chunk(missing.begin() + static_cast<std::ptrdiff_t>(begin),
-                                      missing.begin() + static_cast<std::ptrdiff_t>(std::min(missing.size(), begin + kFillChunk)));
+                                      missing.begin() + static_cast<std::ptrdiff_t>(std::min(missing.size(), begin + chunkSize)));
     generateSeconds += store(chunk);
   }
   return pick(indices, step, generateSeconds);

@@ -40,7 +40,7 @@ class RefreshedViewSource : public ViewSource {
   int64_t generatedAnchors() const { return generatedAnchors_; }  // by this object, for tests and reports
 
  private:
-  static constexpr size_t kFillChunk = 1024;  // anchors per generator call when filling the window
+  static constexpr size_t kFillChunk = 1024;  // most anchors per generator call when filling the window (and <= a batch)
   // Generates the anchors and stores them in their slots; returns the seconds in the generator.
   double store(const std::vector<uint64_t>& missing);
   // The batch of the given anchors (all in the window) with this step's pixel views.

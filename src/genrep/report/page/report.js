@@ -286,6 +286,11 @@
         ['class consistency %', q.class_consistency === null ? 'n/a (unconditional)' : percent(q.class_consistency)],
         ['Fréchet distance (classifier features)', typeof q.frechet_distance === 'number' ? q.frechet_distance.toFixed(3) : ''],
         ['its floor: real train vs real test', typeof q.frechet_distance_floor === 'number' ? q.frechet_distance_floor.toFixed(3) : ''],
+        // quality.json files written before these measures have none: the rows say so
+        ['precision / recall (k-NN balls in the same features)', typeof q.precision === 'number' ?
+          `${q.precision.toFixed(3)} / ${q.recall.toFixed(3)} (floor ${q.precision_recall_floor.precision.toFixed(3)} / ${q.precision_recall_floor.recall.toFixed(3)})` : 'not measured (older genrep gan eval)'],
+        ['class coverage: exp(entropy) / classes of predicted classes', typeof q.class_coverage === 'number' ?
+          `${q.class_coverage.toFixed(3)} (rarest class ${q.rarest_class_share.toFixed(2)} of uniform)` : 'not measured (older genrep gan eval)'],
         ['train on synthetic, test on real %', q.tstr_accuracy === null ? 'n/a' : percent(q.tstr_accuracy)]]));
     }
     const training = Object.assign({}, sec, {command: `genrep gan train (its settings: training.config in ${sec.folder}/manifest.json)`});
