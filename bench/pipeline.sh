@@ -50,35 +50,35 @@ fi
 python=/usr/bin/python3
 
 switches() {
-# The same offline data for both: 200 anchors per class x (anchor + 5 gaussian neighbours).
-./build/genrep generate --generator "$generator" --anchors 200 --pool 5 --sigma 0.5 --out "$out/shards" --threads "$threads" \
-  --set run.root="$out/runs" --run-name generate >/dev/null
-tuned=(env MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=1073741824)
-reference=("$python" bench/reference_pipeline.py --steps "$steps" --threads "$threads" --data "$out/png" --generator "$generator")
-"${reference[@]}" png --workers 0 --json "$out/python-png-w0.json"
-"${reference[@]}" png --workers 1 --json "$out/python-png-w1.json"
-"${reference[@]}" png --workers 2 --json "$out/python-png-w2.json"
-"${tuned[@]}" "${reference[@]}" png --workers 1 --json "$out/python-png-w1-tuned.json"
-"${reference[@]}" stream --json "$out/python-stream.json"
-"${tuned[@]}" "${reference[@]}" stream --json "$out/python-stream-tuned.json"
+  # The same offline data for both: 200 anchors per class x (anchor + 5 gaussian neighbours).
+  ./build/genrep generate --generator "$generator" --anchors 200 --pool 5 --sigma 0.5 --out "$out/shards" --threads "$threads" \
+    --set run.root="$out/runs" --run-name generate >/dev/null
+  tuned=(env MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=1073741824)
+  reference=("$python" bench/reference_pipeline.py --steps "$steps" --threads "$threads" --data "$out/png" --generator "$generator")
+  "${reference[@]}" png --workers 0 --json "$out/python-png-w0.json"
+  "${reference[@]}" png --workers 1 --json "$out/python-png-w1.json"
+  "${reference[@]}" png --workers 2 --json "$out/python-png-w2.json"
+  "${tuned[@]}" "${reference[@]}" png --workers 1 --json "$out/python-png-w1-tuned.json"
+  "${reference[@]}" stream --json "$out/python-stream.json"
+  "${tuned[@]}" "${reference[@]}" stream --json "$out/python-stream-tuned.json"
 
-genrep=(./build/bench/genrep_pipeline_bench --steps "$steps" --threads "$threads" --generator "$generator")
-"${genrep[@]}" --source stream --json "$out/genrep-stream.json"
-"${genrep[@]}" --source stream --channels-last --json "$out/genrep-stream-cl.json"
-"${genrep[@]}" --source stream --channels-last --generator-precision bf16 --json "$out/genrep-stream-cl-gbf16.json"
-"${genrep[@]}" --source stream --channels-last --generator-channels-last --json "$out/genrep-stream-cl-gcl.json"
-"${genrep[@]}" --source stream --channels-last --generator-channels-last --generator-precision bf16 --json "$out/genrep-stream-cl-gcl-gbf16.json"
-"${genrep[@]}" --source stream --channels-last --generator-precision bf16 --encoder-precision bf16 --json "$out/genrep-stream-cl-bf16.json"
-# Spending generated anchors more than once: a quarter or a half of each batch new, the rest
-# from a window of the 4096 most recent anchors.
-"${genrep[@]}" --source stream --refresh 0.5 --json "$out/genrep-stream-r50.json"
-"${genrep[@]}" --source stream --refresh 0.25 --json "$out/genrep-stream-r25.json"
-"${genrep[@]}" --source stream --refresh 0.25 --channels-last --generator-channels-last --json "$out/genrep-stream-r25-cl.json"
-"${genrep[@]}" --source shards --shards "$out/shards" --json "$out/genrep-shards.json"
-"${genrep[@]}" --source shards --shards "$out/shards" --channels-last --json "$out/genrep-shards-cl.json"
-"${genrep[@]}" --source shards --shards "$out/shards" --channels-last --encoder-precision bf16 --json "$out/genrep-shards-cl-bf16.json"
+  genrep=(./build/bench/genrep_pipeline_bench --steps "$steps" --threads "$threads" --generator "$generator")
+  "${genrep[@]}" --source stream --json "$out/genrep-stream.json"
+  "${genrep[@]}" --source stream --channels-last --json "$out/genrep-stream-cl.json"
+  "${genrep[@]}" --source stream --channels-last --generator-precision bf16 --json "$out/genrep-stream-cl-gbf16.json"
+  "${genrep[@]}" --source stream --channels-last --generator-channels-last --json "$out/genrep-stream-cl-gcl.json"
+  "${genrep[@]}" --source stream --channels-last --generator-channels-last --generator-precision bf16 --json "$out/genrep-stream-cl-gcl-gbf16.json"
+  "${genrep[@]}" --source stream --channels-last --generator-precision bf16 --encoder-precision bf16 --json "$out/genrep-stream-cl-bf16.json"
+  # Spending generated anchors more than once: a quarter or a half of each batch new, the rest
+  # from a window of the 4096 most recent anchors.
+  "${genrep[@]}" --source stream --refresh 0.5 --json "$out/genrep-stream-r50.json"
+  "${genrep[@]}" --source stream --refresh 0.25 --json "$out/genrep-stream-r25.json"
+  "${genrep[@]}" --source stream --refresh 0.25 --channels-last --generator-channels-last --json "$out/genrep-stream-r25-cl.json"
+  "${genrep[@]}" --source shards --shards "$out/shards" --json "$out/genrep-shards.json"
+  "${genrep[@]}" --source shards --shards "$out/shards" --channels-last --json "$out/genrep-shards-cl.json"
+  "${genrep[@]}" --source shards --shards "$out/shards" --channels-last --encoder-precision bf16 --json "$out/genrep-shards-cl-bf16.json"
 
-"$python" bench/pipeline_table.py "$out" | tee "$out/pipeline.md"
+  "$python" bench/pipeline_table.py "$out" | tee "$out/pipeline.md"
 }
 
 grid() {
