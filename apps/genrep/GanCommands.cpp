@@ -7,7 +7,6 @@
 #include "genrep/core/AtomicFile.h"
 #include "genrep/data/DatasetOpener.h"
 #include "genrep/data/ImageTensor.h"
-#include "genrep/gen/FrechetDistance.h"
 #include "genrep/gen/GanGenerator.h"
 #include "genrep/gen/GanTrainer.h"
 #include "genrep/gen/GeneratorLoader.h"
@@ -57,10 +56,8 @@ void runTrain(CommandContext& context) {
         return nlohmann::json{{"class_consistency", classConsistency(generator, classifier.net, quality.samples,
                                                                      quality.truncation, quality.seed)}};
       }
-      torch::Generator rng = at::make_generator<at::CPUGeneratorImpl>(quality.seed);
-      torch::Tensor labels;
-      const torch::Tensor images = generateImages(generator, quality.samples, quality.truncation, rng, labels);
-      return nlohmann::json{{"frechet_distance", frechetDistance(realFeatures, classifierFeatures(classifier.net, images))}};
+      return nlohmann::json{{"frechet_distance", frechetDistanceToReal(generator, classifier.net, realFeatures, quality.samples,
+                                                                       quality.truncation, quality.seed)}};
     };
   }
   if (context.ranks->worldSize() > 1) {

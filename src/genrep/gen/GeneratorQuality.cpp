@@ -48,6 +48,14 @@ double classConsistency(Generator& generator, QualityClassifierNet& classifier, 
   return classifierAccuracy(classifier, images, labels);
 }
 
+double frechetDistanceToReal(Generator& generator, QualityClassifierNet& classifier, const torch::Tensor& realFeatures,
+                             int64_t samples, double truncation, uint64_t seed) {
+  torch::Generator rng = at::make_generator<at::CPUGeneratorImpl>(seed);
+  torch::Tensor labels;
+  const torch::Tensor images = generateImages(generator, samples, truncation, rng, labels);
+  return frechetDistance(realFeatures, classifierFeatures(classifier, images));
+}
+
 nlohmann::json measureGeneratorQuality(Generator& generator, const RealDataset& dataset, QualityClassifier& classifier,
                                        const QualityOptions& options) {
   const GeneratorInfo& info = generator.info();
@@ -75,9 +83,10 @@ nlohmann::json measureGeneratorQuality(Generator& generator, const RealDataset& 
   torch::Tensor labels;
   const torch::Tensor generated = generateImages(generator, options.samples, options.truncation, rng, labels);
   report["generate_images_per_second"] = static_cast<double>(options.samples) / secondsSince(start);
+  // One classifier pass over the samples serves consistency and coverage.
+  const torch::Tensor predicted = classifierLogits(classifier.net, generated).argmax(1);
   if (info.classes > 0) {
-    report["class_consistency"] = classifierAccuracy(classifier.net, generated, labels);
-    const torch::Tensor predicted = classifierLogits(classifier.net, generated).argmax(1);
+    report["class_consistency"] = predicted.eq(labels).to(torch::kFloat64).mean().item<double>();  // classifierAccuracy's
     std::vector<double> perClass;
     for (int64_t c = 0; c < classes; ++c) {
       const torch::Tensor mask = labels.eq(c);
@@ -91,7 +100,6 @@ nlohmann::json measureGeneratorQuality(Generator& generator, const RealDataset& 
   // Which real classes the samples look like (the real classifier's predictions): the measure
   // of coverage that an unconditional generator has, where class consistency needs labels.
   {
-    const torch::Tensor predicted = classifierLogits(classifier.net, generated).argmax(1);
     const torch::Tensor shares = torch::bincount(predicted, {}, classes).to(torch::kFloat64) / static_cast<double>(predicted.size(0));
     const torch::Tensor nonzero = shares.masked_select(shares.gt(0));
     const double entropy = -(nonzero * nonzero.log()).sum().item<double>();

@@ -29,6 +29,11 @@ torch::Tensor generateImages(Generator& generator, int64_t count, double truncat
 double classConsistency(Generator& generator, QualityClassifierNet& classifier, int64_t samples, double truncation,
                         uint64_t seed);
 
+// The Fréchet distance of `samples` images (latents drawn from `seed` itself) to the given real
+// features [N, 128] of the same classifier: gan train's probe of an unconditional GAN.
+double frechetDistanceToReal(Generator& generator, QualityClassifierNet& classifier, const torch::Tensor& realFeatures,
+                             int64_t samples, double truncation, uint64_t seed);
+
 nlohmann::json measureGeneratorQuality(Generator& generator, const RealDataset& dataset, QualityClassifier& classifier,
                                        const QualityOptions& options);
 
