@@ -2,8 +2,10 @@
 // Views of step t+1 made while the encoder trains on step t, as a DataLoader worker does: a
 // producer thread owns the wrapped source and runs its batch(t + 1) with its own intra-op
 // threads (`producerThreads`) as soon as batch(t) is handed out. Every batch is still the
-// wrapped source's pure function of (seed, step), so a prefetched run sees exactly the views of
-// an unprefetched one (tests/views/PrefetchedViewSourceTest.cpp); a step that is not the
+// wrapped source's pure function of (seed, step), so a prefetched run sees the views of an
+// unprefetched one (bit for bit in tests/views/PrefetchedViewSourceTest.cpp; the producer's
+// thread count differs from the trainer's, so a kernel whose rounding depends on the thread
+// count could move the last bits, as run.threads can); a step that is not the
 // successor of the last one (the first step, a resume) is made on the producer and waited for.
 //
 // The batch's generateSeconds / augmentSeconds are the producer's work, which overlaps the
