@@ -11,7 +11,6 @@
 #include "EncoderRuns.h"
 #include "genrep/core/AtomicFile.h"
 #include "genrep/core/FileIO.h"
-#include "genrep/core/MetricsLog.h"
 #include "genrep/core/SubRunner.h"
 #include "genrep/data/DatasetOpener.h"
 #include "genrep/eval/SeedSummary.h"
@@ -23,45 +22,16 @@
 namespace genrep::app {
 namespace {
 
-// The demo's rows: the first nine of the method table.
 std::vector<Method> demoMethods() {
-  const std::vector<Method>& all = methodTable();
-  return {all.begin(), all.begin() + 9};
+  std::vector<Method> methods;
+  for (const std::string& id : demoMethodIds()) methods.push_back(*findMethod(id));
+  return methods;
 }
 
 // --quick: the same table in about 2 minutes on 2 cores (docs/demo.md has the measurements).
 std::vector<std::string> quickPreset() {
   return {"run.name=demo-quick",  "learn.steps=60",        "learn.batch=128",     "eval.fit_images=10000", "eval.test_images=5000",
           "eval.linear_epochs=10", "eval.few_shot_steps=200", "steer.steps=60"};
-}
-
-// The steering walks every seed's steering encoder uses: learned once (with the first seed)
-// into <demo>/walks, reused when they exist for the same generator and steer.* settings.
-std::filesystem::path demoWalks(const Config& config, std::shared_ptr<Generator> generator, const std::filesystem::path& demoFolder) {
-  const std::filesystem::path folder = demoFolder / "walks";
-  nlohmann::json settings = nlohmann::json::object();
-  const nlohmann::json all = config.toJson();  // items() must not outlive the json it walks
-  for (const auto& [key, value] : all.items()) {
-    if (key.rfind("steer.", 0) == 0) settings[key] = value;  // keys are flat
-  }
-  settings["generator"] = generatorPathFromConfig(config);
-  settings["seed"] = static_cast<int64_t>(runOptionsFromConfig(config).seed);
-  const std::filesystem::path settingsFile = folder / "settings.json";
-  std::error_code ec;
-  if (std::filesystem::exists(folder / "walks.json", ec) && std::filesystem::exists(settingsFile, ec)) {
-    if (readJsonFile(settingsFile) != settings) {
-      throw std::invalid_argument(fmt::format("{} holds walks learned with other settings; use another --run-name, or delete it",
-                                              folder.string()));
-    }
-    fmt::print("{:<38} reused {}\n", "Steering walks", (folder / "walks.json").string());
-    return folder;
-  }
-  fmt::print("\n== Steering walks ({})\n", folder.string());
-  std::filesystem::create_directories(folder);
-  MetricsLog metrics(folder / "metrics.jsonl");
-  trainWalksRun(config, generator, folder, metrics);
-  writeFileAtomic(settingsFile, settings.dump(2) + "\n");
-  return folder;
 }
 
 // One method at one seed, as a sub-run of the demo: train (resuming) and evaluate, or reuse
@@ -85,13 +55,7 @@ void writeDemoTable(CommandContext& context, const std::vector<Method>& methods,
   for (size_t m = 0; m < methods.size(); ++m) rows.push_back(summariseOverSeeds(methods[m].id, methods[m].label, results[m], firstSeed));
 
   const bool several = seeds > 1;
-  std::string table = fmt::format("| method | linear top-1 % | kNN top-1 % | few-shot {}/class top-1 % | views/s |\n|---|---|---|---|---|\n",
-                                  config.getInt("eval.few_shot_per_class"));
-  for (const nlohmann::json& row : rows) {
-    table += fmt::format("| {} | {} | {} | {} | {} |\n", row["label"].get<std::string>(), percentCell(row, "linear_top1", several),
-                         percentCell(row, "knn_top1", several), percentCell(row, "few_shot", true),
-                         row.contains("views_per_second") ? fmt::format("{:.0f}", row["views_per_second"].get<double>()) : "-");
-  }
+  const std::string table = methodTableMarkdown(rows, several, config.getInt("eval.few_shot_per_class"));
   std::string header = fmt::format(
       "genrep demo{}: {} seed(s) from {}{}; every encoder: {} steps x {} anchors x {} views, {}\n", config.getBool("demo.quick") ? " --quick" : "",
       seeds, firstSeed, partial ? fmt::format(" (of {} asked)", config.getInt("demo.seeds")) : "", config.getInt("learn.steps"),
@@ -134,7 +98,7 @@ void runDemo(CommandContext& context) {
   const std::vector<Method> methods = demoMethods();
   std::vector<std::vector<nlohmann::json>> results(methods.size());  // [method][seed]
   const std::string demoToml = config.toToml();
-  const std::filesystem::path walks = demoWalks(config, generator, context.run.path());
+  const std::filesystem::path walks = learnWalksOnce(config, generator, context.run.path() / "walks");
   const SubRunner runner(schema, {"demo."});  // demo.* keys only choose which sub-runs to make
   for (int64_t s = 0; s < seeds; ++s) {
     for (size_t m = 0; m < methods.size(); ++m) {

@@ -164,6 +164,17 @@ std::string percentCell(const nlohmann::json& row, const char* probe, bool withS
   return withSpread ? fmt::format("{:.2f} ± {:.2f}", mean, spread) : fmt::format("{:.2f}", mean);
 }
 
+std::string methodTableMarkdown(const nlohmann::json& rows, bool several, int64_t fewShotPerClass) {
+  std::string table = fmt::format("| method | linear top-1 % | kNN top-1 % | few-shot {}/class top-1 % | views/s |\n|---|---|---|---|---|\n",
+                                  fewShotPerClass);
+  for (const nlohmann::json& row : rows) {
+    table += fmt::format("| {} | {} | {} | {} | {} |\n", row["label"].get<std::string>(), percentCell(row, "linear_top1", several),
+                         percentCell(row, "knn_top1", several), percentCell(row, "few_shot", true),
+                         row.contains("views_per_second") ? fmt::format("{:.0f}", row["views_per_second"].get<double>()) : "-");
+  }
+  return table;
+}
+
 std::vector<FlagAlias> tableFlags(const std::string& seedsKey) {
   std::vector<FlagAlias> flags = datasetFlags();
   flags.push_back({"--generator", "gen.path", "generator folder", false});
@@ -198,6 +209,12 @@ const std::vector<Method>& methodTable() {
       {"mix-gaussian", "SimCLR, mix, gaussian Tz + Tx", {"source.kind=mix", "learn.objective=simclr", "views.latent=gaussian"}},
   };
   return methods;
+}
+
+std::vector<std::string> demoMethodIds() {
+  std::vector<std::string> ids;
+  for (auto m = methodTable().begin(); m != methodTable().begin() + 9; ++m) ids.push_back(m->id);
+  return ids;
 }
 
 const Method* findMethod(const std::string& id) {

@@ -58,6 +58,12 @@ struct Method {
 // Every method the demo and the experiments compare, in the demo's order; nullptr if unknown.
 const std::vector<Method>& methodTable();
 const Method* findMethod(const std::string& id);
+// The rows of the method table that `genrep demo` and `genrep experiment methods` make: the
+// first nine of methodTable().
+std::vector<std::string> demoMethodIds();
+// Those rows (summariseOverSeeds, eval/SeedSummary.h) as Markdown: method | linear | kNN |
+// few-shot | views/s. `several`: linear and kNN with their spread over seeds.
+std::string methodTableMarkdown(const nlohmann::json& rows, bool several, int64_t fewShotPerClass);
 
 // One method as a sub-run in `folder`: the raw-pixel or random-encoder baseline, or an encoder
 // trained (resuming) from `config` and probed. Prints one line of its probes.
@@ -85,5 +91,10 @@ void addSteerKeys(ConfigSchema& schema);
 // `ranks`: this process's data-parallel rank (null: one process); rank 0 writes and prints.
 nlohmann::json trainWalksRun(const Config& config, std::shared_ptr<Generator> generator, const std::filesystem::path& folder,
                              MetricsLog& metrics, std::shared_ptr<DataParallel> ranks = nullptr);
+// The walks every seed's steering encoder of a method table uses: learned once (with the
+// config's seed) into `folder`, reused when it holds walks for the same generator, seed and
+// steer.* settings; a folder learned with other ones is refused (std::invalid_argument).
+// Returns `folder`.
+std::filesystem::path learnWalksOnce(const Config& config, std::shared_ptr<Generator> generator, const std::filesystem::path& folder);
 
 }  // namespace genrep::app

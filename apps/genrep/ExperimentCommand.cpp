@@ -3,7 +3,8 @@
 // finished point is reused, an interrupted one resumes from its checkpoint, and a changed
 // setting makes a new point instead of mixing results. results.json and table.md are rewritten
 // after every point. Presets are the paper's studies (docs/experiments.md); `--config FILE`
-// runs one a user writes with experiment.axis, experiment.values and experiment.methods.
+// runs one a user writes with experiment.axis, experiment.values and experiment.methods. A
+// study without an axis is a table of methods: `methods` is the demo's.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -43,7 +44,7 @@ struct PaperSeries {
 struct Study {
   std::string name;
   std::string summary;
-  std::string axis;                 // a config key
+  std::string axis;                 // a config key; empty: a table of methods (`references` only)
   // Its values, as --set writes them; a value may bring more settings after '|' that go with
   // it ("4|learn.batch=128": four views per anchor at the same images per step).
   std::vector<std::string> values;
@@ -83,6 +84,8 @@ const std::vector<Study>& studyPresets() {
        "views.refresh",
        {"1", "0.5", "0.25", "1|views.generator_precision=bf16|learn.precision=bf16", "1|learn.channels_last=true"}, false,
        {"simclr-gaussian"}, {}, {}, ""},
+      {"methods", "the demo's table: every method on the same budget, the baselines beside them (no axis)", "", {}, false, {},
+       demoMethodIds(), {}, "Table 1: views from the generator against real images, the inverter and the classifier"},
   };
   return studies;
 }
@@ -121,15 +124,13 @@ Study studyFromConfig(const Config& config, const ConfigSchema& schema) {
   if (const std::string references = config.getString("experiment.references"); !references.empty()) {
     study.references = splitList(references);
   }
-  if (study.axis.empty()) throw std::invalid_argument("experiment.axis: no setting to vary; name a preset or set experiment.axis");
-  const ConfigKey* axisKey = schema.find(study.axis);
-  if (!axisKey || study.axis.rfind("experiment.", 0) == 0 || study.axis.rfind("run.", 0) == 0) {
-    const std::string closest = schema.suggest(study.axis);
-    throw std::invalid_argument(fmt::format("experiment.axis: '{}' is not a setting a study can vary{}", study.axis,
-                                            closest.empty() ? "" : fmt::format(" (did you mean '{}'?)", closest)));
+  if (study.axis.empty()) {
+    // No axis: a table of methods, each run once per seed (the demo's kind of table).
+    if (!study.values.empty()) throw std::invalid_argument("experiment.values: values but no experiment.axis; name the setting they are for");
+    study.references.insert(study.references.end(), study.methods.begin(), study.methods.end());
+    study.methods.clear();
+    if (study.references.empty()) throw std::invalid_argument("experiment.methods: no methods to compare");
   }
-  if (study.values.empty()) throw std::invalid_argument(fmt::format("experiment.values: no values for {}", study.axis));
-  if (study.methods.empty()) throw std::invalid_argument("experiment.methods: no methods to compare");
   for (const std::vector<std::string>* ids : {&study.methods, &study.references}) {
     for (const std::string& id : *ids) {
       if (!findMethod(id)) {
@@ -139,10 +140,24 @@ Study studyFromConfig(const Config& config, const ConfigSchema& schema) {
       }
     }
   }
+  if (study.axis.empty()) return study;
+  const ConfigKey* axisKey = schema.find(study.axis);
+  if (!axisKey || study.axis.rfind("experiment.", 0) == 0 || study.axis.rfind("run.", 0) == 0) {
+    const std::string closest = schema.suggest(study.axis);
+    throw std::invalid_argument(fmt::format("experiment.axis: '{}' is not a setting a study can vary{}", study.axis,
+                                            closest.empty() ? "" : fmt::format(" (did you mean '{}'?)", closest)));
+  }
+  if (study.values.empty()) throw std::invalid_argument(fmt::format("experiment.values: no values for {}", study.axis));
+  if (study.methods.empty()) throw std::invalid_argument("experiment.methods: no methods to compare");
   if (config.getBool("experiment.quick") && study.values.size() > 3) {
     study.values = {study.values.front(), study.values[study.values.size() / 2], study.values.back()};
   }
   return study;
+}
+
+// Steering views with no walks named: the study's own walks.
+bool usesStudyWalks(const Config& config) {
+  return sourceNeedsGenerator(config) && config.getString("views.latent") == "steering" && config.getString("views.walks").empty();
 }
 
 struct Point {
@@ -175,17 +190,30 @@ std::vector<Point> pointsOf(const Study& study, int64_t firstSeed, int64_t seeds
 }
 
 // Each point's config: the experiment's with the point's settings on top, in the order of `points`.
-std::vector<Config> pointConfigs(const std::vector<Point>& points, const Config& config, const ConfigSchema& schema) {
+// A point with steering views and no views.walks of its own gets the study's `walks` folder
+// (learned once, before the first such point runs: learnWalksOnce).
+std::vector<Config> pointConfigs(std::vector<Point>& points, const Config& config, const ConfigSchema& schema,
+                                 const std::filesystem::path& walks) {
   const std::string base = config.toToml();
   std::vector<Config> configs;
-  for (const Point& point : points) configs.push_back(Config::fromToml(schema, base, "experiment point", point.overrides));
+  for (Point& point : points) {
+    Config c = Config::fromToml(schema, base, "experiment point", point.overrides);
+    if (usesStudyWalks(c)) {
+      point.overrides.push_back("views.walks=" + walks.string());
+      c = Config::fromToml(schema, base, "experiment point", point.overrides);
+    }
+    configs.push_back(std::move(c));
+  }
   return configs;
 }
 
 // A hash of what decides a point's result under today's schema: a key genrep gained since holds
 // its default in every stored config, so it changes no name.
+// steer.* decide only the walks, whose folder is in views.walks and refuses other settings.
+const std::vector<std::string> kNotDeciding = {"demo.", "experiment.", "steer."};
+
 uint32_t settingsHash(const Config& config, const ConfigSchema& schema) {
-  const std::string settings = RunSettings(config, schema, {}, {"demo.", "experiment."}).json();
+  const std::string settings = RunSettings(config, schema, {}, kNotDeciding).json();
   return static_cast<uint32_t>(fnv1a(settings.data(), settings.size()));
 }
 
@@ -222,10 +250,15 @@ std::filesystem::path pointFolder(const std::filesystem::path& run, const Point&
 }
 
 // Every point's settings are read into the options they fill before anything runs, so a value
-// outside a key's range stops the study at once, naming the key.
-void checkPoints(const std::vector<Config>& configs, const ConfigSchema& schema) {
+// outside a key's range stops the study at once, naming the key. The study's own walks are not
+// learned yet: such a point's other settings are checked.
+void checkPoints(const std::vector<Config>& configs, const ConfigSchema& schema, const std::filesystem::path& walks) {
+  std::error_code ec;
+  const bool walksLearned = std::filesystem::exists(walks / "walks.json", ec);
   for (const Config& c : configs) {
-    checkTrainSettings(c, schema);
+    const bool studyWalks = c.getString("views.latent") == "steering" && c.getString("views.walks") == walks.string();
+    checkTrainSettings(studyWalks && !walksLearned ? Config::fromToml(schema, c.toToml(), "experiment point", {"views.latent=none"}) : c,
+                       schema);
     evaluationOptionsFromConfig(c);
   }
 }
@@ -237,7 +270,22 @@ void writeResults(const std::filesystem::path& run, const Study& study, const Co
   nlohmann::json rows = nlohmann::json::array(), all = nlohmann::json::array();
   std::string tables;
   int64_t seedsDone = 0;
-  for (const auto& [probe, title] : {std::pair{"linear_top1", "linear top-1 %"}, {"knn_top1", "kNN top-1 %"}, {"few_shot", "few-shot top-1 %"}}) {
+  for (const std::string& id : study.axis.empty() ? study.references : std::vector<std::string>{}) {  // a table of methods
+    std::vector<nlohmann::json> done;
+    for (size_t i = 0; i < points.size(); ++i) {
+      if (points[i].method->id == id && !results[i].is_null()) done.push_back(results[i]);
+    }
+    if (done.empty()) continue;
+    seedsDone = std::max<int64_t>(seedsDone, static_cast<int64_t>(done.size()));
+    rows.push_back(summariseOverSeeds(id, findMethod(id)->label, done, firstSeed));
+    rows.back()["value"] = "";
+  }
+  if (study.axis.empty()) tables = "\n" + methodTableMarkdown(rows, seedsDone > 1, config.getInt("eval.few_shot_per_class"));
+  using ProbeTable = std::pair<const char*, const char*>;  // a probe, its table's title
+  const std::vector<ProbeTable> probeTables =
+      study.axis.empty() ? std::vector<ProbeTable>{}
+                         : std::vector<ProbeTable>{{"linear_top1", "linear top-1 %"}, {"knn_top1", "kNN top-1 %"}, {"few_shot", "few-shot top-1 %"}};
+  for (const auto& [probe, title] : probeTables) {
     std::string table = fmt::format("\n{} ({} = columns)\n\n| method |", title, study.axis);
     std::vector<std::string> columns = study.values;
     if (!study.references.empty()) columns.insert(columns.begin(), "");
@@ -288,8 +336,9 @@ void writeResults(const std::filesystem::path& run, const Study& study, const Co
     if (!isOperationalKey(key)) settings[key] = value;
   }
   const std::string header =
-      fmt::format("genrep experiment {}: {}\naxis {}{}; {} of {} points; mean ± spread over seeds (few-shot with one seed: over its draws)\n{}",
-                  study.name, study.summary, study.axis, study.logAxis ? " (log scale)" : "", all.size(), points.size(),
+      fmt::format("genrep experiment {}: {}\n{}{}; {} of {} points; mean ± spread over seeds (few-shot with one seed: over its draws)\n{}",
+                  study.name, study.summary, study.axis.empty() ? "no axis" : "axis " + study.axis, study.logAxis ? " (log scale)" : "",
+                  all.size(), points.size(),
                   study.paper.empty() ? "" : "the paper: " + study.paper + "\n");
   writeFileAtomic(run / "table.md", header + tables);
   writeFileAtomic(run / "results.json", nlohmann::json{{"study", study.name},
@@ -359,13 +408,14 @@ struct StudyRun {
   // `adopt`: rename points named by an older genrep (pointFolder); a dry run only looks.
   StudyRun(const Config& config, const ConfigSchema& schema, const std::filesystem::path& runFolder, bool adopt = true)
       : study(studyFromConfig(config, schema)), firstSeed(static_cast<int64_t>(runOptionsFromConfig(config).seed)) {
-    points = pointsOf(study, firstSeed, config.getInt("experiment.seeds"));
-    configs = pointConfigs(points, config, schema);
     const std::string pointsIn = config.getString("experiment.points_in");
     home = pointsIn.empty() ? runFolder : std::filesystem::path(pointsIn);
+    points = pointsOf(study, firstSeed, config.getInt("experiment.seeds"));
+    configs = pointConfigs(points, config, schema, walks());
     for (size_t i = 0; i < points.size(); ++i) folders.push_back(pointFolder(home, points[i], configs[i], schema, adopt));
     results.resize(points.size());
   }
+  std::filesystem::path walks() const { return home / "walks"; }  // the steering walks of points that name none
   bool finished(size_t i) const {
     std::error_code ec;
     return std::filesystem::exists(folders[i] / SubRunner::kResultFile, ec);
@@ -382,7 +432,11 @@ struct StudyRun {
 bool answerOrCheck(const Config& config, const ConfigSchema& schema) {
   if (config.getBool("experiment.list")) {
     for (const Study& s : studyPresets()) {
-      fmt::print("{:<9} {} ({}: {}; {})\n", s.name, s.summary, s.axis, fmt::join(s.values, ", "), fmt::join(s.methods, ", "));
+      if (s.axis.empty()) {
+        fmt::print("{:<9} {} ({})\n", s.name, s.summary, fmt::join(s.references, ", "));
+      } else {
+        fmt::print("{:<9} {} ({}: {}; {})\n", s.name, s.summary, s.axis, fmt::join(s.values, ", "), fmt::join(s.methods, ", "));
+      }
     }
     return true;
   }
@@ -394,7 +448,7 @@ bool answerOrCheck(const Config& config, const ConfigSchema& schema) {
   // Where the run folder will be (main.cpp makes it the same way).
   const std::filesystem::path run = std::filesystem::path(runOptions.root) / (runOptions.name.empty() ? experimentName(config) : runOptions.name);
   const StudyRun s(config, schema, run, /*adopt=*/false);
-  checkPoints(s.configs, schema);
+  checkPoints(s.configs, schema, s.walks());
   onlyPoints(config, s.points.size());
   if (!config.getBool("experiment.dry_run")) return false;
   std::vector<double> walls;
@@ -407,8 +461,8 @@ bool answerOrCheck(const Config& config, const ConfigSchema& schema) {
       const nlohmann::json r = readJsonFile(s.folders[i] / SubRunner::kResultFile);
       if (r.contains("wall_seconds")) walls.push_back(r["wall_seconds"].get<double>());
     }
-    fmt::print("{:<6} {:<20} {}={:<8} seed {}\n", finished ? "done" : "to run", point.method->id, s.study.axis,
-               point.value.empty() ? "(ref)" : point.value, point.seed);
+    const std::string at = s.study.axis.empty() ? "" : fmt::format("{}={:<8} ", s.study.axis, point.value.empty() ? "(ref)" : point.value);
+    fmt::print("{:<6} {:<20} {}seed {}\n", finished ? "done" : "to run", point.method->id, at, point.seed);
   }
   const std::string estimate = walls.empty() ? "unknown until a point has run here"
                                              : fmt::format("about {:.1f} min (the mean of the {} finished points here)",
@@ -425,7 +479,7 @@ void runPoints(CommandContext& context, StudyRun& s, const std::vector<size_t>& 
   const bool needsGenerator = std::any_of(which.begin(), which.end(), [&](size_t i) { return sourceNeedsGenerator(s.configs[i]); });
   std::shared_ptr<Generator> generator = needsGenerator ? openGenerator(config) : nullptr;
   const RealDataset dataset = openDataset(datasetSpecFromConfig(config));
-  const SubRunner runner(context.schema, {"demo.", "experiment."});
+  const SubRunner runner(context.schema, kNotDeciding);
   for (const size_t i : which) {
     const Point& point = s.points[i];
     const std::string label = fmt::format("{} {}={} seed {}", point.method->id, s.study.axis, point.value.empty() ? "(ref)" : point.value,
@@ -443,6 +497,8 @@ void runPoints(CommandContext& context, StudyRun& s, const std::vector<size_t>& 
 // --jobs J: the points not finished yet, dealt round-robin to J processes of this program
 // (each `genrep experiment` with experiment.only = its share and run.threads / J threads, its
 // own run folder and log under jobs/), while this one rewrites the results as points finish.
+// The processes share this one's working directory, so they name the experiment folder (and
+// the walks in their points' settings) as it does.
 void runInJobs(CommandContext& context, StudyRun& s, int64_t jobs) {
   std::vector<size_t> left;
   for (size_t i = 0; i < s.points.size(); ++i) {
@@ -463,7 +519,7 @@ void runInJobs(CommandContext& context, StudyRun& s, int64_t jobs) {
     children.emplace_back(
         std::vector<std::string>{currentExecutable().string(), "experiment", "--config", (jobsFolder / "job.toml").string(),
                                  "--set", "experiment.jobs=1", "--set", "experiment.only=" + fmt::format("{}", fmt::join(share, ",")),
-                                 "--set", "experiment.points_in=" + std::filesystem::absolute(s.home).string(), "--set",
+                                 "--set", "experiment.points_in=" + s.home.string(), "--set",
                                  fmt::format("run.threads={}", threads), "--set", "run.root=" + jobsFolder.string(), "--set",
                                  fmt::format("run.name=job-{}", k)},
         logs.back());
@@ -497,6 +553,16 @@ void runInJobs(CommandContext& context, StudyRun& s, int64_t jobs) {
   }
 }
 
+// The study's steering walks, learned once before the first point that uses them (and before
+// --jobs starts the processes that read them).
+void learnStudyWalks(const Config& config, const StudyRun& s) {
+  for (size_t i = 0; i < s.points.size(); ++i) {
+    if (s.finished(i) || s.configs[i].getString("views.walks") != s.walks().string()) continue;
+    learnWalksOnce(config, openGenerator(config), s.walks());
+    return;
+  }
+}
+
 void runExperiment(CommandContext& context) {
   const Config& config = context.config;
   StudyRun s(config, context.schema, context.run.path());
@@ -507,6 +573,7 @@ void runExperiment(CommandContext& context) {
   for (size_t i = 0; i < s.points.size(); ++i) {
     if (s.finished(i)) s.results[i] = readJsonFile(s.folders[i] / SubRunner::kResultFile);
   }
+  learnStudyWalks(config, s);
   if (const int64_t jobs = config.getInt("experiment.jobs"); jobs > 1) {
     runInJobs(context, s, jobs);
   } else {
@@ -537,10 +604,12 @@ CommandSpec experimentCommand() {
   flags.push_back({"--dry-run", "experiment.dry_run", "print the points, which are done, and the time for the rest; run nothing", true});
   flags.push_back({"--quick", "experiment.quick", "rough numbers in minutes: a small budget, 1 seed, 3 axis values", true, quickPreset()});
   CommandSpec spec{{"experiment"},
-                   "a study over one setting (the paper's: sigma, samples, mixing, pool; and budget, views, viewcount, switches), resumable, with a table",
+                   "a study over one setting (the paper's: sigma, samples, mixing, pool; and budget, views, viewcount, switches; "
+                   "methods: the demo's table), resumable, with a table",
                    [](ConfigSchema& schema) {
                      addTrainKeys(schema);
                      addEvalKeys(schema);
+                     addSteerKeys(schema);  // the walks of steering points (learnWalksOnce)
                      schema.addString("experiment.study", "", "a preset study (`genrep experiment --list`); empty = experiment.axis");
                      schema.addString("experiment.name", "custom", "the name of a study without a preset (its run folder)");
                      schema.addString("experiment.axis", "", "the setting the study varies (overrides the preset's)");

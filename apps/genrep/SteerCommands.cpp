@@ -5,6 +5,8 @@
 
 #include "EncoderRuns.h"
 #include "genrep/core/AtomicFile.h"
+#include "genrep/core/FileIO.h"
+#include "genrep/core/MetricsLog.h"
 #include "genrep/core/Progress.h"
 #include "genrep/core/TextList.h"
 #include "genrep/gen/GeneratorLoader.h"
@@ -97,6 +99,32 @@ nlohmann::json trainWalksRun(const Config& config, std::shared_ptr<Generator> ge
   }
   if (ranks->isMain()) metrics.write({{"event", "steer_train"}, {"report", report}});
   return report;
+}
+
+std::filesystem::path learnWalksOnce(const Config& config, std::shared_ptr<Generator> generator, const std::filesystem::path& folder) {
+  nlohmann::json settings = nlohmann::json::object();
+  const nlohmann::json all = config.toJson();  // items() must not outlive the json it walks
+  for (const auto& [key, value] : all.items()) {
+    if (key.rfind("steer.", 0) == 0) settings[key] = value;  // keys are flat
+  }
+  settings["generator"] = generatorPathFromConfig(config);
+  settings["seed"] = static_cast<int64_t>(runOptionsFromConfig(config).seed);
+  const std::filesystem::path settingsFile = folder / "settings.json";
+  std::error_code ec;
+  if (std::filesystem::exists(folder / "walks.json", ec) && std::filesystem::exists(settingsFile, ec)) {
+    if (readJsonFile(settingsFile) != settings) {
+      throw std::invalid_argument(fmt::format("{} holds walks learned with other settings; use another --run-name, or delete it",
+                                              folder.string()));
+    }
+    fmt::print("{:<38} reused {}\n", "Steering walks", (folder / "walks.json").string());
+    return folder;
+  }
+  fmt::print("\n== Steering walks ({})\n", folder.string());
+  std::filesystem::create_directories(folder);
+  MetricsLog metrics(folder / "metrics.jsonl");
+  trainWalksRun(config, generator, folder, metrics);
+  writeFileAtomic(settingsFile, settings.dump(2) + "\n");
+  return folder;
 }
 
 namespace {

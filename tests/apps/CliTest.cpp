@@ -337,8 +337,8 @@ TEST_F(Cli, AnExperimentRunsItsPointsOnceAndRefusesBadStudies) {
   EXPECT_NE(two.output.find("job 1: 1 points, 1 thread"), std::string::npos) << two.output;
   const auto probes = [&](const std::string& name) {
     nlohmann::json kept = nlohmann::json::array();
-    const nlohmann::json results = nlohmann::json::parse(readFileText(dir_ / "runs" / name / "results.json"));
-    for (const nlohmann::json& p : results["points"]) {
+    const nlohmann::json stored = nlohmann::json::parse(readFileText(dir_ / "runs" / name / "results.json"));
+    for (const nlohmann::json& p : stored["points"]) {
       kept.push_back({p["method"], p["value"], p["seed"], p["linear"], p["knn"], p["few_shot"]});
     }
     return kept;
@@ -366,12 +366,31 @@ TEST_F(Cli, AnExperimentRunsItsPointsOnceAndRefusesBadStudies) {
   }
   EXPECT_EQ(grouped, 1u);
 
+  // A study without an axis is a table of methods (the demo's is the `methods` preset): the
+  // steering walks are learned once, before the points, and the processes of --jobs use them.
+  const std::string methods = "experiment methods" + setup + " --set experiment.methods=simclr-steering,pixels" +
+                              " --set steer.steps=3 --set steer.eval_samples=16 --run-name methods";
+  const auto table = genrep(methods + " --threads 2 --jobs 2");
+  ASSERT_EQ(table.status, 0) << table.output;
+  const fs::path methodsFolder = dir_ / "runs" / "methods";
+  EXPECT_TRUE(fs::exists(methodsFolder / "walks" / "walks.json"));
+  const std::string methodsTable = readFileText(methodsFolder / "table.md");
+  EXPECT_NE(methodsTable.find("no axis; 2 of 2 points"), std::string::npos) << methodsTable;
+  EXPECT_NE(methodsTable.find("| method | linear top-1 % | kNN top-1 % |"), std::string::npos) << methodsTable;
+  for (const char* row : {"| SimCLR, generator, steering Tz + Tx |", "| Raw pixels (baseline) |"}) {
+    EXPECT_NE(methodsTable.find(row), std::string::npos) << row;
+  }
+  const auto tableAgain = genrep(methods);
+  ASSERT_EQ(tableAgain.status, 0) << tableAgain.output;
+  EXPECT_EQ(tableAgain.output.find("== "), std::string::npos) << "walks and points are reused: " << tableAgain.output;
+
   test::writeText(dir_ / "typo.toml", "[experiment]\naxis = \"views.count\"\nvalus = \"2\"\n");
   const std::string bad = " --run-name bad" + setup;
   const std::vector<BadInput> cases = {
       {"unknown study", "experiment sgima" + bad, "no study 'sgima'"},
       {"unknown axis key", "experiment --set experiment.axis=views.sigam --set experiment.values=1" + bad, "did you mean 'views.sigma'"},
       {"empty axis", "experiment sigma --set experiment.values=, " + bad, "experiment.values: no values"},
+      {"values without an axis", "experiment --set experiment.values=1,2" + bad, "experiment.values: values but no experiment.axis"},
       {"value out of range", "experiment budget --set experiment.values=10,0" + bad, "learn.steps is 0; it must be >= 1"},
       {"unknown method", "experiment sigma --set experiment.methods=byol" + bad, "unknown method 'byol'"},
       {"no jobs", "experiment sigma --jobs 0" + bad, "experiment.jobs is 0"},

@@ -39,7 +39,8 @@ std::vector<uint8_t> greyPng() {
 struct Fixtures {
   test::TempDir dir;
   fs::path experiment = dir / "experiment-samples", demo = dir / "demo", encoder = dir / "train", gan = dir / "gan",
-           generator = dir / "generator", walks = dir / "walks", views = dir / "views", broken = dir / "broken";
+           generator = dir / "generator", walks = dir / "walks", views = dir / "views", broken = dir / "broken",
+           methods = dir / "experiment-methods";
 
   Fixtures() {
     nlohmann::json rows = nlohmann::json::array();
@@ -53,6 +54,13 @@ struct Fixtures {
                             {"paper", "sub-logarithmic"}, {"paper_series", nullptr}, {"seeds_done", 3}, {"rows", rows},
                             {"points", nlohmann::json::array()}, {"cpu", {{"model", "test CPU"}}}}));
     test::writeText(experiment / "config.toml", "[experiment]\nstudy = 'samples'\n");
+    // A study without an axis: a table of methods, drawn as the demo's.
+    test::writeText(methods / "results.json",
+                    dumped({{"study", "methods"}, {"summary", "the demo's table"}, {"axis", ""}, {"values", nlohmann::json::array()},
+                            {"log_axis", false}, {"methods", nlohmann::json::array()}, {"references", {"simclr-tx", "pixels"}},
+                            {"paper", ""}, {"paper_series", nullptr}, {"seeds_done", 2},
+                            {"rows", {row("simclr-tx", "SimCLR, Tx only", "", 0.77), row("pixels", "Raw pixels (baseline)", "", 0.83)}},
+                            {"points", nlohmann::json::array()}, {"cpu", {{"model", "test CPU"}}}}));
 
     test::writeText(demo / "results.json",
                     dumped({{"rows", {row("simclr-tx", "SimCLR, Tx only", "", 0.77), row("supcon-gaussian", "SupCon, gaussian", "", 0.79),
@@ -163,13 +171,14 @@ TEST(HtmlReportInBrowser, DrawsEveryFigureWithoutAnErrorAndShowsMessagesForBadDa
   if (chromium().empty()) GTEST_SKIP() << "chromium is not installed (scripts/setup.sh installs it): the page is not opened";
   Fixtures f;
   const fs::path page = f.dir / "report.html";
-  writeReport({f.experiment, f.demo, f.encoder, f.gan, f.generator, f.walks, f.views, f.broken}, page);
+  writeReport({f.experiment, f.methods, f.demo, f.encoder, f.gan, f.generator, f.walks, f.views, f.broken}, page);
 
   const std::string dom = browse(page, "--dump-dom", f.dir.path());
   EXPECT_NE(dom.find("data-rendered=\"yes\""), std::string::npos) << "the script ran to its end";
   EXPECT_NE(dom.find("data-errors=\"0\""), std::string::npos) << "no error in the console";
   const std::map<std::string, int> marks = drawnMarks(dom);
-  for (const char* expected : {"experiment-samples-linear_top1", "experiment-samples-knn_top1", "experiment-samples-few_shot", "demo-linear_top1",
+  for (const char* expected : {"experiment-samples-linear_top1", "experiment-samples-knn_top1", "experiment-samples-few_shot",
+                               "experiment-methods-linear_top1", "experiment-methods-few_shot", "demo-linear_top1",
                                "demo-knn_top1", "demo-few_shot", "encoder-loss", "encoder-monitor", "encoder-speed", "gan-losses", "gan-quality",
                                "gan-samples", "generator-samples", "walks-fit", "walks-loss", "views-panel"}) {
     const auto found = marks.find(expected);

@@ -107,9 +107,13 @@
     const r = sec.results;
     const node = section(`Study: ${r.study}`, sec);
     node.appendChild(el('p', {}, r.summary || ''));
-    node.appendChild(el('p', {class: 'meta'}, `axis ${r.axis}; ${r.points.length} points done; seeds done: ${r.seeds_done}; ` +
+    node.appendChild(el('p', {class: 'meta'}, `${r.axis ? 'axis ' + r.axis : 'no axis'}; ${r.points.length} points done; seeds done: ${r.seeds_done}; ` +
                         `CPU ${r.cpu && r.cpu.model ? r.cpu.model : 'unknown'}`));
     if (r.paper) node.appendChild(el('p', {class: 'meta'}, `the paper: ${r.paper}`));
+    if (!r.axis) {
+      methodTable(node, r.rows, r.seeds_done, sec, `experiment-${r.study}`);
+      return;
+    }
     const head = v => String(v).split('|')[0];
     const numbers = r.values.map(v => Number(head(v)));
     const numeric = r.values.every(v => !String(v).includes('|')) && numbers.every(n => Number.isFinite(n));
@@ -176,13 +180,10 @@
     });
   }
 
-  // ---- demo: the method table as bars per probe, the baselines as lines ----
-  function demo(sec) {
-    const r = sec.results;
-    const node = section('genrep demo: methods on the same budget', sec);
-    node.appendChild(el('p', {class: 'meta'}, `seeds: ${r.seeds}; CPU ${r.cpu && r.cpu.model ? r.cpu.model : 'unknown'}`));
-    const baselines = r.rows.filter(x => x.method === 'pixels' || x.method === 'random');
-    const methods = r.rows.filter(x => x.method !== 'pixels' && x.method !== 'random');
+  // ---- a table of methods (the demo, a study without an axis): bars per probe, the baselines as lines ----
+  function methodTable(node, rows, seeds, sec, idPrefix) {
+    const baselines = rows.filter(x => x.method === 'pixels' || x.method === 'random');
+    const methods = rows.filter(x => x.method !== 'pixels' && x.method !== 'random');
     const labels = methods.map(x => x.label.split(', '));  // one line per part: "SimCLR" / "generator" / "Tx only"
     const grid = el('div', {class: 'grid'});
     node.appendChild(grid);
@@ -199,14 +200,21 @@
       o.scales.x = {type: 'linear', beginAtZero: false, title: {display: true, text: `${name} % on real test images`},
                     min: Math.max(0, Math.floor(100 * Math.min(...values, ...baselines.map(b => b[probe].mean)) - 5))};
       o.scales.y = {type: 'category', title: {display: false, text: 'method'}, ticks: {autoSkip: false}};
-      chartFigure(grid, {id: `demo-${probe}`, title: `${name} per method`, command: sec.command, tall: true,
-                         caption: r.seeds > 1 ? 'Bars: mean over seeds (spread in the table). ' : 'One seed. '},
+      chartFigure(grid, {id: `${idPrefix}-${probe}`, title: `${name} per method`, command: sec.command, tall: true,
+                         caption: seeds > 1 ? 'Bars: mean over seeds (spread in the table). ' : 'One seed. '},
                   {type: 'bar', data: {labels: labels, datasets: datasets}, options: o});
     });
-    const several = r.seeds > 1;
+    const several = seeds > 1;
     node.appendChild(table(['method', 'linear top-1 %', 'kNN top-1 %', 'few-shot top-1 %', 'views/s'],
-                           r.rows.map(x => [x.label, meanSpread(x.linear_top1, several), meanSpread(x.knn_top1, several),
-                                            meanSpread(x.few_shot, true), x.views_per_second ? Math.round(x.views_per_second) : ''])));
+                           rows.map(x => [x.label, meanSpread(x.linear_top1, several), meanSpread(x.knn_top1, several),
+                                          meanSpread(x.few_shot, true), x.views_per_second ? Math.round(x.views_per_second) : ''])));
+  }
+
+  function demo(sec) {
+    const r = sec.results;
+    const node = section('genrep demo: methods on the same budget', sec);
+    node.appendChild(el('p', {class: 'meta'}, `seeds: ${r.seeds}; CPU ${r.cpu && r.cpu.model ? r.cpu.model : 'unknown'}`));
+    methodTable(node, r.rows, r.seeds, sec, 'demo');
     if (r.generator_quality) node.appendChild(details('generator quality', JSON.stringify(r.generator_quality, null, 2)));
   }
 
