@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdio>
 #include <functional>
+#include <iterator>
 #include <stdexcept>
 #include <thread>
 
@@ -26,9 +27,11 @@
 #include "genrep/core/TextList.h"
 #include "genrep/data/DatasetOpener.h"
 #include "genrep/eval/SeedSummary.h"
+#include "genrep/gen/GeneratorLoader.h"
 #include "genrep/runtime/CpuFeatures.h"
 #include "genrep/settings/DataKeys.h"
 #include "genrep/settings/EvalKeys.h"
+#include "genrep/settings/GeneratorKeys.h"
 #include "genrep/settings/LearnKeys.h"
 #include "genrep/settings/ViewKeys.h"
 
@@ -54,6 +57,7 @@ struct Study {
   std::vector<std::string> base;        // settings of every point, below the user's
   std::string paper;                    // what the paper measured, one line
   PaperSeries paperSeries = {};         // the same as numbers, where they share the axis
+  std::vector<std::string> leftOut = {};  // preset methods this generator cannot train (leaveOutClassMethods)
 };
 
 const std::vector<Study>& studyPresets() {
@@ -94,6 +98,32 @@ const std::vector<Study>& studyPresets() {
 std::vector<std::string> quickPreset() {
   return {"learn.steps=60",        "learn.batch=128",         "eval.fit_images=10000", "eval.test_images=5000",
           "eval.linear_epochs=10", "eval.few_shot_steps=200", "experiment.seeds=1"};
+}
+
+// Methods that learn from the generator's classes (SupCon, the classifier) on a generator
+// without classes: a preset leaves them out (study.leftOut); methods the user named are refused.
+void leaveOutClassMethods(Study& study, const Config& config, const ConfigSchema& schema, bool named) {
+  const std::string base = config.toToml();
+  const auto needsClasses = [&](const std::string& id) {
+    const Config c = Config::fromToml(schema, base, "experiment method", findMethod(id)->overrides);
+    const std::string objective = c.getString("learn.objective");
+    return sourceNeedsGenerator(c) && (objective == "supcon" || objective == "classifier");
+  };
+  std::vector<std::string> needing;
+  for (const std::vector<std::string>* ids : {&study.methods, &study.references}) {
+    std::copy_if(ids->begin(), ids->end(), std::back_inserter(needing), needsClasses);
+  }
+  if (needing.empty()) return;
+  const std::string generator = generatorPathFromConfig(config);
+  if (readGeneratorManifest(generator).value("classes", int64_t{0}) > 0) return;
+  if (named) {
+    throw std::invalid_argument(fmt::format("experiment.methods: {} learn from the generator's classes, and {} has none (leave them out)",
+                                            fmt::join(needing, ", "), generator));
+  }
+  for (std::vector<std::string>* ids : {&study.methods, &study.references}) {
+    ids->erase(std::remove_if(ids->begin(), ids->end(), needsClasses), ids->end());
+  }
+  study.leftOut = needing;
 }
 
 // The study the config asks for: a preset (experiment.study) with the user's axis, values and
@@ -140,6 +170,8 @@ Study studyFromConfig(const Config& config, const ConfigSchema& schema) {
       }
     }
   }
+  leaveOutClassMethods(study, config, schema,
+                       !config.getString("experiment.methods").empty() || !config.getString("experiment.references").empty());
   if (study.axis.empty()) return study;
   const ConfigKey* axisKey = schema.find(study.axis);
   if (!axisKey || study.axis.rfind("experiment.", 0) == 0 || study.axis.rfind("run.", 0) == 0) {
@@ -335,7 +367,10 @@ void writeResults(const std::filesystem::path& run, const Study& study, const Co
   for (const auto& [key, value] : resolved.items()) {
     if (!isOperationalKey(key)) settings[key] = value;
   }
-  const std::string header =
+  const std::string leftOut = study.leftOut.empty() ? ""
+                              : fmt::format("left out: {} (they learn from the generator's classes; it has none)\n",
+                                            fmt::join(study.leftOut, ", "));
+  const std::string header = leftOut +
       fmt::format("genrep experiment {}: {}\n{}{}; {} of {} points; mean ± spread over seeds (few-shot with one seed: over its draws)\n{}",
                   study.name, study.summary, study.axis.empty() ? "no axis" : "axis " + study.axis, study.logAxis ? " (log scale)" : "",
                   all.size(), points.size(),
@@ -348,6 +383,7 @@ void writeResults(const std::filesystem::path& run, const Study& study, const Co
                                                        {"log_axis", study.logAxis},
                                                        {"methods", study.methods},
                                                        {"references", study.references},
+                                                       {"left_out", study.leftOut},
                                                        {"paper", study.paper},
                                                        {"paper_series", study.paperSeries.x.empty() ? nlohmann::json(nullptr)
                                                                                                     : nlohmann::json{{"label", study.paperSeries.label},
@@ -470,6 +506,7 @@ bool answerOrCheck(const Config& config, const ConfigSchema& schema) {
                                                                static_cast<double>(jobs) / 60,
                                                            walls.size());
   fmt::print("{} points, {} done; time for the rest: {}\n", s.points.size(), done, estimate);
+  if (!s.study.leftOut.empty()) fmt::print("left out: {} (they learn from the generator's classes; it has none)\n", fmt::join(s.study.leftOut, ", "));
   return true;
 }
 
@@ -572,6 +609,10 @@ void runExperiment(CommandContext& context) {
   }
   for (size_t i = 0; i < s.points.size(); ++i) {
     if (s.finished(i)) s.results[i] = readJsonFile(s.folders[i] / SubRunner::kResultFile);
+  }
+  if (!s.study.leftOut.empty()) {
+    fmt::print("left out: {} (they learn from the generator's classes; {} has none)\n", fmt::join(s.study.leftOut, ", "),
+               generatorPathFromConfig(config));
   }
   learnStudyWalks(config, s);
   if (const int64_t jobs = config.getInt("experiment.jobs"); jobs > 1) {

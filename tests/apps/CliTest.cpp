@@ -384,6 +384,18 @@ TEST_F(Cli, AnExperimentRunsItsPointsOnceAndRefusesBadStudies) {
   ASSERT_EQ(tableAgain.status, 0) << tableAgain.output;
   EXPECT_EQ(tableAgain.output.find("== "), std::string::npos) << "walks and points are reused: " << tableAgain.output;
 
+  // On a generator without classes a preset leaves out the methods that learn from them, and
+  // says so; a method the user names is refused.
+  const fs::path unconditional = dir_ / "unconditional";
+  fs::copy(generator, unconditional, fs::copy_options::recursive);
+  nlohmann::json manifest = nlohmann::json::parse(readFileText(unconditional / "manifest.json"));
+  manifest["classes"] = 0;
+  test::writeText(unconditional / "manifest.json", manifest.dump());
+  const auto leftOut = genrep("experiment methods --dry-run --seeds 1 --generator " + quote(unconditional) + root);
+  ASSERT_EQ(leftOut.status, 0) << leftOut.output;
+  EXPECT_NE(leftOut.output.find("left out: supcon-gaussian, classifier"), std::string::npos) << leftOut.output;
+  EXPECT_NE(leftOut.output.find("7 points, 0 done"), std::string::npos) << leftOut.output;
+
   test::writeText(dir_ / "typo.toml", "[experiment]\naxis = \"views.count\"\nvalus = \"2\"\n");
   const std::string bad = " --run-name bad" + setup;
   const std::vector<BadInput> cases = {
@@ -391,6 +403,9 @@ TEST_F(Cli, AnExperimentRunsItsPointsOnceAndRefusesBadStudies) {
       {"unknown axis key", "experiment --set experiment.axis=views.sigam --set experiment.values=1" + bad, "did you mean 'views.sigma'"},
       {"empty axis", "experiment sigma --set experiment.values=, " + bad, "experiment.values: no values"},
       {"values without an axis", "experiment --set experiment.values=1,2" + bad, "experiment.values: values but no experiment.axis"},
+      {"a class method on a generator without classes",
+       "experiment methods --set experiment.methods=simclr-tx,classifier --run-name bad --generator " + quote(unconditional) + root,
+       "classifier learn from the generator's classes"},
       {"value out of range", "experiment budget --set experiment.values=10,0" + bad, "learn.steps is 0; it must be >= 1"},
       {"unknown method", "experiment sigma --set experiment.methods=byol" + bad, "unknown method 'byol'"},
       {"no jobs", "experiment sigma --jobs 0" + bad, "experiment.jobs is 0"},

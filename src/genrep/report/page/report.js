@@ -110,6 +110,9 @@
     node.appendChild(el('p', {class: 'meta'}, `${r.axis ? 'axis ' + r.axis : 'no axis'}; ${r.points.length} points done; seeds done: ${r.seeds_done}; ` +
                         `CPU ${r.cpu && r.cpu.model ? r.cpu.model : 'unknown'}`));
     if (r.paper) node.appendChild(el('p', {class: 'meta'}, `the paper: ${r.paper}`));
+    if (r.left_out && r.left_out.length) {
+      node.appendChild(el('p', {class: 'meta'}, `left out: ${r.left_out.join(', ')} (they learn from the generator's classes; it has none)`));
+    }
     if (!r.axis) {
       methodTable(node, r.rows, r.seeds_done, sec, `experiment-${r.study}`);
       return;
