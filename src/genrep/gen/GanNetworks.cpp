@@ -1,6 +1,8 @@
 #include "genrep/gen/GanNetworks.h"
 
+#include <array>
 #include <stdexcept>
+#include <vector>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -14,8 +16,33 @@ torch::nn::Conv2d conv3x3(int64_t in, int64_t out) {
   return torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, 3).padding(1));
 }
 
-torch::Tensor upsample2x(const torch::Tensor& x) {
-  return F::interpolate(x, F::InterpolateFuncOptions().scale_factor(std::vector<double>{2.0, 2.0}).mode(torch::kNearest));
+// conv(upsample2x(x)) for a 3x3 convolution with padding 1 and 2x nearest upsampling, without
+// the upsampled tensor. An output pixel of row parity a and column parity b sees a 2x2 window
+// of x in which upsampling repeated pixels, so the 3x3 kernel's repeated taps are summed: along
+// rows, a = 0 reads rows i-1, i with taps (k0, k1 + k2) and a = 1 rows i, i+1 with (k0 + k1, k2),
+// and columns alike. The four phases' 2x2 kernels are one convolution with 4 x O outputs over x
+// padded by 1, whose phase (a, b) sits at offset (a, b): 4 multiply-adds per output pixel and
+// input channel instead of 9, the same values up to the order of the sums (docs/gan.md, "The
+// generator's forward").
+torch::Tensor upsampleConv3x3(const torch::Tensor& x, const torch::nn::Conv2d& conv) {  // x [B, I, h, w] -> [B, O, 2h, 2w]
+  const torch::Tensor& k = conv->weight;                                                  // [O, I, 3, 3]
+  const auto fold = [](const torch::Tensor& t, int64_t dim) {  // three taps along dim -> each parity's two
+    const torch::Tensor t0 = t.narrow(dim, 0, 1), t1 = t.narrow(dim, 1, 1), t2 = t.narrow(dim, 2, 1);
+    return std::array<torch::Tensor, 2>{torch::cat({t0, t1 + t2}, dim), torch::cat({t0 + t1, t2}, dim)};
+  };
+  std::vector<torch::Tensor> kernels;  // phase 2a + b: [O, I, 2, 2]
+  for (const torch::Tensor& rows : fold(k, 2)) {
+    for (const torch::Tensor& both : fold(rows, 3)) kernels.push_back(both);
+  }
+  const int64_t o = k.size(0), h = x.size(2), w = x.size(3);
+  const torch::Tensor phases = F::conv2d(F::pad(x, F::PadFuncOptions({1, 1, 1, 1})), torch::cat(kernels, 0),
+                                         F::Conv2dFuncOptions().bias(conv->bias.repeat(4)));  // [B, 4O, h+1, w+1]
+  std::vector<torch::Tensor> parts;  // phase 2a + b: [B, O, h, w]
+  for (int64_t a = 0; a < 2; ++a) {
+    for (int64_t b = 0; b < 2; ++b) parts.push_back(phases.narrow(1, (2 * a + b) * o, o).narrow(2, a, h).narrow(3, b, w));
+  }
+  // [B, O, 4, h, w] -> out[:, :, 2i + a, 2j + b] = parts[2a + b][:, :, i, j]
+  return F::pixel_shuffle(torch::stack(parts, 2).flatten(1, 2), 2);
 }
 
 }  // namespace
@@ -69,8 +96,8 @@ GanGeneratorNetImpl::GanGeneratorNetImpl(const GanArchitecture& arch_) : arch(ar
 torch::Tensor GanGeneratorNetImpl::forward(const torch::Tensor& z, const torch::Tensor& y) {
   const int64_t w = arch.widthG;
   torch::Tensor h = project(z).view({z.size(0), 4 * w, arch.height / 4, arch.width / 4});  // [B, 4w, H/4, W/4]
-  h = conv1(upsample2x(torch::relu(bn1(h, y))));                                              // [B, 2w, H/2, W/2]
-  h = conv2(upsample2x(torch::relu(bn2(h, y))));                                              // [B, w, H, W]
+  h = upsampleConv3x3(torch::relu(bn1(h, y)), conv1);                                         // [B, 2w, H/2, W/2]
+  h = upsampleConv3x3(torch::relu(bn2(h, y)), conv2);                                         // [B, w, H, W]
   return torch::tanh(toImage(torch::relu(bn3(h, y))));                                        // [B, C, H, W]
 }
 
