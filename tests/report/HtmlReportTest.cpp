@@ -40,7 +40,7 @@ struct Fixtures {
   test::TempDir dir;
   fs::path experiment = dir / "experiment-samples", demo = dir / "demo", encoder = dir / "train", gan = dir / "gan",
            generator = dir / "generator", walks = dir / "walks", views = dir / "views", broken = dir / "broken",
-           methods = dir / "experiment-methods";
+           methods = dir / "experiment-methods", otherGenerator = dir / "experiment-samples-other";
 
   Fixtures() {
     nlohmann::json rows = nlohmann::json::array();
@@ -54,6 +54,11 @@ struct Fixtures {
                             {"paper", "sub-logarithmic"}, {"paper_series", nullptr}, {"seeds_done", 3}, {"rows", rows},
                             {"points", nlohmann::json::array()}, {"cpu", {{"model", "test CPU"}}}}));
     test::writeText(experiment / "config.toml", "[experiment]\nstudy = 'samples'\n");
+    // The same study on another generator: the page draws the two side by side.
+    nlohmann::json other = nlohmann::json::parse(readFileText(experiment / "results.json"));
+    for (nlohmann::json& r : other["rows"]) r["linear_top1"]["mean"] = r["linear_top1"]["mean"].get<double>() - 0.05;
+    other["settings"] = {{"gen.path", "models/other-gan"}};
+    test::writeText(otherGenerator / "results.json", other.dump());
     // A study without an axis: a table of methods, drawn as the demo's.
     test::writeText(methods / "results.json",
                     dumped({{"study", "methods"}, {"summary", "the demo's table"}, {"axis", ""}, {"values", nlohmann::json::array()},
@@ -171,7 +176,7 @@ TEST(HtmlReportInBrowser, DrawsEveryFigureWithoutAnErrorAndShowsMessagesForBadDa
   if (chromium().empty()) GTEST_SKIP() << "chromium is not installed (scripts/setup.sh installs it): the page is not opened";
   Fixtures f;
   const fs::path page = f.dir / "report.html";
-  writeReport({f.experiment, f.methods, f.demo, f.encoder, f.gan, f.generator, f.walks, f.views, f.broken}, page);
+  writeReport({f.experiment, f.otherGenerator, f.methods, f.demo, f.encoder, f.gan, f.generator, f.walks, f.views, f.broken}, page);
 
   const std::string dom = browse(page, "--dump-dom", f.dir.path());
   EXPECT_NE(dom.find("data-rendered=\"yes\""), std::string::npos) << "the script ran to its end";
@@ -187,6 +192,9 @@ TEST(HtmlReportInBrowser, DrawsEveryFigureWithoutAnErrorAndShowsMessagesForBadDa
   }
   // Three values x two methods, each with a band (two more series) over three seeds.
   EXPECT_EQ(marks.at("experiment-samples-linear_top1"), 3 * 2 * 3);
+  // Two runs of the study x two methods x three values, no bands.
+  EXPECT_EQ(marks.at("compare-samples-linear_top1"), 2 * 2 * 3);
+  EXPECT_NE(dom.find("and models/other-gan: one colour per run"), std::string::npos) << "the runs are named by their generator";
   EXPECT_EQ(marks.at("encoder-monitor"), 4);
   EXPECT_NE(dom.find("anchor (1)"), std::string::npos) << "the view panel's columns are labelled";
   EXPECT_NE(dom.find("class=\"message\""), std::string::npos) << "the torn results.json shows a message";

@@ -102,6 +102,25 @@
     return node;
   }
 
+  // A study's x axis: numbers (log for counts, where 0 = a stream is drawn past the largest
+  // count) or categories; `xOf` places an axis value ("4|learn.batch=128": its first part).
+  function studyAxis(r) {
+    const head = v => String(v).split('|')[0];
+    const numbers = r.values.map(v => Number(head(v)));
+    const numeric = r.values.every(v => !String(v).includes('|')) && numbers.every(n => Number.isFinite(n));
+    const positive = numbers.filter(n => n > 0);
+    const logX = numeric && r.log_axis && positive.length > 0;
+    const stream = logX ? Math.max(...positive) * 3 : null;
+    const xOf = v => !numeric ? String(v) : (logX && Number(head(v)) === 0 ? stream : Number(head(v)));
+    const xs = r.values.map(xOf).filter(x => numeric ? Number.isFinite(x) : true);
+    const xScale = numeric
+        ? {type: logX ? 'logarithmic' : 'linear', title: {display: true, text: r.axis + (logX ? ' (log scale)' : '')},
+           ticks: {callback: value => (stream !== null && Math.abs(value - stream) < 1e-9 ? 'stream' : value)}}
+        : {type: 'category', labels: r.values.map(String), title: {display: true, text: r.axis}};
+    if (stream !== null) xScale.afterBuildTicks = axis => { axis.ticks = xs.map(x => ({value: x})); };
+    return {numeric, xOf, xs, xScale};
+  }
+
   // ---- experiment: accuracy against the axis, one line per method, a band over seeds ----
   function experiment(sec) {
     const r = sec.results;
@@ -117,19 +136,7 @@
       methodTable(node, r.rows, r.seeds_done, sec, `experiment-${r.study}`);
       return;
     }
-    const head = v => String(v).split('|')[0];
-    const numbers = r.values.map(v => Number(head(v)));
-    const numeric = r.values.every(v => !String(v).includes('|')) && numbers.every(n => Number.isFinite(n));
-    const positive = numbers.filter(n => n > 0);
-    const logX = numeric && r.log_axis && positive.length > 0;
-    const stream = logX ? Math.max(...positive) * 3 : null;  // a count axis: 0 = a stream, drawn past the largest count
-    const xOf = v => !numeric ? String(v) : (logX && Number(head(v)) === 0 ? stream : Number(head(v)));
-    const xs = r.values.map(xOf).filter(x => numeric ? Number.isFinite(x) : true);
-    const xScale = numeric
-        ? {type: logX ? 'logarithmic' : 'linear', title: {display: true, text: r.axis + (logX ? ' (log scale)' : '')},
-           ticks: {callback: value => (stream !== null && Math.abs(value - stream) < 1e-9 ? 'stream' : value)}}
-        : {type: 'category', labels: r.values.map(String), title: {display: true, text: r.axis}};
-    if (stream !== null) xScale.afterBuildTicks = axis => { axis.ticks = xs.map(x => ({value: x})); };
+    const {numeric, xOf, xs, xScale} = studyAxis(r);
     const grid = el('div', {class: 'grid'});
     node.appendChild(grid);
     const several = r.seeds_done > 1;
@@ -180,6 +187,44 @@
       });
       node.appendChild(el('h4', {}, `${name} % (${r.axis} = columns)`));
       node.appendChild(table(columns, rows));
+    });
+  }
+
+  // ---- the same study from several folders (another generator): one chart per probe ----
+  // Each folder's methods are lines in its colour (solid, dotted: another method), its
+  // references dashed; the folder is named by its generator (settings gen.path).
+  function compareStudies(group) {
+    const first = group[0].results;
+    const node = section(`Study: ${first.study}, ${group.length} runs side by side`, group[0]);
+    const sourceOf = sec => (sec.results.settings && sec.results.settings['gen.path']) || sec.folder;
+    node.appendChild(el('p', {}, `The same study (axis ${first.axis}) from ${group.map(sourceOf).join(' and ')}: ` +
+                                 'one colour per run, its references dashed.'));
+    const {numeric, xOf, xs, xScale} = studyAxis(first);
+    const grid = el('div', {class: 'grid'});
+    node.appendChild(grid);
+    probes.forEach(([probe, name]) => {
+      const datasets = [];
+      group.forEach((sec, g) => {
+        const r = sec.results;
+        r.methods.forEach((id, m) => {
+          const rows = r.rows.filter(row => row.method === id && row.value !== '');
+          const points = rows.map(row => ({x: xOf(row.value), y: 100 * row[probe].mean}))
+                             .sort((a, b) => (numeric ? a.x - b.x : first.values.indexOf(a.x) - first.values.indexOf(b.x)));
+          if (points.length) datasets.push(line(`${sourceOf(sec)}: ${rows[0].label}`, points, g, m ? {borderDash: [2, 3]} : {}));
+        });
+        (r.references || []).forEach(id => {
+          const row = r.rows.find(x => x.method === id && x.value === '');
+          if (!row || xs.length === 0) return;
+          const ends = numeric ? [Math.min(...xs), Math.max(...xs)] : [String(first.values[0]), String(first.values[first.values.length - 1])];
+          datasets.push(line(`${sourceOf(sec)}: ${row.label} (reference)`, ends.map(x => ({x: x, y: 100 * row[probe].mean})), g,
+                             {borderDash: [6, 4], pointRadius: 0}));
+        });
+      });
+      const o = options(first.axis, `${name} % on real test images`);
+      o.scales.x = xScale;
+      chartFigure(grid, {id: `compare-${first.study}-${probe}`, title: `${first.study}: ${name} against ${first.axis}, per run`,
+                         command: group.map(sec => sec.command).join('; '), caption: 'Means over each run\'s seeds (spreads: each run\'s own figure). '},
+                  {type: 'line', data: {datasets: datasets}, options: o});
     });
   }
 
@@ -372,6 +417,21 @@
         (draw[sec.kind] || failed)(sec.kind in draw ? sec : {kind: 'error', of: sec.kind, folder: sec.folder, message: `no drawing for "${sec.kind}"`});
       } catch (error) {
         message(root, `The section from ${sec.folder} (${sec.kind}) could not be drawn: ${error.message}`);
+        console.error(error);
+      }
+    }
+    // A study with an axis that more than one folder holds (on two generators): side by side.
+    const studies = {};
+    for (const sec of data.sections || []) {
+      const r = sec.kind === 'experiment' && sec.results;
+      if (!r || !r.axis || !Array.isArray(r.values)) continue;
+      (studies[`${r.study} ${r.axis}`] = studies[`${r.study} ${r.axis}`] || []).push(sec);
+    }
+    for (const group of Object.values(studies).filter(g => g.length > 1)) {
+      try {
+        compareStudies(group);
+      } catch (error) {
+        message(root, `The study ${group[0].results.study} could not be compared: ${error.message}`);
         console.error(error);
       }
     }
