@@ -209,9 +209,19 @@ TEST_F(Cli, GanTrainSampleAndEvalMakeAGeneratorAndMeasureIt) {
                                 " --set quality.classifier_epochs=1 --set quality.cache=" + quote(dir_ / "cache"));
   ASSERT_EQ(evaluated.status, 0) << evaluated.output;
   const nlohmann::json quality = nlohmann::json::parse(readFileText(dir_ / "runs" / "eval" / "quality.json"));
-  for (const char* key : {"class_consistency", "frechet_distance", "frechet_distance_floor", "tstr_accuracy"}) {
+  for (const char* key : {"class_consistency", "frechet_distance", "frechet_distance_floor", "tstr_accuracy", "precision", "recall",
+                          "class_coverage", "rarest_class_share"}) {
     EXPECT_TRUE(quality[key].is_number()) << key;
   }
+  for (const char* key : {"precision", "recall", "class_coverage"}) {
+    EXPECT_GE(quality[key].get<double>(), 0) << key;
+    EXPECT_LE(quality[key].get<double>(), 1) << key;
+  }
+  EXPECT_TRUE(quality["precision_recall_floor"]["recall"].is_number());
+  ASSERT_EQ(quality["predicted_class_shares"].size(), 10u);
+  double shares = 0;
+  for (const nlohmann::json& share : quality["predicted_class_shares"]) shares += share.get<double>();
+  EXPECT_NEAR(shares, 1.0, 1e-9) << "every sample is predicted as one class";
 
   // An unconditional GAN's quality probe during training: the Fréchet distance to the real test images.
   const auto unconditional = genrep("gan train --path " + quote(data_) + root + " --run-name ugan --steps 2 --set gan.conditional=false"
