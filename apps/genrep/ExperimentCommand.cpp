@@ -117,13 +117,21 @@ void leaveOutClassMethods(Study& study, const Config& config, const ConfigSchema
   const std::string generator = generatorPathFromConfig(config);
   if (readGeneratorManifest(generator).value("classes", int64_t{0}) > 0) return;
   if (named) {
-    throw std::invalid_argument(fmt::format("experiment.methods: {} learn from the generator's classes, and {} has none (leave them out)",
-                                            fmt::join(needing, ", "), generator));
+    throw std::invalid_argument(fmt::format("experiment.methods: {} {} from the generator's classes, and {} has none (leave {} out)",
+                                            fmt::join(needing, ", "), needing.size() == 1 ? "learns" : "learn", generator,
+                                            needing.size() == 1 ? "it" : "them"));
   }
   for (std::vector<std::string>* ids : {&study.methods, &study.references}) {
     ids->erase(std::remove_if(ids->begin(), ids->end(), needsClasses), ids->end());
   }
   study.leftOut = needing;
+}
+
+// The line that says which methods a preset left out ("" when none).
+std::string leftOutLine(const Study& study) {
+  return study.leftOut.empty() ? ""
+                               : fmt::format("left out: {} (they learn from the generator's classes; it has none)\n",
+                                             fmt::join(study.leftOut, ", "));
 }
 
 // The study the config asks for: a preset (experiment.study) with the user's axis, values and
@@ -239,11 +247,12 @@ std::vector<Config> pointConfigs(std::vector<Point>& points, const Config& confi
   return configs;
 }
 
-// A hash of what decides a point's result under today's schema: a key genrep gained since holds
-// its default in every stored config, so it changes no name.
-// steer.* decide only the walks, whose folder is in views.walks and refuses other settings.
+// Keys that do not decide a point's result: steer.* decide only the walks, whose folder is in
+// views.walks and refuses other settings (learnWalksOnce).
 const std::vector<std::string> kNotDeciding = {"demo.", "experiment.", "steer."};
 
+// A hash of what decides a point's result under today's schema: a key genrep gained since holds
+// its default in every stored config, so it changes no name.
 uint32_t settingsHash(const Config& config, const ConfigSchema& schema) {
   const std::string settings = RunSettings(config, schema, {}, kNotDeciding).json();
   return static_cast<uint32_t>(fnv1a(settings.data(), settings.size()));
@@ -367,14 +376,10 @@ void writeResults(const std::filesystem::path& run, const Study& study, const Co
   for (const auto& [key, value] : resolved.items()) {
     if (!isOperationalKey(key)) settings[key] = value;
   }
-  const std::string leftOut = study.leftOut.empty() ? ""
-                              : fmt::format("left out: {} (they learn from the generator's classes; it has none)\n",
-                                            fmt::join(study.leftOut, ", "));
-  const std::string header = leftOut +
-      fmt::format("genrep experiment {}: {}\n{}{}; {} of {} points; mean ± spread over seeds (few-shot with one seed: over its draws)\n{}",
+  const std::string header =
+      fmt::format("genrep experiment {}: {}\n{}{}; {} of {} points; mean ± spread over seeds (few-shot with one seed: over its draws)\n{}{}",
                   study.name, study.summary, study.axis.empty() ? "no axis" : "axis " + study.axis, study.logAxis ? " (log scale)" : "",
-                  all.size(), points.size(),
-                  study.paper.empty() ? "" : "the paper: " + study.paper + "\n");
+                  all.size(), points.size(), leftOutLine(study), study.paper.empty() ? "" : "the paper: " + study.paper + "\n");
   writeFileAtomic(run / "table.md", header + tables);
   writeFileAtomic(run / "results.json", nlohmann::json{{"study", study.name},
                                                        {"summary", study.summary},
@@ -506,7 +511,7 @@ bool answerOrCheck(const Config& config, const ConfigSchema& schema) {
                                                                static_cast<double>(jobs) / 60,
                                                            walls.size());
   fmt::print("{} points, {} done; time for the rest: {}\n", s.points.size(), done, estimate);
-  if (!s.study.leftOut.empty()) fmt::print("left out: {} (they learn from the generator's classes; it has none)\n", fmt::join(s.study.leftOut, ", "));
+  fmt::print("{}", leftOutLine(s.study));
   return true;
 }
 
@@ -610,10 +615,7 @@ void runExperiment(CommandContext& context) {
   for (size_t i = 0; i < s.points.size(); ++i) {
     if (s.finished(i)) s.results[i] = readJsonFile(s.folders[i] / SubRunner::kResultFile);
   }
-  if (!s.study.leftOut.empty()) {
-    fmt::print("left out: {} (they learn from the generator's classes; {} has none)\n", fmt::join(s.study.leftOut, ", "),
-               generatorPathFromConfig(config));
-  }
+  fmt::print("{}", leftOutLine(s.study));
   learnStudyWalks(config, s);
   if (const int64_t jobs = config.getInt("experiment.jobs"); jobs > 1) {
     runInJobs(context, s, jobs);

@@ -415,7 +415,7 @@ TEST_F(Cli, AnExperimentRunsItsPointsOnceAndRefusesBadStudies) {
       {"values without an axis", "experiment --set experiment.values=1,2" + bad, "experiment.values: values but no experiment.axis"},
       {"a class method on a generator without classes",
        "experiment methods --set experiment.methods=simclr-tx,classifier --run-name bad --generator " + quote(unconditional) + root,
-       "classifier learn from the generator's classes"},
+       "classifier learns from the generator's classes"},
       {"value out of range", "experiment budget --set experiment.values=10,0" + bad, "learn.steps is 0; it must be >= 1"},
       {"unknown method", "experiment sigma --set experiment.methods=byol" + bad, "unknown method 'byol'"},
       {"no jobs", "experiment sigma --jobs 0" + bad, "experiment.jobs is 0"},
