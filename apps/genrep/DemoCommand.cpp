@@ -3,6 +3,7 @@
 // dataset, and prints one table, saved as Markdown and JSON. Its run folder (runs/demo by
 // default) keeps every sub-run: run again, finished ones are reused; interrupted, a
 // training run resumes from its checkpoint.
+#include <algorithm>
 #include <cstdio>
 #include <stdexcept>
 
@@ -22,9 +23,15 @@
 namespace genrep::app {
 namespace {
 
-std::vector<Method> demoMethods() {
+// The demo's rows (demoMethodIds) less those that learn from the generator's classes when it
+// has none (an unconditional generator), which it names.
+std::vector<Method> demoMethods(const Config& config, const ConfigSchema& schema) {
+  const std::vector<std::string> lacking = methodsLackingClasses(demoMethodIds(), config, schema);
+  if (!lacking.empty()) fmt::print("left out: {} (they learn from the generator's classes; it has none)\n", fmt::join(lacking, ", "));
   std::vector<Method> methods;
-  for (const std::string& id : demoMethodIds()) methods.push_back(*findMethod(id));
+  for (const std::string& id : demoMethodIds()) {
+    if (std::find(lacking.begin(), lacking.end(), id) == lacking.end()) methods.push_back(*findMethod(id));
+  }
   return methods;
 }
 
@@ -95,7 +102,7 @@ void runDemo(CommandContext& context) {
   if (std::filesystem::exists(qualityFile, ec)) quality = readJsonFile(qualityFile);
 
   // Seed by seed, so an interrupted demo leaves complete tables for the seeds it finished.
-  const std::vector<Method> methods = demoMethods();
+  const std::vector<Method> methods = demoMethods(config, schema);
   std::vector<std::vector<nlohmann::json>> results(methods.size());  // [method][seed]
   const std::string demoToml = config.toToml();
   const std::filesystem::path walks = learnWalksOnce(config, generator, context.run.path() / "walks");

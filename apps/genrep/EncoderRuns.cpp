@@ -217,6 +217,18 @@ std::vector<std::string> demoMethodIds() {
   return ids;
 }
 
+std::vector<std::string> methodsLackingClasses(const std::vector<std::string>& ids, const Config& config, const ConfigSchema& schema) {
+  const std::string base = config.toToml();
+  std::vector<std::string> needing;
+  for (const std::string& id : ids) {
+    const Config c = Config::fromToml(schema, base, "method " + id, findMethod(id)->overrides);
+    const std::string objective = c.getString("learn.objective");
+    if (sourceNeedsGenerator(c) && (objective == "supcon" || objective == "classifier")) needing.push_back(id);
+  }
+  if (needing.empty() || readGeneratorManifest(generatorPathFromConfig(config)).value("classes", int64_t{0}) > 0) return {};
+  return needing;
+}
+
 const Method* findMethod(const std::string& id) {
   for (const Method& method : methodTable()) {
     if (method.id == id) return &method;

@@ -61,6 +61,9 @@ const Method* findMethod(const std::string& id);
 // The rows of the method table that `genrep demo` and `genrep experiment methods` make: the
 // first nine of methodTable().
 std::vector<std::string> demoMethodIds();
+// The methods of `ids` that learn from the generator's classes (SupCon and the classifier on
+// generated views) when the config's generator (gen.path) has none; empty otherwise.
+std::vector<std::string> methodsLackingClasses(const std::vector<std::string>& ids, const Config& config, const ConfigSchema& schema);
 // Those rows (summariseOverSeeds, eval/SeedSummary.h) as Markdown: method | linear | kNN |
 // few-shot | views/s. `several`: linear and kNN with their spread over seeds.
 std::string methodTableMarkdown(const nlohmann::json& rows, bool several, int64_t fewShotPerClass);

@@ -9,7 +9,6 @@
 #include <chrono>
 #include <cstdio>
 #include <functional>
-#include <iterator>
 #include <stdexcept>
 #include <thread>
 
@@ -27,7 +26,6 @@
 #include "genrep/core/TextList.h"
 #include "genrep/data/DatasetOpener.h"
 #include "genrep/eval/SeedSummary.h"
-#include "genrep/gen/GeneratorLoader.h"
 #include "genrep/runtime/CpuFeatures.h"
 #include "genrep/settings/DataKeys.h"
 #include "genrep/settings/EvalKeys.h"
@@ -100,30 +98,20 @@ std::vector<std::string> quickPreset() {
           "eval.linear_epochs=10", "eval.few_shot_steps=200", "experiment.seeds=1"};
 }
 
-// Methods that learn from the generator's classes (SupCon, the classifier) on a generator
-// without classes: a preset leaves them out (study.leftOut); methods the user named are refused.
+// Methods that learn from the generator's classes on a generator without classes: a preset
+// leaves them out (study.leftOut); methods the user named are refused.
 void leaveOutClassMethods(Study& study, const Config& config, const ConfigSchema& schema, bool named) {
-  const std::string base = config.toToml();
-  const auto needsClasses = [&](const std::string& id) {
-    const Config c = Config::fromToml(schema, base, "experiment method", findMethod(id)->overrides);
-    const std::string objective = c.getString("learn.objective");
-    return sourceNeedsGenerator(c) && (objective == "supcon" || objective == "classifier");
-  };
-  std::vector<std::string> needing;
-  for (const std::vector<std::string>* ids : {&study.methods, &study.references}) {
-    std::copy_if(ids->begin(), ids->end(), std::back_inserter(needing), needsClasses);
-  }
+  std::vector<std::string> ids = study.methods;
+  ids.insert(ids.end(), study.references.begin(), study.references.end());
+  const std::vector<std::string> needing = methodsLackingClasses(ids, config, schema);
   if (needing.empty()) return;
-  const std::string generator = generatorPathFromConfig(config);
-  if (readGeneratorManifest(generator).value("classes", int64_t{0}) > 0) return;
   if (named) {
     throw std::invalid_argument(fmt::format("experiment.methods: {} {} from the generator's classes, and {} has none (leave {} out)",
-                                            fmt::join(needing, ", "), needing.size() == 1 ? "learns" : "learn", generator,
-                                            needing.size() == 1 ? "it" : "them"));
+                                            fmt::join(needing, ", "), needing.size() == 1 ? "learns" : "learn",
+                                            generatorPathFromConfig(config), needing.size() == 1 ? "it" : "them"));
   }
-  for (std::vector<std::string>* ids : {&study.methods, &study.references}) {
-    ids->erase(std::remove_if(ids->begin(), ids->end(), needsClasses), ids->end());
-  }
+  const auto lacking = [&](const std::string& id) { return std::find(needing.begin(), needing.end(), id) != needing.end(); };
+  for (std::vector<std::string>* list : {&study.methods, &study.references}) list->erase(std::remove_if(list->begin(), list->end(), lacking), list->end());
   study.leftOut = needing;
 }
 

@@ -235,6 +235,18 @@ TEST_F(Cli, GanTrainSampleAndEvalMakeAGeneratorAndMeasureIt) {
     if (record.contains("frechet_distance")) probed.push_back(record["step"].get<int64_t>());
   }
   EXPECT_EQ(probed, (std::vector<int64_t>{1, 2}));
+
+  // The demo on it: the rows that learn from the generator's classes are left out, and said so.
+  const auto demo = genrep("demo --generator " + quote(dir_ / "runs" / "ugan" / "generator") + " --path " + quote(data_) + root +
+                           " --run-name udemo --set encoder.stages=2 --set encoder.width=4 --set learn.head_dim=8 --batch 8 --steps 2"
+                           " --set eval.few_shot_per_class=2 --set eval.few_shot_draws=2 --set eval.knn_k=5 --set eval.linear_epochs=2"
+                           " --set eval.few_shot_steps=5 --set steer.steps=2 --set steer.eval_samples=8");
+  ASSERT_EQ(demo.status, 0) << demo.output;
+  EXPECT_NE(demo.output.find("left out: supcon-gaussian, classifier"), std::string::npos) << demo.output;
+  const std::string table = readFileText(dir_ / "runs" / "udemo" / "table.md");
+  EXPECT_EQ(table.find("SupCon"), std::string::npos) << table;
+  EXPECT_NE(table.find("| SimCLR, generator, steering Tz + Tx |"), std::string::npos) << table;
+  EXPECT_NE(table.find("| Inverter, generator |"), std::string::npos) << table;
 }
 
 TEST_F(Cli, TrainEvalAndDemoLearnEncodersAndTheDemoReusesItsWork) {
