@@ -39,7 +39,7 @@ void runTrain(CommandContext& context) {
     try {  // only the monitor would read it: without it the run trains all the same
       dataset = std::make_unique<RealDataset>(openDataset(datasetSpecFromConfig(config)));
     } catch (const std::exception& error) {
-      fmt::print("monitor    off: {}\n", error.what());
+      fmt::print("data       not opened: {}\n", error.what());  // the monitor's own line follows: off
     }
   }
   const RealDataset* viewData = sourceNeedsDataset(config) ? dataset.get() : nullptr;
