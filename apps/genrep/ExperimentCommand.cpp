@@ -3,8 +3,9 @@
 // finished point is reused, an interrupted one resumes from its checkpoint, and a changed
 // setting makes a new point instead of mixing results. results.json and table.md are rewritten
 // after every point. Presets are the paper's studies (docs/experiments.md); `--config FILE`
-// runs one a user writes with experiment.axis, experiment.values and experiment.methods. A
-// study without an axis is a table of methods: `methods` is the demo's.
+// runs one a user writes with experiment.axis, experiment.values and experiment.methods, and
+// optionally a second axis (experiment.axis2: one line per method and value of it). A study
+// without an axis is a table of methods: `methods` is the demo's.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -56,7 +57,25 @@ struct Study {
   std::string paper;                    // what the paper measured, one line
   PaperSeries paperSeries = {};         // the same as numbers, where they share the axis
   std::vector<std::string> leftOut = {};  // preset methods this generator cannot train (leaveOutClassMethods)
+  // A second axis (a user's study): every method is a line per value2 ("" = none), the
+  // references stay one per seed. Values as for the first axis.
+  std::string axis2 = {};
+  std::vector<std::string> values2 = {};
+  // The second axis's values, or one empty one: what a loop over lines walks.
+  std::vector<std::string> series() const { return values2.empty() ? std::vector<std::string>{""} : values2; }
+  // A method's label on the line of `value2`.
+  std::string lineLabel(const Method& method, const std::string& value2) const {
+    return value2.empty() ? method.label : fmt::format("{} ({} = {})", method.label, axis2, value2);
+  }
 };
+
+// A setting a study may vary; std::invalid_argument naming `which` (experiment.axis or axis2).
+void checkAxisKey(const ConfigSchema& schema, const std::string& key, const char* which) {
+  if (schema.find(key) && key.rfind("experiment.", 0) != 0 && key.rfind("run.", 0) != 0) return;
+  const std::string closest = schema.suggest(key);
+  throw std::invalid_argument(fmt::format("{}: '{}' is not a setting a study can vary{}", which, key,
+                                          closest.empty() ? "" : fmt::format(" (did you mean '{}'?)", closest)));
+}
 
 const std::vector<Study>& studyPresets() {
   static const std::vector<Study> studies = {
@@ -168,13 +187,19 @@ Study studyFromConfig(const Config& config, const ConfigSchema& schema) {
   }
   leaveOutClassMethods(study, config, schema,
                        !config.getString("experiment.methods").empty() || !config.getString("experiment.references").empty());
-  if (study.axis.empty()) return study;
-  const ConfigKey* axisKey = schema.find(study.axis);
-  if (!axisKey || study.axis.rfind("experiment.", 0) == 0 || study.axis.rfind("run.", 0) == 0) {
-    const std::string closest = schema.suggest(study.axis);
-    throw std::invalid_argument(fmt::format("experiment.axis: '{}' is not a setting a study can vary{}", study.axis,
-                                            closest.empty() ? "" : fmt::format(" (did you mean '{}'?)", closest)));
+  study.axis2 = config.getString("experiment.axis2");
+  if (const std::string values2 = config.getString("experiment.values2"); !values2.empty()) study.values2 = splitList(values2);
+  if (study.axis2.empty() != study.values2.empty()) {
+    throw std::invalid_argument(study.axis2.empty() ? "experiment.values2: values but no experiment.axis2; name the setting they are for"
+                                                    : fmt::format("experiment.values2: no values for {}", study.axis2));
   }
+  if (study.axis.empty()) {
+    if (!study.axis2.empty()) throw std::invalid_argument("experiment.axis2: a second axis needs a first (experiment.axis)");
+    return study;
+  }
+  checkAxisKey(schema, study.axis, "experiment.axis");
+  if (!study.axis2.empty()) checkAxisKey(schema, study.axis2, "experiment.axis2");
+  if (study.axis2 == study.axis) throw std::invalid_argument(fmt::format("experiment.axis2: {} is the first axis already", study.axis2));
   if (study.values.empty()) throw std::invalid_argument(fmt::format("experiment.values: no values for {}", study.axis));
   if (study.methods.empty()) throw std::invalid_argument("experiment.methods: no methods to compare");
   if (config.getBool("experiment.quick") && study.values.size() > 3) {
@@ -193,25 +218,32 @@ struct Point {
   std::string value;  // the axis value; "" for a reference method
   int64_t seed = 0;
   std::vector<std::string> overrides;  // on top of the experiment's config
+  std::string value2 = {};             // the second axis's value; "" for none
 };
+
+// "key=value" and the settings that go with the value after '|' ("4|learn.batch=128").
+void addAxisValue(std::vector<std::string>& overrides, const std::string& axis, const std::string& value) {
+  const std::vector<std::string> parts = splitList(value, '|');
+  overrides.push_back(axis + "=" + parts.front());
+  overrides.insert(overrides.end(), parts.begin() + 1, parts.end());
+}
 
 std::vector<Point> pointsOf(const Study& study, int64_t firstSeed, int64_t seeds) {
   std::vector<Point> points;
   for (int64_t s = firstSeed; s < firstSeed + seeds; ++s) {  // seed by seed: each seed's grid is whole before the next
-    const auto add = [&](const std::string& id, const std::string& value) {
-      Point p{findMethod(id), value, s, study.base};
+    const auto add = [&](const std::string& id, const std::string& value, const std::string& value2) {
+      Point p{findMethod(id), value, s, study.base, value2};
       p.overrides.insert(p.overrides.end(), p.method->overrides.begin(), p.method->overrides.end());
-      if (!value.empty()) {
-        const std::vector<std::string> parts = splitList(value, '|');
-        p.overrides.push_back(study.axis + "=" + parts.front());
-        p.overrides.insert(p.overrides.end(), parts.begin() + 1, parts.end());
-      }
+      if (!value.empty()) addAxisValue(p.overrides, study.axis, value);
+      if (!value2.empty()) addAxisValue(p.overrides, study.axis2, value2);
       p.overrides.push_back(fmt::format("run.seed={}", s));
       points.push_back(p);
     };
-    for (const std::string& id : study.references) add(id, "");
-    for (const std::string& value : study.values) {
-      for (const std::string& id : study.methods) add(id, value);
+    for (const std::string& id : study.references) add(id, "", "");
+    for (const std::string& value2 : study.series()) {
+      for (const std::string& value : study.values) {
+        for (const std::string& id : study.methods) add(id, value, value2);
+      }
     }
   }
   return points;
@@ -253,9 +285,10 @@ uint32_t settingsHash(const Config& config, const ConfigSchema& schema) {
 std::filesystem::path pointFolder(const std::filesystem::path& run, const Point& point, const Config& config, const ConfigSchema& schema,
                                   bool adopt = true) {
   const std::filesystem::path methodFolder = run / "points" / point.method->id;
-  std::string value = point.value;
+  std::string value = point.value.empty() ? "" : point.value + "-";
+  if (!point.value2.empty()) value += point.value2 + "-";
   std::replace(value.begin(), value.end(), '|', '+');  // a name a shell takes as it is
-  const std::string prefix = fmt::format("{}seed-{}-", value.empty() ? "" : value + "-", point.seed);
+  const std::string prefix = fmt::format("{}seed-{}-", value, point.seed);
   const uint32_t hash = settingsHash(config, schema);
   const std::filesystem::path folder = methodFolder / fmt::format("{}{:08x}", prefix, hash);
   std::error_code ec;
@@ -322,27 +355,33 @@ void writeResults(const std::filesystem::path& run, const Study& study, const Co
     table += "\n|---|";
     for (size_t c = 0; c < columns.size(); ++c) table += "---|";
     table += "\n";
-    std::vector<std::string> ids = study.references;
-    ids.insert(ids.end(), study.methods.begin(), study.methods.end());
-    for (const std::string& id : ids) {
+    std::vector<std::pair<std::string, std::string>> lines;  // a table row: method, value2
+    for (const std::string& id : study.references) lines.emplace_back(id, "");
+    for (const std::string& id : study.methods) {
+      for (const std::string& value2 : study.series()) lines.emplace_back(id, value2);
+    }
+    for (const auto& [id, value2] : lines) {
       const Method* method = findMethod(id);
       const bool reference = std::find(study.references.begin(), study.references.end(), id) != study.references.end();
-      table += "| " + method->label + " |";
+      const std::string label = study.lineLabel(*method, value2);
+      table += "| " + label + " |";
       for (const std::string& v : columns) {
         std::vector<nlohmann::json> done;
         for (size_t i = 0; i < points.size(); ++i) {
-          if (points[i].method == method && points[i].value == v && !results[i].is_null()) done.push_back(results[i]);
+          const Point& p = points[i];
+          if (p.method == method && p.value == v && p.value2 == value2 && !results[i].is_null()) done.push_back(results[i]);
         }
         if (reference != v.empty() || done.empty()) {
           table += " |";
           continue;
         }
         seedsDone = std::max<int64_t>(seedsDone, static_cast<int64_t>(done.size()));
-        nlohmann::json row = summariseOverSeeds(id, method->label, done, firstSeed);
+        nlohmann::json row = summariseOverSeeds(id, label, done, firstSeed);
         // One seed: linear and kNN have no spread to show; few-shot's is over its draws.
         table += " " + percentCell(row, probe, done.size() > 1 || std::string(probe) == "few_shot") + " |";
         if (std::string(probe) == "linear_top1") {
           row["value"] = v;
+          row["value2"] = value2;
           rows.push_back(row);
         }
       }
@@ -352,7 +391,7 @@ void writeResults(const std::filesystem::path& run, const Study& study, const Co
   }
   for (size_t i = 0; i < points.size(); ++i) {
     if (results[i].is_null()) continue;
-    nlohmann::json p = {{"method", points[i].method->id}, {"value", points[i].value}, {"seed", points[i].seed}};
+    nlohmann::json p = {{"method", points[i].method->id}, {"value", points[i].value}, {"value2", points[i].value2}, {"seed", points[i].seed}};
     for (const char* key : {"linear", "knn", "few_shot", "training", "wall_seconds"}) {
       if (results[i].contains(key)) p[key] = results[i][key];
     }
@@ -365,14 +404,17 @@ void writeResults(const std::filesystem::path& run, const Study& study, const Co
     if (!isOperationalKey(key)) settings[key] = value;
   }
   const std::string header =
-      fmt::format("genrep experiment {}: {}\n{}{}; {} of {} points; mean ± spread over seeds (few-shot with one seed: over its draws)\n{}{}",
+      fmt::format("genrep experiment {}: {}\n{}{}{}; {} of {} points; mean ± spread over seeds (few-shot with one seed: over its draws)\n{}{}",
                   study.name, study.summary, study.axis.empty() ? "no axis" : "axis " + study.axis, study.logAxis ? " (log scale)" : "",
-                  all.size(), points.size(), leftOutLine(study), study.paper.empty() ? "" : "the paper: " + study.paper + "\n");
+                  study.axis2.empty() ? "" : fmt::format(", lines per {} ({})", study.axis2, fmt::join(study.values2, ", ")), all.size(),
+                  points.size(), leftOutLine(study), study.paper.empty() ? "" : "the paper: " + study.paper + "\n");
   writeFileAtomic(run / "table.md", header + tables);
   writeFileAtomic(run / "results.json", nlohmann::json{{"study", study.name},
                                                        {"summary", study.summary},
                                                        {"axis", study.axis},
                                                        {"values", study.values},
+                                                       {"axis2", study.axis2},
+                                                       {"values2", study.values2},
                                                        {"log_axis", study.logAxis},
                                                        {"methods", study.methods},
                                                        {"references", study.references},
@@ -490,7 +532,8 @@ bool answerOrCheck(const Config& config, const ConfigSchema& schema) {
       const nlohmann::json r = readJsonFile(s.folders[i] / SubRunner::kResultFile);
       if (r.contains("wall_seconds")) walls.push_back(r["wall_seconds"].get<double>());
     }
-    const std::string at = s.study.axis.empty() ? "" : fmt::format("{}={:<8} ", s.study.axis, point.value.empty() ? "(ref)" : point.value);
+    std::string at = s.study.axis.empty() ? "" : fmt::format("{}={:<8} ", s.study.axis, point.value.empty() ? "(ref)" : point.value);
+    if (!point.value2.empty()) at += fmt::format("{}={} ", s.study.axis2, point.value2);
     fmt::print("{:<6} {:<20} {}seed {}\n", finished ? "done" : "to run", point.method->id, at, point.seed);
   }
   const std::string estimate = walls.empty() ? "unknown until a point has run here"
@@ -512,8 +555,8 @@ void runPoints(CommandContext& context, StudyRun& s, const std::vector<size_t>& 
   const SubRunner runner(context.schema, kNotDeciding);
   for (const size_t i : which) {
     const Point& point = s.points[i];
-    const std::string label = fmt::format("{} {}={} seed {}", point.method->id, s.study.axis, point.value.empty() ? "(ref)" : point.value,
-                                          point.seed);
+    const std::string label = fmt::format("{} {}={}{} seed {}", point.method->id, s.study.axis, point.value.empty() ? "(ref)" : point.value,
+                                          point.value2.empty() ? "" : fmt::format(" {}={}", s.study.axis2, point.value2), point.seed);
     const auto start = std::chrono::steady_clock::now();
     s.results[i] = runner.run({point.method->id, label, s.folders[i]}, s.configs[i], [&](const Config& pc, const std::filesystem::path& f) {
       nlohmann::json r = trainAndProbe(*point.method, pc, context.schema, f, generator, dataset);
@@ -645,6 +688,8 @@ CommandSpec experimentCommand() {
                      schema.addString("experiment.name", "custom", "the name of a study without a preset (its run folder)");
                      schema.addString("experiment.axis", "", "the setting the study varies (overrides the preset's)");
                      schema.addString("experiment.values", "", "its values, comma-separated (overrides the preset's)");
+                     schema.addString("experiment.axis2", "", "a second setting to vary: each method is one line per its value");
+                     schema.addString("experiment.values2", "", "the second axis's values, comma-separated");
                      schema.addString("experiment.methods", "", "methods compared, comma-separated ids (overrides the preset's)");
                      schema.addString("experiment.references", "",
                                       "methods the axis does not change (baselines), run once per seed, comma-separated");

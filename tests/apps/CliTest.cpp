@@ -1,5 +1,6 @@
 // The genrep binary as a user runs it: exit codes, one-line errors, run folders.
 #include <functional>
+#include <set>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -418,6 +419,24 @@ TEST_F(Cli, AnExperimentRunsItsPointsOnceAndRefusesBadStudies) {
   EXPECT_NE(leftOut.output.find("left out: supcon-gaussian, classifier"), std::string::npos) << leftOut.output;
   EXPECT_NE(leftOut.output.find("7 points, 0 done"), std::string::npos) << leftOut.output;
 
+  // Two axes: each method is a line per value of the second, a point per pair of values.
+  test::writeText(dir_ / "grid.toml", "[experiment]\nname = \"grid\"\naxis = \"views.sigma\"\nvalues = \"0.25, 1.0\"\n"
+                                      "axis2 = \"learn.steps\"\nvalues2 = \"2, 3\"\nmethods = \"simclr-gaussian\"\n");
+  const auto twoAxes = genrep("experiment --config " + quote(dir_ / "grid.toml") + setup + " --run-name grid");
+  ASSERT_EQ(twoAxes.status, 0) << twoAxes.output;
+  const nlohmann::json gridResults = nlohmann::json::parse(readFileText(dir_ / "runs" / "grid" / "results.json"));
+  EXPECT_EQ(gridResults["points"].size(), 4u);
+  std::set<std::pair<std::string, std::string>> pairs;
+  for (const nlohmann::json& p : gridResults["points"]) {
+    pairs.insert({p["value"].get<std::string>(), p["value2"].get<std::string>()});
+    EXPECT_EQ(p["training"]["steps"], std::stoi(p["value2"].get<std::string>())) << "the second axis's value is the point's setting";
+  }
+  EXPECT_EQ(pairs.size(), 4u);
+  const std::string gridTable = readFileText(dir_ / "runs" / "grid" / "table.md");
+  for (const char* line : {"| SimCLR, generator, gaussian Tz + Tx (learn.steps = 2) |", "| SimCLR, generator, gaussian Tz + Tx (learn.steps = 3) |"}) {
+    EXPECT_NE(gridTable.find(line), std::string::npos) << gridTable;
+  }
+
   test::writeText(dir_ / "typo.toml", "[experiment]\naxis = \"views.count\"\nvalus = \"2\"\n");
   const std::string bad = " --run-name bad" + setup;
   const std::vector<BadInput> cases = {
@@ -425,6 +444,12 @@ TEST_F(Cli, AnExperimentRunsItsPointsOnceAndRefusesBadStudies) {
       {"unknown axis key", "experiment --set experiment.axis=views.sigam --set experiment.values=1" + bad, "did you mean 'views.sigma'"},
       {"empty axis", "experiment sigma --set experiment.values=, " + bad, "experiment.values: no values"},
       {"values without an axis", "experiment --set experiment.values=1,2" + bad, "experiment.values: values but no experiment.axis"},
+      {"a second axis without a first", "experiment --set experiment.methods=simclr-tx --set experiment.axis2=learn.steps"
+                                        " --set experiment.values2=2" + bad, "a second axis needs a first"},
+      {"second values without a second axis", "experiment sigma --set experiment.values2=2" + bad, "experiment.values2: values but no"},
+      {"unknown second axis key", "experiment sigma --set experiment.axis2=learn.stpes --set experiment.values2=2" + bad,
+       "did you mean 'learn.steps'"},
+      {"the same axis twice", "experiment sigma --set experiment.axis2=views.sigma --set experiment.values2=2" + bad, "the first axis already"},
       {"a class method on a generator without classes",
        "experiment methods --set experiment.methods=simclr-tx,classifier --run-name bad --generator " + quote(unconditional) + root,
        "classifier learns from the generator's classes"},

@@ -40,7 +40,7 @@ struct Fixtures {
   test::TempDir dir;
   fs::path experiment = dir / "experiment-samples", demo = dir / "demo", encoder = dir / "train", gan = dir / "gan",
            generator = dir / "generator", walks = dir / "walks", views = dir / "views", broken = dir / "broken",
-           methods = dir / "experiment-methods", otherGenerator = dir / "experiment-samples-other";
+           methods = dir / "experiment-methods", otherGenerator = dir / "experiment-samples-other", grid = dir / "experiment-grid";
 
   Fixtures() {
     nlohmann::json rows = nlohmann::json::array();
@@ -59,6 +59,20 @@ struct Fixtures {
     for (nlohmann::json& r : other["rows"]) r["linear_top1"]["mean"] = r["linear_top1"]["mean"].get<double>() - 0.05;
     other["settings"] = {{"gen.path", "models/other-gan"}};
     test::writeText(otherGenerator / "results.json", other.dump());
+    // A study with a second axis: one line per method and value of it.
+    nlohmann::json gridRows = nlohmann::json::array();
+    for (const std::string steps : {"200", "400"}) {
+      for (const auto& [value, linear] : std::vector<std::pair<std::string, double>>{{"0.25", 0.80}, {"0.5", 0.82}, {"1.0", 0.81}}) {
+        nlohmann::json r = row("simclr-gaussian", "SimCLR, gaussian (learn.steps = " + steps + ")", value, linear + (steps == "400" ? 0.02 : 0));
+        r["value2"] = steps;
+        gridRows.push_back(r);
+      }
+    }
+    test::writeText(grid / "results.json",
+                    dumped({{"study", "grid"}, {"summary", "sigma x steps"}, {"axis", "views.sigma"}, {"values", {"0.25", "0.5", "1.0"}},
+                            {"axis2", "learn.steps"}, {"values2", {"200", "400"}}, {"log_axis", false}, {"methods", {"simclr-gaussian"}},
+                            {"references", nlohmann::json::array()}, {"paper", ""}, {"paper_series", nullptr}, {"seeds_done", 3},
+                            {"rows", gridRows}, {"points", nlohmann::json::array()}, {"cpu", {{"model", "test CPU"}}}}));
     // A study without an axis: a table of methods, drawn as the demo's.
     test::writeText(methods / "results.json",
                     dumped({{"study", "methods"}, {"summary", "the demo's table"}, {"axis", ""}, {"values", nlohmann::json::array()},
@@ -176,7 +190,7 @@ TEST(HtmlReportInBrowser, DrawsEveryFigureWithoutAnErrorAndShowsMessagesForBadDa
   if (chromium().empty()) GTEST_SKIP() << "chromium is not installed (scripts/setup.sh installs it): the page is not opened";
   Fixtures f;
   const fs::path page = f.dir / "report.html";
-  writeReport({f.experiment, f.otherGenerator, f.methods, f.demo, f.encoder, f.gan, f.generator, f.walks, f.views, f.broken}, page);
+  writeReport({f.experiment, f.otherGenerator, f.grid, f.methods, f.demo, f.encoder, f.gan, f.generator, f.walks, f.views, f.broken}, page);
 
   const std::string dom = browse(page, "--dump-dom", f.dir.path());
   EXPECT_NE(dom.find("data-rendered=\"yes\""), std::string::npos) << "the script ran to its end";
@@ -192,6 +206,9 @@ TEST(HtmlReportInBrowser, DrawsEveryFigureWithoutAnErrorAndShowsMessagesForBadDa
   }
   // Three values x two methods, each with a band (two more series) over three seeds.
   EXPECT_EQ(marks.at("experiment-samples-linear_top1"), 3 * 2 * 3);
+  // A second axis: two lines (its two values) of three points, each with its band.
+  EXPECT_EQ(marks.at("experiment-grid-linear_top1"), 2 * 3 * 3);
+  EXPECT_NE(dom.find("SimCLR, gaussian (learn.steps = 400)"), std::string::npos) << "the table has a row per line";
   // Two runs of the study x two methods x three values, no bands.
   EXPECT_EQ(marks.at("compare-samples-linear_top1"), 2 * 2 * 3);
   EXPECT_NE(dom.find("and models/other-gan: one colour per run"), std::string::npos) << "the runs are named by their generator";

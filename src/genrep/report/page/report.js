@@ -121,12 +121,18 @@
     return {numeric, xOf, xs, xScale};
   }
 
+  // A study's lines: [method, value of the second axis ('' without one)], method by method.
+  function studyLines(r) {
+    const series = r.values2 && r.values2.length ? r.values2.map(String) : [''];
+    return [].concat(...r.methods.map(id => series.map(value2 => [id, value2])));
+  }
+
   // ---- experiment: accuracy against the axis, one line per method, a band over seeds ----
   function experiment(sec) {
     const r = sec.results;
     const node = section(`Study: ${r.study}`, sec);
     node.appendChild(el('p', {}, r.summary || ''));
-    node.appendChild(el('p', {class: 'meta'}, `${r.axis ? 'axis ' + r.axis : 'no axis'}; ${r.points.length} points done; seeds done: ${r.seeds_done}; ` +
+    node.appendChild(el('p', {class: 'meta'}, `${r.axis ? 'axis ' + r.axis : 'no axis'}${r.axis2 ? `, lines per ${r.axis2}` : ''}; ${r.points.length} points done; seeds done: ${r.seeds_done}; ` +
                         `CPU ${r.cpu && r.cpu.model ? r.cpu.model : 'unknown'}`));
     if (r.paper) node.appendChild(el('p', {class: 'meta'}, `the paper: ${r.paper}`));
     if (r.left_out && r.left_out.length) {
@@ -140,10 +146,11 @@
     const grid = el('div', {class: 'grid'});
     node.appendChild(grid);
     const several = r.seeds_done > 1;
+    const lines = studyLines(r);
     probes.forEach(([probe, name], p) => {
       const datasets = [];
-      r.methods.forEach((id, i) => {
-        const rows = r.rows.filter(row => row.method === id && row.value !== '');
+      lines.forEach(([id, value2], i) => {
+        const rows = r.rows.filter(row => row.method === id && row.value !== '' && (row.value2 || '') === value2);
         const points = rows.map(row => ({x: xOf(row.value), y: 100 * row[probe].mean, spread: 100 * row[probe].spread}))
                            .sort((a, b) => (numeric ? a.x - b.x : r.values.indexOf(a.x) - r.values.indexOf(b.x)));
         if (points.length === 0) return;
@@ -156,7 +163,7 @@
         if (!row || xs.length === 0) return;
         const y = 100 * row[probe].mean;
         const ends = numeric ? [Math.min(...xs), Math.max(...xs)] : [String(r.values[0]), String(r.values[r.values.length - 1])];
-        datasets.push(line(`${row.label} (reference)`, ends.map(x => ({x: x, y: y})), r.methods.length + k,
+        datasets.push(line(`${row.label} (reference)`, ends.map(x => ({x: x, y: y})), lines.length + k,
                            {borderDash: [6, 4], pointRadius: 0}));
       });
       const extra = {};
@@ -174,13 +181,14 @@
                   {type: 'line', data: {datasets: datasets}, options: o});
     });
     const columns = [''].concat(r.references && r.references.length ? ['(reference)'] : [], r.values.map(String));
-    const ids = (r.references || []).concat(r.methods);
+    const tableLines = (r.references || []).map(id => [id, '']).concat(lines);
     probes.forEach(([probe, name]) => {
-      const rows = ids.map(id => {
-        const label = (r.rows.find(x => x.method === id) || {label: id}).label;
+      const rows = tableLines.map(([id, value2]) => {
+        const ofLine = x => x.method === id && (x.value2 || '') === value2;
+        const label = (r.rows.find(ofLine) || {label: id}).label;
         const cells = columns.slice(1).map(c => {
           const value = c === '(reference)' ? '' : c;
-          const row = r.rows.find(x => x.method === id && x.value === value);
+          const row = r.rows.find(x => ofLine(x) && x.value === value);
           return row ? meanSpread(row[probe], several || probe === 'few_shot') : '';
         });
         return [label].concat(cells);
@@ -206,8 +214,8 @@
       const datasets = [];
       group.forEach((sec, g) => {
         const r = sec.results;
-        r.methods.forEach((id, m) => {
-          const rows = r.rows.filter(row => row.method === id && row.value !== '');
+        studyLines(r).forEach(([id, value2], m) => {
+          const rows = r.rows.filter(row => row.method === id && row.value !== '' && (row.value2 || '') === value2);
           const points = rows.map(row => ({x: xOf(row.value), y: 100 * row[probe].mean}))
                              .sort((a, b) => (numeric ? a.x - b.x : first.values.indexOf(a.x) - first.values.indexOf(b.x)));
           if (points.length) datasets.push(line(`${sourceOf(sec)}: ${rows[0].label}`, points, g, m ? {borderDash: [2, 3]} : {}));
