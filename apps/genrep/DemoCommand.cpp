@@ -27,7 +27,7 @@ namespace {
 // has none (an unconditional generator), which it names.
 std::vector<Method> demoMethods(const Config& config, const ConfigSchema& schema) {
   const std::vector<std::string> lacking = methodsLackingClasses(demoMethodIds(), config, schema);
-  if (!lacking.empty()) fmt::print("left out: {} (they learn from the generator's classes; it has none)\n", fmt::join(lacking, ", "));
+  fmt::print("{}", leftOutLine(lacking));
   std::vector<Method> methods;
   for (const std::string& id : demoMethodIds()) {
     if (std::find(lacking.begin(), lacking.end(), id) == lacking.end()) methods.push_back(*findMethod(id));

@@ -229,6 +229,10 @@ std::vector<std::string> methodsLackingClasses(const std::vector<std::string>& i
   return needing;
 }
 
+std::string leftOutLine(const std::vector<std::string>& leftOut) {
+  return leftOut.empty() ? "" : fmt::format("left out: {} (they learn from the generator's classes; it has none)\n", fmt::join(leftOut, ", "));
+}
+
 const Method* findMethod(const std::string& id) {
   for (const Method& method : methodTable()) {
     if (method.id == id) return &method;

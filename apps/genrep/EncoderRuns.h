@@ -64,6 +64,8 @@ std::vector<std::string> demoMethodIds();
 // The methods of `ids` that learn from the generator's classes (SupCon and the classifier on
 // generated views) when the config's generator (gen.path) has none; empty otherwise.
 std::vector<std::string> methodsLackingClasses(const std::vector<std::string>& ids, const Config& config, const ConfigSchema& schema);
+// The line that says which of them were left out ("" when none).
+std::string leftOutLine(const std::vector<std::string>& leftOut);
 // Those rows (summariseOverSeeds, eval/SeedSummary.h) as Markdown: method | linear | kNN |
 // few-shot | views/s. `several`: linear and kNN with their spread over seeds.
 std::string methodTableMarkdown(const nlohmann::json& rows, bool several, int64_t fewShotPerClass);

@@ -134,13 +134,6 @@ void leaveOutClassMethods(Study& study, const Config& config, const ConfigSchema
   study.leftOut = needing;
 }
 
-// The line that says which methods a preset left out ("" when none).
-std::string leftOutLine(const Study& study) {
-  return study.leftOut.empty() ? ""
-                               : fmt::format("left out: {} (they learn from the generator's classes; it has none)\n",
-                                             fmt::join(study.leftOut, ", "));
-}
-
 // The study the config asks for: a preset (experiment.study) with the user's axis, values and
 // methods where set, or the user's own (experiment.study empty). Checked against the schema.
 Study studyFromConfig(const Config& config, const ConfigSchema& schema) {
@@ -407,7 +400,7 @@ void writeResults(const std::filesystem::path& run, const Study& study, const Co
       fmt::format("genrep experiment {}: {}\n{}{}{}; {} of {} points; mean ± spread over seeds (few-shot with one seed: over its draws)\n{}{}",
                   study.name, study.summary, study.axis.empty() ? "no axis" : "axis " + study.axis, study.logAxis ? " (log scale)" : "",
                   study.axis2.empty() ? "" : fmt::format(", lines per {} ({})", study.axis2, fmt::join(study.values2, ", ")), all.size(),
-                  points.size(), leftOutLine(study), study.paper.empty() ? "" : "the paper: " + study.paper + "\n");
+                  points.size(), leftOutLine(study.leftOut), study.paper.empty() ? "" : "the paper: " + study.paper + "\n");
   writeFileAtomic(run / "table.md", header + tables);
   writeFileAtomic(run / "results.json", nlohmann::json{{"study", study.name},
                                                        {"summary", study.summary},
@@ -542,7 +535,7 @@ bool answerOrCheck(const Config& config, const ConfigSchema& schema) {
                                                                static_cast<double>(jobs) / 60,
                                                            walls.size());
   fmt::print("{} points, {} done; time for the rest: {}\n", s.points.size(), done, estimate);
-  fmt::print("{}", leftOutLine(s.study));
+  fmt::print("{}", leftOutLine(s.study.leftOut));
   return true;
 }
 
@@ -646,7 +639,7 @@ void runExperiment(CommandContext& context) {
   for (size_t i = 0; i < s.points.size(); ++i) {
     if (s.finished(i)) s.results[i] = readJsonFile(s.folders[i] / SubRunner::kResultFile);
   }
-  fmt::print("{}", leftOutLine(s.study));
+  fmt::print("{}", leftOutLine(s.study.leftOut));
   learnStudyWalks(config, s);
   if (const int64_t jobs = config.getInt("experiment.jobs"); jobs > 1) {
     runInJobs(context, s, jobs);

@@ -118,7 +118,25 @@
            ticks: {callback: value => (stream !== null && Math.abs(value - stream) < 1e-9 ? 'stream' : value)}}
         : {type: 'category', labels: r.values.map(String), title: {display: true, text: r.axis}};
     if (stream !== null) xScale.afterBuildTicks = axis => { axis.ticks = xs.map(x => ({value: x})); };
-    return {numeric, xOf, xs, xScale};
+    return {numeric, xOf, xs, xScale, values: r.values};
+  }
+
+  // One line of a study (studyLines) as points on `axis` (studyAxis), in axis order: the mean and
+  // spread in percent. Its label is its rows' (empty points: nothing done yet).
+  function linePoints(r, [id, value2], probe, axis) {
+    const rows = r.rows.filter(row => row.method === id && row.value !== '' && (row.value2 || '') === value2);
+    const points = rows.map(row => ({x: axis.xOf(row.value), y: 100 * row[probe].mean, spread: 100 * row[probe].spread}))
+                       .sort((a, b) => (axis.numeric ? a.x - b.x : axis.values.indexOf(a.x) - axis.values.indexOf(b.x)));
+    return {label: rows.length ? rows[0].label : id, points: points};
+  }
+
+  // A reference method's mean as a level line across `axis`; null when it has no row yet.
+  function referenceLine(r, id, probe, axis) {
+    const row = r.rows.find(x => x.method === id && x.value === '');
+    if (!row || axis.xs.length === 0) return null;
+    const ends = axis.numeric ? [Math.min(...axis.xs), Math.max(...axis.xs)]
+                              : [String(axis.values[0]), String(axis.values[axis.values.length - 1])];
+    return {label: row.label, points: ends.map(x => ({x: x, y: 100 * row[probe].mean}))};
   }
 
   // A study's lines: [method, value of the second axis ('' without one)], method by method.
@@ -142,29 +160,23 @@
       methodTable(node, r.rows, r.seeds_done, sec, `experiment-${r.study}`);
       return;
     }
-    const {numeric, xOf, xs, xScale} = studyAxis(r);
+    const axis = studyAxis(r);
+    const {numeric, xScale} = axis;
     const grid = el('div', {class: 'grid'});
     node.appendChild(grid);
     const several = r.seeds_done > 1;
     const lines = studyLines(r);
     probes.forEach(([probe, name], p) => {
       const datasets = [];
-      lines.forEach(([id, value2], i) => {
-        const rows = r.rows.filter(row => row.method === id && row.value !== '' && (row.value2 || '') === value2);
-        const points = rows.map(row => ({x: xOf(row.value), y: 100 * row[probe].mean, spread: 100 * row[probe].spread}))
-                           .sort((a, b) => (numeric ? a.x - b.x : r.values.indexOf(a.x) - r.values.indexOf(b.x)));
+      lines.forEach((ofLine, i) => {
+        const {label, points} = linePoints(r, ofLine, probe, axis);
         if (points.length === 0) return;
-        const label = rows[0].label;
         if ((several || probe === 'few_shot') && points.some(q => q.spread > 0)) datasets.push(...band(points, i));
         datasets.push(line(label, points, i));
       });
       (r.references || []).forEach((id, k) => {
-        const row = r.rows.find(x => x.method === id && x.value === '');
-        if (!row || xs.length === 0) return;
-        const y = 100 * row[probe].mean;
-        const ends = numeric ? [Math.min(...xs), Math.max(...xs)] : [String(r.values[0]), String(r.values[r.values.length - 1])];
-        datasets.push(line(`${row.label} (reference)`, ends.map(x => ({x: x, y: y})), lines.length + k,
-                           {borderDash: [6, 4], pointRadius: 0}));
+        const level = referenceLine(r, id, probe, axis);
+        if (level) datasets.push(line(`${level.label} (reference)`, level.points, lines.length + k, {borderDash: [6, 4], pointRadius: 0}));
       });
       const extra = {};
       if (probe === 'linear_top1' && r.paper_series && r.paper_series.x && numeric) {
@@ -207,29 +219,24 @@
     const sourceOf = sec => (sec.results.settings && sec.results.settings['gen.path']) || sec.folder;
     node.appendChild(el('p', {}, `The same study (axis ${first.axis}) from ${group.map(sourceOf).join(' and ')}: ` +
                                  'one colour per run, its references dashed.'));
-    const {numeric, xOf, xs, xScale} = studyAxis(first);
+    const axis = studyAxis(first);
     const grid = el('div', {class: 'grid'});
     node.appendChild(grid);
     probes.forEach(([probe, name]) => {
       const datasets = [];
       group.forEach((sec, g) => {
         const r = sec.results;
-        studyLines(r).forEach(([id, value2], m) => {
-          const rows = r.rows.filter(row => row.method === id && row.value !== '' && (row.value2 || '') === value2);
-          const points = rows.map(row => ({x: xOf(row.value), y: 100 * row[probe].mean}))
-                             .sort((a, b) => (numeric ? a.x - b.x : first.values.indexOf(a.x) - first.values.indexOf(b.x)));
-          if (points.length) datasets.push(line(`${sourceOf(sec)}: ${rows[0].label}`, points, g, m ? {borderDash: [2, 3]} : {}));
+        studyLines(r).forEach((ofLine, m) => {
+          const {label, points} = linePoints(r, ofLine, probe, axis);
+          if (points.length) datasets.push(line(`${sourceOf(sec)}: ${label}`, points, g, m ? {borderDash: [2, 3]} : {}));
         });
         (r.references || []).forEach(id => {
-          const row = r.rows.find(x => x.method === id && x.value === '');
-          if (!row || xs.length === 0) return;
-          const ends = numeric ? [Math.min(...xs), Math.max(...xs)] : [String(first.values[0]), String(first.values[first.values.length - 1])];
-          datasets.push(line(`${sourceOf(sec)}: ${row.label} (reference)`, ends.map(x => ({x: x, y: 100 * row[probe].mean})), g,
-                             {borderDash: [6, 4], pointRadius: 0}));
+          const level = referenceLine(r, id, probe, axis);
+          if (level) datasets.push(line(`${sourceOf(sec)}: ${level.label} (reference)`, level.points, g, {borderDash: [6, 4], pointRadius: 0}));
         });
       });
       const o = options(first.axis, `${name} % on real test images`);
-      o.scales.x = xScale;
+      o.scales.x = axis.xScale;
       chartFigure(grid, {id: `compare-${first.study}-${probe}`, title: `${first.study}: ${name} against ${first.axis}, per run`,
                          command: group.map(sec => sec.command).join('; '), caption: 'Means over each run\'s seeds (spreads: each run\'s own figure). '},
                   {type: 'line', data: {datasets: datasets}, options: o});
