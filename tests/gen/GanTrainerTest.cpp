@@ -7,7 +7,9 @@
 #include "genrep/core/Config.h"
 #include "genrep/core/FileIO.h"
 #include "genrep/gen/GanGenerator.h"
+#include "genrep/gen/GanNetworks.h"
 #include "genrep/gen/Latents.h"
+#include "genrep/runtime/CheckpointArchive.h"
 #include "support/Fixtures.h"
 #include "support/TinyDataset.h"
 
@@ -115,6 +117,50 @@ TEST(GanTrainer, EndingTheAuxiliaryLossEqualsContinuingWithoutIt) {
   const torch::Tensor wa = loadGanGenerator(a.generatorFolder)->net()->parameters()[0];
   EXPECT_FALSE(torch::equal(wa, loadGanGenerator(c.generatorFolder)->net()->parameters()[0]))
       << "ending the auxiliary loss changes the last two steps";
+}
+
+// The Adam step count of every parameter of the checkpoint's optimiser `name` ("opt_d", "opt_g").
+std::vector<int64_t> adamSteps(const std::filesystem::path& checkpoint, const std::string& name, torch::nn::Module& module) {
+  const std::optional<CheckpointFile> found = readLatestCheckpoint(checkpoint, "gan-training", 1);
+  EXPECT_TRUE(found.has_value()) << checkpoint;
+  if (!found) return {};
+  torch::optim::Adam adam(module.parameters());
+  CheckpointReader in(*found);
+  in.part(name, adam);
+  std::vector<int64_t> steps;
+  for (const torch::Tensor& p : module.parameters()) {
+    steps.push_back(static_cast<torch::optim::AdamParamState&>(*adam.state().at(c10::guts::to_string(p.unsafeGetTensorImpl()))).step());
+  }
+  return steps;
+}
+
+// gan.d_steps: each step updates D that many times (the counts in the optimisers' states), and
+// an interrupted run resumes to the weights of a straight one.
+TEST(GanTrainer, SeveralDUpdatesPerStepAreCountedAndResumeExactly) {
+  test::TempDir straight, interrupted, once;
+  const RealDataset data = test::tinyDataset(64, 16, 2, 8);
+  GanTrainingOptions options = tinyOptions(3);
+  options.dSteps = 3;
+  const GanTrainingResult full = train(data, options, straight.path());
+  const GanArchitecture arch = loadGanGenerator(full.generatorFolder)->net()->arch;
+  GanDiscriminatorNet d(arch);
+  GanGeneratorNet g(arch);
+  const std::vector<int64_t> dUpdates = adamSteps(straight / "run" / "checkpoint.pt", "opt_d", *d);
+  const std::vector<int64_t> gUpdates = adamSteps(straight / "run" / "checkpoint.pt", "opt_g", *g);
+  ASSERT_EQ(dUpdates.size(), d->parameters().size());
+  ASSERT_EQ(gUpdates.size(), g->parameters().size());
+  for (const int64_t n : dUpdates) EXPECT_EQ(n, 9) << "3 steps x 3 D updates";
+  for (const int64_t n : gUpdates) EXPECT_EQ(n, 3) << "one G update a step";
+
+  GanTrainingOptions firstTwo = options;
+  firstTwo.steps = 2;
+  train(data, firstTwo, interrupted.path());
+  expectSameGenerator(full.generatorFolder, train(data, options, interrupted.path()).generatorFolder);
+
+  const GanTrainingResult single = train(data, tinyOptions(3), once.path());
+  EXPECT_FALSE(torch::equal(loadGanGenerator(full.generatorFolder)->net()->parameters()[0],
+                            loadGanGenerator(single.generatorFolder)->net()->parameters()[0]))
+      << "more D updates change G's training";
 }
 
 RunSettings ganSettings(double lrD) {

@@ -74,8 +74,9 @@ GanArchitecture architectureFor(const RealDataset& dataset, const GanTrainingOpt
   return arch;
 }
 
-// G, its moving average and D on a real dataset: one D and one G update per step (hinge loss,
-// projection discriminator with an auxiliary classifier), then the average follows G.
+// G, its moving average and D on a real dataset: gan.d_steps D updates and one G update per
+// step (hinge loss, projection discriminator with an auxiliary classifier), then the average
+// follows G.
 class GanTask : public TrainingTask {
  public:
   GanTask(const RealDataset& dataset, const GanTrainingOptions& options, const GanProbe& probe)
@@ -112,7 +113,8 @@ class GanTask : public TrainingTask {
     // The auxiliary term makes samples recognisable early; ending it buys back some of the
     // diversity it costs, and some class consistency with it (measured in docs/gan.md).
     const bool auxiliary = conditional() && options_.auxWeight > 0 && (options_.auxEndStep == 0 || step < options_.auxEndStep);
-    const double lossD = discriminatorStep(auxiliary);
+    double lossD = 0;
+    for (int64_t k = 0; k < options_.dSteps; ++k) lossD += discriminatorStep(auxiliary) / static_cast<double>(options_.dSteps);
     const auto dDone = Clock::now();
     const double lossG = generatorStep(auxiliary);
     // BigGAN-style warm-up: early on the average follows G closely.
@@ -140,7 +142,7 @@ class GanTask : public TrainingTask {
             {"loss_d", windowMeans.at(0).second},
             {"loss_g", windowMeans.at(1).second},
             {"train_seconds", trainSeconds_},
-            {"d_images_per_second", 2.0 * static_cast<double>(options_.batch * step) / dSeconds_},
+            {"d_images_per_second", 2.0 * static_cast<double>(options_.batch * options_.dSteps * step) / dSeconds_},
             {"g_images_per_second", static_cast<double>(options_.batch * step) / gSeconds_}};
   }
 
@@ -309,9 +311,9 @@ GanTrainingResult trainGan(const RealDataset& dataset, const GanTrainingOptions&
   result.steps = runTrainingLoop(task, loopOptions(options, run), &metrics);
   result.generatorFolder = options.out.empty() ? run.file("generator") : options.out;
   result.trainSeconds = task.trainSeconds();
-  // A D step sees the real and the fake half: 2b images.
+  // A D update sees the real and the fake half: 2b images, d_steps times a step.
   const double images = static_cast<double>(options.batch * result.steps);
-  result.dImagesPerSecond = task.dSeconds() > 0 ? 2.0 * images / task.dSeconds() : 0;
+  result.dImagesPerSecond = task.dSeconds() > 0 ? 2.0 * images * static_cast<double>(options.dSteps) / task.dSeconds() : 0;
   result.gImagesPerSecond = task.gSeconds() > 0 ? images / task.gSeconds() : 0;
   const nlohmann::json training = {{"dataset", {{"format", dataset.format}, {"source", dataset.source}, {"train_images", dataset.train.count}}},
                                    {"steps", result.steps},

@@ -36,6 +36,7 @@ struct GanTrainingOptions {
   int64_t batch = 64;
   double lrG = 1e-4;
   double lrD = 4e-4;
+  int64_t dSteps = 1;  // D updates per step, each on fresh batches; one G update per step
   double beta1 = 0.0;
   double beta2 = 0.9;
   double auxWeight = 1.0;  // auxiliary classification loss weight (conditional only)

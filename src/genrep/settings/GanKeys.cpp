@@ -16,10 +16,12 @@ const SettingBinding<GanTrainingOptions>& ganSettings() {
           .add("gan.latent_dim", &O::latentDim, "latent size Z", I::atLeast(1))
           .add("gan.width_g", &O::widthG, "base channels of G (deepest layer 4x)", I::atLeast(1))
           .add("gan.width_d", &O::widthD, "base channels of D (deepest layer 4x)", I::atLeast(1))
-          .add("gan.steps", &O::steps, "training steps (one D and one G update each)", I::atLeast(1))
+          .add("gan.steps", &O::steps, "training steps (gan.d_steps D updates and one G update each)", I::atLeast(1))
           .add("gan.batch", &O::batch, "batch size of a D and of a G step (>= 2: batch norm needs two samples)", I::atLeast(2))
           .add("gan.lr_g", &O::lrG, "Adam learning rate of G", F::above(0))
           .add("gan.lr_d", &O::lrD, "Adam learning rate of D", F::above(0))
+          .add("gan.d_steps", &O::dSteps, "D updates per step, each on a fresh real and generated batch (SNGAN trains with 5)",
+               I::atLeast(1))
           .add("gan.beta1", &O::beta1, "Adam beta1", F::closedOpen(0, 1))
           .add("gan.beta2", &O::beta2, "Adam beta2", F::closedOpen(0, 1))
           .add("gan.aux_weight", &O::auxWeight, "weight of the auxiliary classification loss (conditional)", F::atLeast(0))
