@@ -266,8 +266,9 @@ const std::vector<std::string> kNotDeciding = {"demo.", "experiment.", "steer."}
 
 // A hash of what decides a point's result under today's schema: a key genrep gained since holds
 // its default in every stored config, so it changes no name.
+std::string decidingSettings(const Config& config, const ConfigSchema& schema) { return RunSettings(config, schema, {}, kNotDeciding).json(); }
 uint32_t settingsHash(const Config& config, const ConfigSchema& schema) {
-  const std::string settings = RunSettings(config, schema, {}, kNotDeciding).json();
+  const std::string settings = decidingSettings(config, schema);
   return static_cast<uint32_t>(fnv1a(settings.data(), settings.size()));
 }
 
@@ -302,6 +303,50 @@ std::filesystem::path pointFolder(const std::filesystem::path& run, const Point&
     break;
   }
   return folder;
+}
+
+// A point finished in another study under the same run root: the same method (what a method
+// does is not all in its settings: the pixels baseline trains nothing) and the same deciding
+// settings (the hash that ends both folder names, then the settings themselves), so the same
+// result: σ 0.5 in `sigma` is refresh 1 in `switches` and the stream in `samples`. Empty when
+// there is none.
+std::filesystem::path finishedTwin(const std::filesystem::path& root, const std::filesystem::path& folder, const std::string& method,
+                                   const Config& config, const ConfigSchema& schema) {
+  const std::string settings = decidingSettings(config, schema);
+  const std::string suffix = fmt::format("-{:08x}", settingsHash(config, schema));
+  std::error_code ec;
+  for (const auto& study : std::filesystem::directory_iterator(root, ec)) {
+    const std::filesystem::path points = study.path() / "points" / method;
+    if (!std::filesystem::is_directory(points, ec)) continue;
+    for (const auto& entry : std::filesystem::directory_iterator(points, ec)) {
+      const std::string name = entry.path().filename().string();
+      if (name.size() < suffix.size() || name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0) continue;
+      if (std::filesystem::equivalent(entry.path(), folder, ec) || !std::filesystem::exists(entry.path() / SubRunner::kResultFile, ec)) {
+        continue;
+      }
+      try {
+        const std::filesystem::path toml = entry.path() / "config.toml";
+        const Config stored = Config::fromToml(schema, readFileText(toml), toml.string(), {});
+        if (decidingSettings(stored, schema) == settings) return entry.path();
+      } catch (const std::exception&) {
+        continue;  // a key genrep no longer knows: another point
+      }
+    }
+  }
+  return {};
+}
+
+// Takes a twin's result as this point's (with where it came from); its metrics come along for the report's curves, its weights stay where they are. The
+// result is written last, so an interrupted copy leaves the point unfinished.
+void adoptTwin(const std::filesystem::path& twin, const std::filesystem::path& folder) {
+  std::filesystem::create_directories(folder);
+  writeFileAtomic(folder / "config.toml", readFileText(twin / "config.toml"));
+  std::error_code ec;
+  if (std::filesystem::exists(twin / "metrics.jsonl", ec)) writeFileAtomic(folder / "metrics.jsonl", readFileText(twin / "metrics.jsonl"));
+  nlohmann::json result = readJsonFile(twin / SubRunner::kResultFile);
+  result["reused_from"] = twin.string();
+  writeFileAtomic(folder / SubRunner::kResultFile, result.dump(2) + "\n");
+  fmt::print("reused {} as {} (the same settings)\n", twin.string(), folder.string());
 }
 
 // Every point's settings are read into the options they fill before anything runs, so a value
@@ -385,7 +430,7 @@ void writeResults(const std::filesystem::path& run, const Study& study, const Co
   for (size_t i = 0; i < points.size(); ++i) {
     if (results[i].is_null()) continue;
     nlohmann::json p = {{"method", points[i].method->id}, {"value", points[i].value}, {"value2", points[i].value2}, {"seed", points[i].seed}};
-    for (const char* key : {"linear", "knn", "few_shot", "training", "wall_seconds"}) {
+    for (const char* key : {"linear", "knn", "few_shot", "training", "wall_seconds", "reused_from"}) {
       if (results[i].contains(key)) p[key] = results[i][key];
     }
     all.push_back(p);
@@ -467,6 +512,7 @@ struct StudyRun {
   std::vector<Config> configs;
   std::vector<std::filesystem::path> folders;
   std::vector<nlohmann::json> results;
+  std::vector<std::filesystem::path> twins;  // a dry run: the finished twin of a point not run here (finishedTwin)
   std::filesystem::path home;  // the experiment folder: results.json, table.md, points/
 
   // `adopt`: rename points named by an older genrep (pointFolder); a dry run only looks.
@@ -476,7 +522,17 @@ struct StudyRun {
     home = pointsIn.empty() ? runFolder : std::filesystem::path(pointsIn);
     points = pointsOf(study, firstSeed, config.getInt("experiment.seeds"));
     configs = pointConfigs(points, config, schema, walks());
-    for (size_t i = 0; i < points.size(); ++i) folders.push_back(pointFolder(home, points[i], configs[i], schema, adopt));
+    const std::filesystem::path root = home.has_parent_path() ? home.parent_path() : std::filesystem::path(".");
+    for (size_t i = 0; i < points.size(); ++i) {
+      folders.push_back(pointFolder(home, points[i], configs[i], schema, adopt));
+      twins.emplace_back();
+      if (finished(i)) continue;
+      twins[i] = finishedTwin(root, folders[i], points[i].method->id, configs[i], schema);
+      if (adopt && !twins[i].empty()) {
+        adoptTwin(twins[i], folders[i]);
+        twins[i].clear();
+      }
+    }
     results.resize(points.size());
   }
   std::filesystem::path walks() const { return home / "walks"; }  // the steering walks of points that name none
@@ -519,15 +575,16 @@ bool answerOrCheck(const Config& config, const ConfigSchema& schema) {
   size_t done = 0;
   for (size_t i = 0; i < s.points.size(); ++i) {
     const Point& point = s.points[i];
-    const bool finished = s.finished(i);
+    const bool finished = s.finished(i) || !s.twins[i].empty();
     if (finished) {
       ++done;
-      const nlohmann::json r = readJsonFile(s.folders[i] / SubRunner::kResultFile);
+      const nlohmann::json r = readJsonFile((s.twins[i].empty() ? s.folders[i] : s.twins[i]) / SubRunner::kResultFile);
       if (r.contains("wall_seconds")) walls.push_back(r["wall_seconds"].get<double>());
     }
     std::string at = s.study.axis.empty() ? "" : fmt::format("{}={:<8} ", s.study.axis, point.value.empty() ? "(ref)" : point.value);
     if (!point.value2.empty()) at += fmt::format("{}={} ", s.study.axis2, point.value2);
-    fmt::print("{:<6} {:<20} {}seed {}\n", finished ? "done" : "to run", point.method->id, at, point.seed);
+    fmt::print("{:<6} {:<20} {}seed {}{}\n", finished ? "done" : "to run", point.method->id, at, point.seed,
+               s.twins[i].empty() ? "" : fmt::format(" (in {})", s.twins[i].string()));
   }
   const std::string estimate = walls.empty() ? "unknown until a point has run here"
                                              : fmt::format("about {:.1f} min (the mean of the {} finished points here)",

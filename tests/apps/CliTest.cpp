@@ -16,6 +16,12 @@ namespace fs = std::filesystem;
 
 std::string quote(const fs::path& path) { return "'" + path.string() + "'"; }
 
+size_t occurrences(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + what.size())) ++n;
+  return n;
+}
+
 struct BadInput {
   const char* name;
   std::string args;
@@ -351,24 +357,43 @@ TEST_F(Cli, AnExperimentRunsItsPointsOnceAndRefusesBadStudies) {
   for (const auto& entry : fs::recursive_directory_iterator(dir_ / "runs" / "exp" / "points")) resultsOnDisk += entry.path().filename() == "eval.json";
   EXPECT_EQ(resultsOnDisk, 6u) << "a changed setting makes new points beside the old ones";
 
-  // --jobs 2: the points in two processes of one thread each give what one process of one
-  // thread gives (training numerics depend on the thread count, so both use one).
-  const auto one = genrep(sigma + " --run-name exp-one --threads 1");
-  ASSERT_EQ(one.status, 0) << one.output;
-  const auto two = genrep(sigma + " --run-name exp-two --threads 2 --jobs 2");
-  ASSERT_EQ(two.status, 0) << two.output;
-  EXPECT_NE(two.output.find("job 1: 1 points, 1 thread"), std::string::npos) << two.output;
-  const auto probes = [&](const std::string& name) {
+  const auto probes = [&](const fs::path& folder) {
     nlohmann::json kept = nlohmann::json::array();
-    const nlohmann::json stored = nlohmann::json::parse(readFileText(dir_ / "runs" / name / "results.json"));
+    const nlohmann::json stored = nlohmann::json::parse(readFileText(folder / "results.json"));
     for (const nlohmann::json& p : stored["points"]) {
       kept.push_back({p["method"], p["value"], p["seed"], p["linear"], p["knn"], p["few_shot"]});
     }
     return kept;
   };
-  EXPECT_EQ(probes("exp-two").size(), 3u);
-  EXPECT_EQ(probes("exp-two"), probes("exp-one"));
-  EXPECT_TRUE(fs::exists(dir_ / "runs" / "exp-two" / "jobs" / "job-0.log"));
+
+  // Another study under the same root whose points have the same settings as finished ones
+  // takes their results (sigma 1.0 and the pixels reference) and trains only its new point.
+  const auto twin = genrep(sigma + " --set experiment.values=1.0,0.5 --run-name exp-twin");
+  ASSERT_EQ(twin.status, 0) << twin.output;
+  EXPECT_EQ(occurrences(twin.output, "(the same settings)"), 2u) << twin.output;
+  EXPECT_EQ(occurrences(twin.output, "\n== "), 1u) << "only sigma 0.5 is trained: " << twin.output;
+  const nlohmann::json twinResults = nlohmann::json::parse(readFileText(dir_ / "runs" / "exp-twin" / "results.json"));
+  size_t reused = 0;
+  for (const nlohmann::json& p : twinResults["points"]) {
+    if (!p.contains("reused_from")) continue;
+    ++reused;
+    const nlohmann::json original = nlohmann::json::parse(readFileText(fs::path(p["reused_from"].get<std::string>()) / "eval.json"));
+    EXPECT_NE(p["value"], "0.5");
+    for (const char* probe : {"linear", "knn", "few_shot"}) EXPECT_EQ(p[probe], original[probe]) << probe;
+  }
+  EXPECT_EQ(reused, 2u);
+
+  // --jobs 2: the points in two processes of one thread each give what one process of one
+  // thread gives (training numerics depend on the thread count, so both use one). Each under
+  // a root of its own, where no finished twin stands in for its points.
+  const auto one = genrep(sigma + " --set run.root=" + quote(dir_ / "runs-one") + " --run-name exp-one --threads 1");
+  ASSERT_EQ(one.status, 0) << one.output;
+  const auto two = genrep(sigma + " --set run.root=" + quote(dir_ / "runs-two") + " --run-name exp-two --threads 2 --jobs 2");
+  ASSERT_EQ(two.status, 0) << two.output;
+  EXPECT_NE(two.output.find("job 1: 1 points, 1 thread"), std::string::npos) << two.output;
+  EXPECT_EQ(probes(dir_ / "runs-two" / "exp-two").size(), 3u);
+  EXPECT_EQ(probes(dir_ / "runs-two" / "exp-two"), probes(dir_ / "runs-one" / "exp-one"));
+  EXPECT_TRUE(fs::exists(dir_ / "runs-two" / "exp-two" / "jobs" / "job-0.log"));
 
   // A study of the user's own, from a config file.
   // A value may bring settings that go with it ('|'): three views at a smaller batch.
