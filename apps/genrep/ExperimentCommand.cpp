@@ -705,13 +705,15 @@ void runExperiment(CommandContext& context) {
     for (size_t i = 0; i < s.points.size(); ++i) {
       if (s.results[i].is_null()) left.push_back(i);
     }
-    double ranSeconds = 0;
-    size_t ran = 0;
-    runPoints(context, s, left, [&](size_t i) {
-      ranSeconds += s.results[i].value("wall_seconds", 0.0);
-      ++ran;
+    // The time a point takes, from every finished one (this process's first point may have
+    // resumed near its end and taken minutes less than the rest).
+    runPoints(context, s, left, [&](size_t) {
+      std::vector<double> walls;
+      for (const nlohmann::json& r : s.results) {
+        if (!r.is_null() && r.contains("wall_seconds")) walls.push_back(r["wall_seconds"].get<double>());
+      }
       writeResults(s.home, s.study, config, s.points, s.results, s.firstSeed);
-      s.progress(s.points.size() - s.done(), ranSeconds / static_cast<double>(ran));
+      s.progress(s.points.size() - s.done(), meanAndSpread(walls).mean);
     });
   }
   writeResults(s.home, s.study, config, s.points, s.results, s.firstSeed);
