@@ -264,9 +264,12 @@ std::vector<Config> pointConfigs(std::vector<Point>& points, const Config& confi
 // views.walks and refuses other settings (learnWalksOnce).
 const std::vector<std::string> kNotDeciding = {"demo.", "experiment.", "steer."};
 
+std::string decidingSettings(const Config& config, const ConfigSchema& schema) {
+  return RunSettings(config, schema, {}, kNotDeciding).json();
+}
+
 // A hash of what decides a point's result under today's schema: a key genrep gained since holds
 // its default in every stored config, so it changes no name.
-std::string decidingSettings(const Config& config, const ConfigSchema& schema) { return RunSettings(config, schema, {}, kNotDeciding).json(); }
 uint32_t settingsHash(const Config& config, const ConfigSchema& schema) {
   const std::string settings = decidingSettings(config, schema);
   return static_cast<uint32_t>(fnv1a(settings.data(), settings.size()));
@@ -336,8 +339,9 @@ std::filesystem::path finishedTwin(const std::filesystem::path& root, const std:
   return {};
 }
 
-// Takes a twin's result as this point's (with where it came from); its metrics come along for the report's curves, its weights stay where they are. The
-// result is written last, so an interrupted copy leaves the point unfinished.
+// Takes a twin's result as this point's, with where it came from; its metrics come along for the
+// report's curves, its weights stay where they are. The result is written last, so an
+// interrupted copy leaves the point unfinished.
 void adoptTwin(const std::filesystem::path& twin, const std::filesystem::path& folder) {
   std::filesystem::create_directories(folder);
   writeFileAtomic(folder / "config.toml", readFileText(twin / "config.toml"));
