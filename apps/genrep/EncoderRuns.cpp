@@ -223,14 +223,15 @@ std::vector<std::string> methodsLackingClasses(const std::vector<std::string>& i
   for (const std::string& id : ids) {
     const Config c = Config::fromToml(schema, base, "method " + id, findMethod(id)->overrides);
     const std::string objective = c.getString("learn.objective");
-    if (sourceNeedsGenerator(c) && (objective == "supcon" || objective == "classifier")) needing.push_back(id);
+    const bool classViews = c.getString("views.latent") == "independent";  // a fresh z of the anchor's class
+    if (sourceNeedsGenerator(c) && (objective == "supcon" || objective == "classifier" || classViews)) needing.push_back(id);
   }
   if (needing.empty() || readGeneratorManifest(generatorPathFromConfig(config)).value("classes", int64_t{0}) > 0) return {};
   return needing;
 }
 
 std::string leftOutLine(const std::vector<std::string>& leftOut) {
-  return leftOut.empty() ? "" : fmt::format("left out: {} (they learn from the generator's classes; it has none)\n", fmt::join(leftOut, ", "));
+  return leftOut.empty() ? "" : fmt::format("left out: {} (they need the generator's classes; it has none)\n", fmt::join(leftOut, ", "));
 }
 
 const Method* findMethod(const std::string& id) {

@@ -61,8 +61,9 @@ const Method* findMethod(const std::string& id);
 // The rows of the method table that `genrep demo` and `genrep experiment methods` make: the
 // first nine of methodTable().
 std::vector<std::string> demoMethodIds();
-// The methods of `ids` that learn from the generator's classes (SupCon and the classifier on
-// generated views) when the config's generator (gen.path) has none; empty otherwise.
+// The methods of `ids` that need the generator's classes (SupCon and the classifier on
+// generated views, independent latent views: a fresh z of the anchor's class) when the
+// config's generator (gen.path) has none; empty otherwise.
 std::vector<std::string> methodsLackingClasses(const std::vector<std::string>& ids, const Config& config, const ConfigSchema& schema);
 // The line that says which of them were left out ("" when none).
 std::string leftOutLine(const std::vector<std::string>& leftOut);

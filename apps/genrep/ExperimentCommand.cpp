@@ -79,8 +79,11 @@ void checkAxisKey(const ConfigSchema& schema, const std::string& key, const char
 
 const std::vector<Study>& studyPresets() {
   static const std::vector<Study> studies = {
-      {"sigma", "SimCLR on gaussian latent views as the step sigma grows (Tx only: sigma 0)", "views.sigma",
-       {"0.1", "0.25", "0.5", "1.0", "1.5", "2.0"}, false, {"simclr-gaussian"}, {"simclr-tx"}, {},
+      // The references are the two ends of the axis: Tx only is sigma 0; on a conditional
+      // generator a neighbour keeps its anchor's class, so independent views (a fresh z of the
+      // same class) are where a growing sigma leads.
+      {"sigma", "SimCLR on gaussian latent views as the step sigma grows (Tx only: sigma 0; independent: the same class, any z)",
+       "views.sigma", {"0.1", "0.25", "0.5", "1.0", "1.5", "2.0"}, false, {"simclr-gaussian"}, {"simclr-tx", "simclr-independent"}, {},
        "BigBiGAN, ImageNet-100, linear top-1: sigma 0.05 / 0.1 / 0.2 / 0.3 / 0.4 -> 60.2 / 63.2 / 65.5 / 65.4 / 64.4",
        {"the paper: BigBiGAN, ImageNet-100", {0.05, 0.1, 0.2, 0.3, 0.4}, {60.2, 63.2, 65.5, 65.4, 64.4}}},
       {"samples", "a fixed set of A distinct anchors at a fixed number of updates (0 = a stream)", "views.anchors",
@@ -117,7 +120,7 @@ std::vector<std::string> quickPreset() {
           "eval.linear_epochs=10", "eval.few_shot_steps=200", "experiment.seeds=1"};
 }
 
-// Methods that learn from the generator's classes on a generator without classes: a preset
+// Methods that need the generator's classes on a generator without classes: a preset
 // leaves them out (study.leftOut); methods the user named are refused.
 void leaveOutClassMethods(Study& study, const Config& config, const ConfigSchema& schema, bool named) {
   std::vector<std::string> ids = study.methods;
@@ -125,8 +128,8 @@ void leaveOutClassMethods(Study& study, const Config& config, const ConfigSchema
   const std::vector<std::string> needing = methodsLackingClasses(ids, config, schema);
   if (needing.empty()) return;
   if (named) {
-    throw std::invalid_argument(fmt::format("experiment.methods: {} {} from the generator's classes, and {} has none (leave {} out)",
-                                            fmt::join(needing, ", "), needing.size() == 1 ? "learns" : "learn",
+    throw std::invalid_argument(fmt::format("experiment.methods: {} {} the generator's classes, and {} has none (leave {} out)",
+                                            fmt::join(needing, ", "), needing.size() == 1 ? "needs" : "need",
                                             generatorPathFromConfig(config), needing.size() == 1 ? "it" : "them"));
   }
   const auto lacking = [&](const std::string& id) { return std::find(needing.begin(), needing.end(), id) != needing.end(); };

@@ -477,7 +477,7 @@ TEST_F(Cli, AnExperimentRunsItsPointsOnceAndRefusesBadStudies) {
       {"the same axis twice", "experiment sigma --set experiment.axis2=views.sigma --set experiment.values2=2" + bad, "the first axis already"},
       {"a class method on a generator without classes",
        "experiment methods --set experiment.methods=simclr-tx,classifier --run-name bad --generator " + quote(unconditional) + root,
-       "classifier learns from the generator's classes"},
+       "classifier needs the generator's classes"},
       {"value out of range", "experiment budget --set experiment.values=10,0" + bad, "learn.steps is 0; it must be >= 1"},
       {"unknown method", "experiment sigma --set experiment.methods=byol" + bad, "unknown method 'byol'"},
       {"no jobs", "experiment sigma --jobs 0" + bad, "experiment.jobs is 0"},

@@ -177,7 +177,7 @@ TEST_F(CrashResume, AnExperimentContinuesToTheSameResults) {
                          " --set eval.linear_epochs=2 --set eval.few_shot_steps=5",
                      3);
   const nlohmann::json a = readJsonFile(straight("runs/exp/results.json")), b = readJsonFile(crashed("runs/exp/results.json"));
-  ASSERT_EQ(a["points"].size(), 3u) << a.dump();  // Tx only once, gaussian at two sigmas
+  ASSERT_EQ(a["points"].size(), 4u) << a.dump();  // Tx only and independent views once, gaussian at two sigmas
   ASSERT_EQ(a["points"].size(), b["points"].size());
   for (size_t i = 0; i < a["points"].size(); ++i) {
     for (const char* key : {"method", "value", "linear", "knn", "few_shot"}) {
