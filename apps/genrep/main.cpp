@@ -14,6 +14,7 @@
 #include "genrep/Command.h"
 #include "genrep/core/ClosestName.h"
 #include "genrep/core/InstallPaths.h"
+#include "genrep/core/RunLock.h"
 #include "genrep/core/Version.h"
 
 namespace genrep::app {
@@ -185,6 +186,10 @@ int runCommand(const ParsedCommand& parsed) {
   if (ranks->isMain()) made = RunDir::create(runOptions.root, runName, commandName(spec));
   const std::string shared = ranks->shareFromMain(made ? made->path().filename().string() : "");
   const RunDir run = made ? *made : RunDir::create(runOptions.root, shared, commandName(spec));
+  // One process per run folder (a data-parallel run's other ranks work under rank 0's), taken
+  // before anything in it is written.
+  std::optional<RunLock> lock;
+  if (ranks->isMain()) lock.emplace(run.path());
   if (ranks->isMain()) {
     run.saveConfig(config.toToml());
   } else {

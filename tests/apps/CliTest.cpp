@@ -3,10 +3,13 @@
 #include <set>
 #include <sstream>
 
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "genrep/core/FileIO.h"
+#include "genrep/core/RunLock.h"
 #include "support/Fixtures.h"
 
 namespace genrep {
@@ -113,6 +116,27 @@ TEST_F(Cli, DataInfoWritesTheRunFolder) {
   const nlohmann::json metrics = nlohmann::json::parse(readFileText(run / "metrics.jsonl"));
   EXPECT_EQ(metrics["event"], "data_info");
   EXPECT_NE(readFileText(run / "config.toml").find("per_class = 3"), std::string::npos);
+}
+
+// A run folder another process holds (here: this test) is refused before anything in it is
+// written; once released, the same command runs in it.
+TEST_F(Cli, ARunFolderInUseIsRefusedAndLeftAsItWas) {
+  const fs::path run = dir_ / "runs" / "busy";
+  fs::create_directories(run);
+  {
+    const RunLock held(run);
+    const auto refused = genrep(dataInfo("--run-name busy"));
+    EXPECT_EQ(refused.status, 1) << refused.output;
+    EXPECT_NE(refused.output.find("genrep: error: " + run.string() + " is in use by another genrep process (pid " +
+                                  std::to_string(::getpid()) + ")"),
+              std::string::npos)
+        << refused.output;
+    EXPECT_FALSE(fs::exists(run / "config.toml"));
+    EXPECT_FALSE(fs::exists(run / "metrics.jsonl"));
+  }
+  const auto ran = genrep(dataInfo("--run-name busy"));
+  EXPECT_EQ(ran.status, 0) << ran.output;
+  EXPECT_TRUE(fs::exists(run / "info.json"));
 }
 
 TEST_F(Cli, CommandLineOverridesWinOverTheConfigFile) {
