@@ -273,9 +273,19 @@ std::string decidingSettings(const Config& config, const ConfigSchema& schema) {
 
 // A hash of what decides a point's result under today's schema: a key genrep gained since holds
 // its default in every stored config, so it changes no name.
-uint32_t settingsHash(const Config& config, const ConfigSchema& schema) {
-  const std::string settings = decidingSettings(config, schema);
-  return static_cast<uint32_t>(fnv1a(settings.data(), settings.size()));
+uint32_t settingsHash(const std::string& settings) { return static_cast<uint32_t>(fnv1a(settings.data(), settings.size())); }
+
+// The deciding settings of the point stored in `folder` (its config.toml) under today's schema;
+// empty when it has none or names a key genrep no longer knows (another point).
+std::string storedDecidingSettings(const std::filesystem::path& folder, const ConfigSchema& schema) {
+  const std::filesystem::path toml = folder / "config.toml";
+  std::error_code ec;
+  if (!std::filesystem::exists(toml, ec)) return "";
+  try {
+    return decidingSettings(Config::fromToml(schema, readFileText(toml), toml.string(), {}), schema);
+  } catch (const std::exception&) {
+    return "";
+  }
 }
 
 // The point's folder: named by its method, axis value, seed and the hash of what decides its
@@ -289,19 +299,15 @@ std::filesystem::path pointFolder(const std::filesystem::path& run, const Point&
   if (!point.value2.empty()) value += point.value2 + "-";
   std::replace(value.begin(), value.end(), '|', '+');  // a name a shell takes as it is
   const std::string prefix = fmt::format("{}seed-{}-", value, point.seed);
-  const uint32_t hash = settingsHash(config, schema);
+  const uint32_t hash = settingsHash(decidingSettings(config, schema));
   const std::filesystem::path folder = methodFolder / fmt::format("{}{:08x}", prefix, hash);
   std::error_code ec;
   if (std::filesystem::exists(folder, ec) || !std::filesystem::is_directory(methodFolder, ec)) return folder;
   for (const auto& entry : std::filesystem::directory_iterator(methodFolder, ec)) {
     const std::string name = entry.path().filename().string();
-    if (name.rfind(prefix, 0) != 0 || name.size() != prefix.size() + 8 || !std::filesystem::exists(entry.path() / "config.toml", ec)) continue;
-    try {
-      const Config stored = Config::fromToml(schema, readFileText(entry.path() / "config.toml"), (entry.path() / "config.toml").string(), {});
-      if (settingsHash(stored, schema) != hash) continue;
-    } catch (const std::exception&) {
-      continue;  // a key genrep no longer knows: another point
-    }
+    if (name.rfind(prefix, 0) != 0 || name.size() != prefix.size() + 8) continue;
+    const std::string stored = storedDecidingSettings(entry.path(), schema);
+    if (stored.empty() || settingsHash(stored) != hash) continue;
     if (!adopt) return entry.path();
     std::filesystem::rename(entry.path(), folder);
     fmt::print("renamed {} -> {} (the same settings; keys added to genrep since hold their defaults)\n", entry.path().string(),
@@ -319,7 +325,7 @@ std::filesystem::path pointFolder(const std::filesystem::path& run, const Point&
 std::filesystem::path finishedTwin(const std::filesystem::path& root, const std::filesystem::path& folder, const std::string& method,
                                    const Config& config, const ConfigSchema& schema) {
   const std::string settings = decidingSettings(config, schema);
-  const std::string suffix = fmt::format("-{:08x}", settingsHash(config, schema));
+  const std::string suffix = fmt::format("-{:08x}", settingsHash(settings));
   std::error_code ec;
   for (const auto& study : std::filesystem::directory_iterator(root, ec)) {
     const std::filesystem::path points = study.path() / "points" / method;
@@ -330,13 +336,7 @@ std::filesystem::path finishedTwin(const std::filesystem::path& root, const std:
       if (std::filesystem::equivalent(entry.path(), folder, ec) || !std::filesystem::exists(entry.path() / SubRunner::kResultFile, ec)) {
         continue;
       }
-      try {
-        const std::filesystem::path toml = entry.path() / "config.toml";
-        const Config stored = Config::fromToml(schema, readFileText(toml), toml.string(), {});
-        if (decidingSettings(stored, schema) == settings) return entry.path();
-      } catch (const std::exception&) {
-        continue;  // a key genrep no longer knows: another point
-      }
+      if (storedDecidingSettings(entry.path(), schema) == settings) return entry.path();
     }
   }
   return {};
