@@ -12,6 +12,7 @@
 #include <functional>
 #include <stdexcept>
 #include <thread>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -555,6 +556,17 @@ struct StudyRun {
   }
 };
 
+// The mean wall time of the finished points among `results` (null: not finished) and how many
+// there are: the time a point takes, from every finished one (a point that resumed near its end
+// took minutes less than the rest).
+std::pair<double, size_t> meanPointSeconds(const std::vector<nlohmann::json>& results) {
+  std::vector<double> walls;
+  for (const nlohmann::json& r : results) {
+    if (!r.is_null() && r.contains("wall_seconds")) walls.push_back(r["wall_seconds"].get<double>());
+  }
+  return {walls.empty() ? 0.0 : meanAndSpread(walls).mean, walls.size()};
+}
+
 // --list, --dry-run and the checks, before any folder is made.
 bool answerOrCheck(const Config& config, const ConfigSchema& schema) {
   if (config.getBool("experiment.list")) {
@@ -578,26 +590,24 @@ bool answerOrCheck(const Config& config, const ConfigSchema& schema) {
   checkPoints(s.configs, schema, s.walks());
   onlyPoints(config, s.points.size());
   if (!config.getBool("experiment.dry_run")) return false;
-  std::vector<double> walls;
-  size_t done = 0;
+  std::vector<nlohmann::json> finishedResults;
   for (size_t i = 0; i < s.points.size(); ++i) {
     const Point& point = s.points[i];
     const bool finished = s.finished(i) || !s.twins[i].empty();
-    if (finished) {
-      ++done;
-      const nlohmann::json r = readJsonFile((s.twins[i].empty() ? s.folders[i] : s.twins[i]) / SubRunner::kResultFile);
-      if (r.contains("wall_seconds")) walls.push_back(r["wall_seconds"].get<double>());
-    }
+    if (finished) finishedResults.push_back(readJsonFile((s.twins[i].empty() ? s.folders[i] : s.twins[i]) / SubRunner::kResultFile));
     std::string at = s.study.axis.empty() ? "" : fmt::format("{}={:<8} ", s.study.axis, point.value.empty() ? "(ref)" : point.value);
     if (!point.value2.empty()) at += fmt::format("{}={} ", s.study.axis2, point.value2);
     fmt::print("{:<6} {:<20} {}seed {}{}\n", finished ? "done" : "to run", point.method->id, at, point.seed,
                s.twins[i].empty() ? "" : fmt::format(" (in {})", s.twins[i].string()));
   }
-  const std::string estimate = walls.empty() ? "unknown until a point has run here"
-                                             : fmt::format("about {:.1f} min (the mean of the {} finished points here)",
-                                                           meanAndSpread(walls).mean * static_cast<double>(s.points.size() - done) /
-                                                               static_cast<double>(jobs) / 60,
-                                                           walls.size());
+  const size_t done = finishedResults.size();
+  const auto [secondsPerPoint, timed] = meanPointSeconds(finishedResults);
+  const std::string estimate =
+      done == s.points.size() ? "none left"
+      : timed == 0            ? "unknown until a point has run here"
+                              : fmt::format("about {:.1f} min (the mean of the {} finished points here)",
+                                            secondsPerPoint * static_cast<double>(s.points.size() - done) / static_cast<double>(jobs) / 60,
+                                            timed);
   fmt::print("{} points, {} done; time for the rest: {}\n", s.points.size(), done, estimate);
   fmt::print("{}", leftOutLine(s.study.leftOut));
   return true;
@@ -712,15 +722,9 @@ void runExperiment(CommandContext& context) {
     for (size_t i = 0; i < s.points.size(); ++i) {
       if (s.results[i].is_null()) left.push_back(i);
     }
-    // The time a point takes, from every finished one (this process's first point may have
-    // resumed near its end and taken minutes less than the rest).
     runPoints(context, s, left, [&](size_t) {
-      std::vector<double> walls;
-      for (const nlohmann::json& r : s.results) {
-        if (!r.is_null() && r.contains("wall_seconds")) walls.push_back(r["wall_seconds"].get<double>());
-      }
       writeResults(s.home, s.study, config, s.points, s.results, s.firstSeed);
-      s.progress(s.points.size() - s.done(), meanAndSpread(walls).mean);
+      s.progress(s.points.size() - s.done(), meanPointSeconds(s.results).first);
     });
   }
   writeResults(s.home, s.study, config, s.points, s.results, s.firstSeed);
