@@ -5,10 +5,14 @@
 #   bash scripts/studies.sh                          # every study below, in this order
 #   bash scripts/studies.sh pool mixing              # some of them
 #   GENREP_STUDY_ARGS="--threads 1" bash scripts/studies.sh sigma   # more arguments to each command
+# Two at once on two cores: `bash scripts/studies.sh sigma-unconditional` beside
+# `bash scripts/studies.sh pool mixing ...` (a study run twice at once is refused: one process per
+# run folder).
 # The claims run at 3 seeds with the method that carries them (issue 20: gaussian views for
 # `samples` and `pool`, the paper's recipe for `mixing`); the second method of each preset runs at
 # one seed in a folder of its own; `switches` at 3 seeds, as it chooses defaults; `views` and
-# `budget` at one seed.
+# `budget` at one seed. On the unconditional generator: `sigma` at 3 seeds and the method table's
+# label-free rows at one.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 read -r -a extra <<< "${GENREP_STUDY_ARGS:-}"
@@ -16,17 +20,14 @@ unconditional=models/fashion-mnist-gan
 experiment() { ./build/genrep experiment "$@" "${extra[@]}"; }
 studies=("$@")
 if [[ ${#studies[@]} -eq 0 ]]; then
-  studies=(sigma sigma-unconditional pool mixing samples switches samples-tx mixing-gaussian pool-independent views budget)
+  studies=(sigma sigma-unconditional pool mixing samples switches samples-tx mixing-gaussian pool-independent views budget
+    methods-unconditional)
 fi
 for study in "${studies[@]}"; do
   case "$study" in
     sigma) experiment sigma ;;
-    sigma-unconditional)
-      if [[ ! -f "$unconditional/manifest.json" ]]; then
-        echo "studies: sigma-unconditional skipped: no $unconditional yet (configs/gan-fashion-mnist-unconditional.toml makes it)" >&2
-        continue
-      fi
-      experiment sigma --generator "$unconditional" ;;
+    sigma-unconditional) experiment sigma --generator "$unconditional" ;;
+    methods-unconditional) experiment methods --generator "$unconditional" --seeds 1 ;;
     pool) experiment pool --set experiment.methods=supcon-gaussian ;;
     mixing) experiment mixing --set experiment.methods=mix-tx ;;
     samples) experiment samples --set experiment.methods=simclr-gaussian ;;
@@ -38,7 +39,7 @@ for study in "${studies[@]}"; do
     budget) experiment budget --seeds 1 ;;
     *)
       echo "studies: unknown study '$study'; known: sigma sigma-unconditional pool mixing samples switches samples-tx" \
-        "mixing-gaussian pool-independent views budget" >&2
+        "mixing-gaussian pool-independent views budget methods-unconditional" >&2
       exit 2 ;;
   esac
 done
