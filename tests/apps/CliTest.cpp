@@ -237,8 +237,9 @@ TEST_F(Cli, GanTrainSampleAndEvalMakeAGeneratorAndMeasureIt) {
 
   const auto evaluated = genrep("gan eval --generator " + quote(generator) + " --path " + quote(data_) + root +
                                 " --run-name eval --set quality.samples=100 --set quality.tstr_samples=100"
-                                " --set quality.classifier_epochs=1 --set quality.cache=" + quote(dir_ / "cache"));
+                                " --set quality.classifier_epochs=1 --set quality.cache=" + quote(dir_ / "cache") + " --save-in-generator");
   ASSERT_EQ(evaluated.status, 0) << evaluated.output;
+  EXPECT_EQ(readFileText(generator / "quality.json"), readFileText(dir_ / "runs" / "eval" / "quality.json"));
   const nlohmann::json quality = nlohmann::json::parse(readFileText(dir_ / "runs" / "eval" / "quality.json"));
   for (const char* key : {"class_consistency", "frechet_distance", "frechet_distance_floor", "tstr_accuracy", "precision", "recall",
                           "class_coverage", "rarest_class_share"}) {
@@ -250,9 +251,14 @@ TEST_F(Cli, GanTrainSampleAndEvalMakeAGeneratorAndMeasureIt) {
   }
   EXPECT_TRUE(quality["precision_recall_floor"]["recall"].is_number());
   ASSERT_EQ(quality["predicted_class_shares"].size(), 10u);
+  ASSERT_EQ(quality["class_names"].size(), 10u) << "the shares are named";
   double shares = 0;
   for (const nlohmann::json& share : quality["predicted_class_shares"]) shares += share.get<double>();
   EXPECT_NEAR(shares, 1.0, 1e-9) << "every sample is predicted as one class";
+  // Its page, written into a folder that is not there yet.
+  const auto page = genrep("report " + quote(generator) + " --out " + quote(dir_ / "pages" / "generator.html"));
+  ASSERT_EQ(page.status, 0) << page.output;
+  EXPECT_NE(readFileText(dir_ / "pages" / "generator.html").find("predicted_class_shares"), std::string::npos) << "the page holds its data";
 
   // An unconditional GAN's quality probe during training: the Fréchet distance to the real test images.
   const auto unconditional = genrep("gan train --path " + quote(data_) + root + " --run-name ugan --steps 2 --set gan.conditional=false"

@@ -104,6 +104,7 @@ nlohmann::json measureGeneratorQuality(Generator& generator, const RealDataset& 
     const torch::Tensor nonzero = shares.masked_select(shares.gt(0));
     const double entropy = -(nonzero * nonzero.log()).sum().item<double>();
     report["predicted_class_shares"] = std::vector<double>(shares.data_ptr<double>(), shares.data_ptr<double>() + classes);
+    report["class_names"] = dataset.classNames;  // the shares' order
     // exp(entropy) / K: 1 when every class is as frequent, 1/K when one class is all.
     report["class_coverage"] = std::exp(entropy) / static_cast<double>(classes);
     report["rarest_class_share"] = shares.min().item<double>() * static_cast<double>(classes);  // of a uniform share

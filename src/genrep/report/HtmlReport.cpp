@@ -2,6 +2,8 @@
 
 #include <chrono>
 #include <ctime>
+#include <stdexcept>
+#include <system_error>
 
 #include <fmt/format.h>
 
@@ -69,6 +71,12 @@ std::string reportPage(const nlohmann::json& data) {
 
 size_t writeReport(const std::vector<std::filesystem::path>& folders, const std::filesystem::path& out) {
   const nlohmann::json data = collectReport(folders);
+  // The page's folder is made only once there is something to write into it.
+  if (const std::filesystem::path folder = out.parent_path(); !folder.empty() && !std::filesystem::is_directory(folder)) {
+    std::error_code ec;
+    std::filesystem::create_directories(folder, ec);
+    if (ec) throw std::runtime_error(fmt::format("report: cannot create the folder {} for the page: {}", folder.string(), ec.message()));
+  }
   writeFileAtomic(out, reportPage(data));
   return data["sections"].size();
 }

@@ -16,7 +16,8 @@ namespace genrep {
 // The page for `data` (collectReport's JSON).
 std::string reportPage(const nlohmann::json& data);
 
-// collectReport(folders) written atomically to `out`; returns the number of sections.
+// collectReport(folders) written atomically to `out` (its folder made when missing); returns the
+// number of sections.
 size_t writeReport(const std::vector<std::filesystem::path>& folders, const std::filesystem::path& out);
 
 }  // namespace genrep

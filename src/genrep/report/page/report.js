@@ -363,6 +363,21 @@
         ['class coverage: exp(entropy) / classes of predicted classes', typeof q.class_coverage === 'number' ?
           `${q.class_coverage.toFixed(3)} (rarest class ${q.rarest_class_share.toFixed(2)} of uniform)` : 'not measured (older genrep gan eval)'],
         ['train on synthetic, test on real %', q.tstr_accuracy === null ? 'n/a' : percent(q.tstr_accuracy)]]));
+      // What the samples look like, class by class: where an unconditional generator drops modes.
+      const shares = q.predicted_class_shares;
+      if (Array.isArray(shares) && shares.length > 0) {
+        const labels = Array.isArray(q.class_names) && q.class_names.length === shares.length ? q.class_names : shares.map((_, k) => `class ${k}`);
+        const o = options('class', '% of the samples');
+        o.scales.x.type = 'category';
+        chartFigure(node, {id: 'generator-classes', title: 'Which real classes the samples look like',
+                           command: `genrep gan eval --generator ${sec.folder}`,
+                           caption: `The real-data classifier's predicted class of ${q.samples || 'the'} samples, against every class as frequent. `},
+                    {type: 'bar', data: {labels: labels, datasets: [
+                      {label: 'samples', data: shares.map(x => 100 * x), backgroundColor: colour(0, 0.7)},
+                      {type: 'line', label: 'uniform', data: shares.map(() => 100 / shares.length), borderColor: colour(7),
+                       backgroundColor: colour(7), borderDash: [6, 4], pointRadius: 0, fill: false}]},
+                     options: o});
+      }
     }
     const training = Object.assign({}, sec, {command: `genrep gan train (its settings: training.config in ${sec.folder}/manifest.json)`});
     if (sec.metrics) ganCurves(node, training, sec.metrics);
