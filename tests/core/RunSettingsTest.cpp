@@ -33,6 +33,7 @@ TEST(RunSettings, KeepsTheDecidingKeysOfTheChosenSections) {
   EXPECT_TRUE(isOperationalKey("gan.eval_every"));
   EXPECT_FALSE(isOperationalKey("learn.steps"));
   EXPECT_TRUE(isOperationalKey("views.prefetch_threads")) << "the same views (tests/views/PrefetchedViewSourceTest.cpp)";
+  EXPECT_TRUE(isOperationalKey("views.cache_mb")) << "the same views up to float rounding (tests/views/GeneratorViewSourceTest.cpp)";
   EXPECT_EQ(nlohmann::json::parse(settings({}).json()),
             (nlohmann::json{{"run.seed", 0}, {"learn.steps", 10}, {"views.sigma", 0.5}, {"demo.seeds", 1}}));
   EXPECT_EQ(nlohmann::json::parse(settings({}, {"learn"}).json()), (nlohmann::json{{"run.seed", 0}, {"learn.steps", 10}}));

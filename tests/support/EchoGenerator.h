@@ -15,6 +15,7 @@ class EchoGenerator : public Generator {
   const GeneratorInfo& info() const override { return info_; }
   torch::Tensor sample(const torch::Tensor& z, const torch::Tensor& y) override {
     ++calls;
+    rows += z.size(0);
     torch::Tensor x = torch::zeros({z.size(0), 1, 4, 8});
     x.select(1, 0).select(1, 0).slice(1, 0, 6).copy_(z / 4);
     if (y.defined()) x.select(1, 0).select(1, 1).select(1, 0).copy_(y.to(torch::kFloat32) / 10);
@@ -23,6 +24,7 @@ class EchoGenerator : public Generator {
   }
   void to(const torch::Device&) override {}
   int calls = 0;
+  int64_t rows = 0;  // images made, over all calls
 
  private:
   GeneratorInfo info_;

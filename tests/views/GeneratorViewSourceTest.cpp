@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "genrep/gen/GanGenerator.h"
 #include "genrep/views/MixedViewSource.h"
 #include "support/EchoGenerator.h"
 #include "support/Fixtures.h"
@@ -88,6 +89,64 @@ TEST(GeneratorViewSource, AFixedSetOfAnchorsIsReusedAcrossSteps) {
   }
   EXPECT_EQ(anchors.size(), 3u);
   EXPECT_EQ(neighbours.size(), 12u) << "3 anchors x a pool of 4 neighbours";
+}
+
+TEST(GeneratorViewSource, AFixedSetKeepsItsImagesAndGivesTheSameViews) {
+  GeneratorViewOptions options = noPixels(LatentViewKind::Gaussian, 3);
+  options.pixel.enabled = true;
+  options.anchors = 100;
+  auto keeping = std::make_shared<EchoGenerator>(10), making = std::make_shared<EchoGenerator>(10);
+  GeneratorViewSource cached(keeping, options, torch::kCPU);
+  options.cacheMegabytes = 0;
+  GeneratorViewSource uncached(making, options, torch::kCPU);
+  EXPECT_TRUE(cached.caching());
+  EXPECT_FALSE(uncached.caching());
+  for (int64_t step = 0; step < 30; ++step) {
+    const ViewBatch a = cached.batch(step, 16), b = uncached.batch(step, 16);
+    ASSERT_TRUE(torch::equal(a.views, b.views)) << "step " << step;
+    ASSERT_TRUE(torch::equal(a.latents, b.latents));
+    ASSERT_TRUE(torch::equal(a.classes, b.classes));
+    ASSERT_TRUE(torch::equal(a.anchorIds, b.anchorIds));
+  }
+  EXPECT_EQ(making->rows, 30 * 16 * 3);
+  EXPECT_LE(keeping->rows, 100 * (1 + 4)) << "each image of the set made at most once";
+  EXPECT_EQ(static_cast<int64_t>(cached.cachedImages()), keeping->rows);
+}
+
+TEST(GeneratorViewSource, AKeptImageDoesNotDependOnTheStepThatMetItFirst) {
+  // A real network, whose rows may round differently in batches of other sizes: an image is made
+  // in its chunk's own call, so a source that starts at step 10 (a resumed run) sees step 10 as
+  // one that ran steps 0-9 first.
+  GanArchitecture arch;
+  arch.latentDim = 6;
+  arch.classes = 3;
+  arch.channels = 1;
+  arch.height = arch.width = 8;
+  arch.widthG = 8;
+  arch.widthD = 4;
+  torch::manual_seed(3);
+  GanGeneratorNet net(arch);
+  auto generator = std::make_shared<GanGenerator>(net, nlohmann::json::object());
+  GeneratorViewOptions options = noPixels(LatentViewKind::Gaussian, 2);
+  options.anchors = 150;
+  GeneratorViewSource ran(generator, options, torch::kCPU), resumed(generator, options, torch::kCPU);
+  for (int64_t step = 0; step < 10; ++step) ran.batch(step, 24);
+  EXPECT_TRUE(torch::equal(ran.batch(10, 24).views, resumed.batch(10, 24).views));
+  EXPECT_GT(ran.cachedImages(), resumed.cachedImages());
+}
+
+TEST(GeneratorViewSource, OnlyAFixedSetThatFitsIsKept) {
+  GeneratorViewOptions options = noPixels(LatentViewKind::Gaussian, 2);
+  EXPECT_FALSE(GeneratorViewSource(std::make_shared<EchoGenerator>(10), options, torch::kCPU).caching()) << "a stream";
+  options.anchors = 10000;  // 10 000 x (1 + 4) images of 4 x 8 floats: 6.1 MiB
+  options.cacheMegabytes = 6;
+  EXPECT_FALSE(GeneratorViewSource(std::make_shared<EchoGenerator>(10), options, torch::kCPU).caching());
+  options.cacheMegabytes = 7;
+  EXPECT_TRUE(GeneratorViewSource(std::make_shared<EchoGenerator>(10), options, torch::kCPU).caching());
+  options.cacheMegabytes = -1;
+  EXPECT_NE(test::errorOf<std::invalid_argument>([&] { GeneratorViewSource(std::make_shared<EchoGenerator>(10), options, torch::kCPU); })
+                .find("views.cache_mb"),
+            std::string::npos);
 }
 
 TEST(GeneratorViewSource, NaNImagesAndImpossibleSettingsAreErrors) {

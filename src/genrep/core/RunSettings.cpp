@@ -20,9 +20,10 @@ bool isOperationalKey(const std::string& key) {
   if (startsWith(key, "run.")) return key != "run.seed";
   const std::string last = key.substr(key.rfind('.') + 1);
   // What a run watches itself with (monitor_*) is read off the weights, never fed back; which
-  // thread makes the views (prefetch_threads) does not change them.
+  // thread makes the views (prefetch_threads) does not change them, and keeping a fixed set's
+  // images (cache_mb) changes them only by float rounding, as the thread count does.
   return last == "checkpoint_every" || last == "log_every" || last == "eval_every" || last == "resume" || last == "prefetch_threads" ||
-         startsWith(last, "monitor_");
+         last == "cache_mb" || startsWith(last, "monitor_");
 }
 
 RunSettings::RunSettings(const Config& config, const ConfigSchema& schema, std::vector<std::string> sections,

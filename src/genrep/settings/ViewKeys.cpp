@@ -61,7 +61,10 @@ const SettingBinding<GeneratorViewOptions>& generatorViewSettings() {
           .add("views.anchors", &O::anchors, "unique anchors: 0 = a continuous stream, A = a fixed set of A")
           .add("views.generator_precision", &O::generatorPrecision,
                "the generator's forward pass: fp32, or bf16 autocast (faster with AMX; other images)", precisionNames())
-          .add("views.generator_channels_last", &O::generatorChannelsLast, "the generator's weights in the channels_last (NHWC) layout");
+          .add("views.generator_channels_last", &O::generatorChannelsLast, "the generator's weights in the channels_last (NHWC) layout")
+          .add("views.cache_mb", &O::cacheMegabytes,
+               "a fixed set (views.anchors > 0): its images kept once generated when all A x (1 + pool) fit in this many MiB, so each "
+               "is generated once (0 = every time; the same images up to float rounding)");
   return binding;
 }
 

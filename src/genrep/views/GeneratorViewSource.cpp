@@ -1,5 +1,6 @@
 #include "genrep/views/GeneratorViewSource.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -23,6 +24,11 @@ GeneratorViewSource::GeneratorViewSource(std::shared_ptr<Generator> generator, G
   // The speed switches as this CPU allows them; options() reports what was applied.
   options_.generatorChannelsLast = options.generatorChannelsLast && generator_->useChannelsLast("views.generator_channels_last");
   options_.generatorPrecision = usablePrecision(options.generatorPrecision, device_, "views.generator_precision");
+  if (options.cacheMegabytes < 0) throw std::invalid_argument("views.cache_mb must be >= 0 (0 = no cache)");
+  const GeneratorInfo& info = generator_->info();
+  const int64_t images = options.anchors * (1 + (options.latent.kind == LatentViewKind::None ? 0 : options.pool));
+  const double megabytes = static_cast<double>(images * info.channels * info.height * info.width) * sizeof(float) / (1024.0 * 1024.0);
+  caching_ = options.anchors > 0 && options.cacheMegabytes > 0 && megabytes <= static_cast<double>(options.cacheMegabytes);
 }
 
 ViewBatch GeneratorViewSource::batch(int64_t step, int64_t anchors) {
@@ -56,16 +62,16 @@ GeneratedViews GeneratorViewSource::generate(const std::vector<uint64_t>& indice
   const auto b = static_cast<int64_t>(indices.size());
   const int64_t v = options_.viewsPerAnchor;
   const int64_t zDim = latents_.latentDim();
-  const bool conditional = latents_.classes() > 0;
   // With latent view "none" every view of an anchor is the same image: generate it once.
   const bool shared = options_.latent.kind == LatentViewKind::None;
-  const int64_t generated = shared ? b : v * b;
+  const int64_t rows = shared ? b : v * b;
   if (static_cast<int64_t>(neighbours.size()) != (v - 1) * b) {
     throw std::invalid_argument("generator views: one neighbour pick per view after the first of every anchor is needed");
   }
 
-  std::vector<float> z(static_cast<size_t>(generated * zDim));
-  std::vector<int64_t> y(static_cast<size_t>(generated));
+  std::vector<float> z(static_cast<size_t>(rows * zDim));
+  std::vector<int64_t> y(static_cast<size_t>(rows));
+  std::vector<uint64_t> keys(static_cast<size_t>(rows));  // the image's (anchor, neighbour)
   for (int64_t view = 0; view < (shared ? 1 : v); ++view) {
     for (int64_t a = 0; a < b; ++a) {
       const uint64_t k = view == 0 ? 0 : neighbours[static_cast<size_t>((view - 1) * b + a)];
@@ -73,25 +79,24 @@ GeneratedViews GeneratorViewSource::generate(const std::vector<uint64_t>& indice
       const int64_t row = view * b + a;
       std::copy(code.z.begin(), code.z.end(), z.begin() + row * zDim);
       y[static_cast<size_t>(row)] = code.y;
+      keys[static_cast<size_t>(row)] = indices[static_cast<size_t>(a)] * static_cast<uint64_t>(options_.pool + 1) + k;
     }
   }
   GeneratedViews out;
   out.anchors = b;
-  out.latents = torch::from_blob(z.data(), {generated, zDim}, torch::kFloat32).clone();  // [G, Z]
-  out.classes = torch::from_blob(y.data(), {generated}, torch::kInt64).clone();          // [G]
+  out.latents = torch::from_blob(z.data(), {rows, zDim}, torch::kFloat32).clone();  // [R, Z]
+  out.classes = torch::from_blob(y.data(), {rows}, torch::kInt64).clone();          // [R]
   const auto start = SteadyClock::now();
-  {
-    torch::NoGradGuard noGrad;
-    {
-      AutocastScope autocast(options_.generatorPrecision, device_);
-      out.images = generator_->sample(out.latents.to(device_), conditional ? out.classes.to(device_) : torch::Tensor());
+  if (caching_) {
+    for (const uint64_t key : keys) {
+      if (cache_.count(key) == 0) cacheChunkOf(key);
     }
-    out.images = out.images.to(torch::kFloat32);  // a bf16 generator's images; the pixel views and encoder take float
-    try {
-      out.images = normaliseGenerated(out.images, generator_->info());
-    } catch (const NonFiniteError& error) {
-      throw NonFiniteError(error.what(), {{"images", out.images}, {"latents", out.latents}, {"classes", out.classes}});
-    }
+    std::vector<torch::Tensor> kept;
+    kept.reserve(static_cast<size_t>(rows));
+    for (const uint64_t key : keys) kept.push_back(cache_.at(key));
+    out.images = torch::stack(kept);  // [R, C, H, W]
+  } else {
+    out.images = sample(out.latents, out.classes);  // [R, C, H, W]
   }
   if (shared) {
     out.images = out.images.repeat({v, 1, 1, 1});
@@ -100,6 +105,41 @@ GeneratedViews GeneratorViewSource::generate(const std::vector<uint64_t>& indice
   }
   out.generateSeconds = secondsSince(start);
   return out;
+}
+
+torch::Tensor GeneratorViewSource::sample(const torch::Tensor& latents, const torch::Tensor& classes) {  // [R, Z], [R] -> [R, C, H, W]
+  torch::NoGradGuard noGrad;
+  torch::Tensor images;
+  {
+    AutocastScope autocast(options_.generatorPrecision, device_);
+    images = generator_->sample(latents.to(device_), latents_.classes() > 0 ? classes.to(device_) : torch::Tensor());
+  }
+  images = images.to(torch::kFloat32);  // a bf16 generator's images; the pixel views and encoder take float
+  try {
+    return normaliseGenerated(images, generator_->info());
+  } catch (const NonFiniteError& error) {
+    throw NonFiniteError(error.what(), {{"images", images}, {"latents", latents}, {"classes", classes}});
+  }
+}
+
+// The images of one chunk: neighbour k of kCacheChunk consecutive anchors, always in one generator
+// call of the same rows, so that an image does not depend on which step met it first (a resumed
+// run makes the same images as an uninterrupted one).
+void GeneratorViewSource::cacheChunkOf(uint64_t key) {
+  const auto pool = static_cast<uint64_t>(options_.pool + 1);
+  const uint64_t k = key % pool, first = key / pool / kCacheChunk * kCacheChunk;
+  const uint64_t last = std::min<uint64_t>(first + kCacheChunk, static_cast<uint64_t>(options_.anchors));
+  const int64_t zDim = latents_.latentDim(), count = static_cast<int64_t>(last - first);
+  std::vector<float> z(static_cast<size_t>(count * zDim));
+  std::vector<int64_t> y(static_cast<size_t>(count));
+  for (uint64_t anchor = first; anchor < last; ++anchor) {
+    const LatentCode code = latents_.neighbour(anchor, k);
+    std::copy(code.z.begin(), code.z.end(), z.begin() + static_cast<int64_t>(anchor - first) * zDim);
+    y[anchor - first] = code.y;
+  }
+  const torch::Tensor images = sample(torch::from_blob(z.data(), {count, zDim}, torch::kFloat32).clone(),
+                                      torch::from_blob(y.data(), {count}, torch::kInt64).clone());  // [count, C, H, W]
+  for (uint64_t anchor = first; anchor < last; ++anchor) cache_.emplace(anchor * pool + k, images[static_cast<int64_t>(anchor - first)]);
 }
 
 ViewBatch GeneratorViewSource::withPixelViews(GeneratedViews generated, uint64_t drawKey) const {
@@ -130,7 +170,8 @@ std::string GeneratorViewSource::describe() const {
   return fmt::format("generator ({}{}), latent view {}, {} views per anchor, pool {}, {}, pixel views {}",
                      generator_->info().description, speed, latent,
                      options_.viewsPerAnchor, options_.pool,
-                     options_.anchors == 0 ? std::string("continuous stream") : fmt::format("{} fixed anchors", options_.anchors),
+                     options_.anchors == 0 ? std::string("continuous stream")
+                                           : fmt::format("{} fixed anchors{}", options_.anchors, caching_ ? " (images kept)" : ""),
                      options_.pixel.enabled ? "on" : "off");
 }
 

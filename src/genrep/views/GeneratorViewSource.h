@@ -4,11 +4,14 @@
 // its pool of N (views.pool); every view then gets its own pixel view Tx. With
 // views.anchors = 0 every step draws fresh anchors (a continuous stream); with A > 0 a step
 // picks its anchors from the fixed set 0..A-1 (a fixed dataset that is never stored).
-// All images of a step come from one batched generator call.
+// All images of a step come from one batched generator call. A fixed set's images are functions
+// of (anchor, neighbour) only, so when all of them fit in views.cache_mb each is generated once
+// and kept: later steps generate only the images they meet for the first time.
 //
 //   GeneratorViewSource source(generator, options, device);
 //   ViewBatch b = source.batch(step, 256);
 #include <memory>
+#include <unordered_map>
 #include <vector>
 
 #include "genrep/gen/Generator.h"
@@ -29,6 +32,10 @@ struct GeneratorViewOptions {
   // Speed switches, applied where this CPU allows (runtime/ChannelsLast.h, runtime/Autocast.h).
   Precision generatorPrecision = Precision::Float32;  // bf16: the generator's forward under autocast
   bool generatorChannelsLast = false;                 // the generator's weights in channels_last
+  // A fixed set's images kept once generated when A x (1 + pool) of them fit in this many MiB
+  // (0 = generate every time). The same images up to float rounding: a batch of other size
+  // may sum in another order.
+  int64_t cacheMegabytes = 1024;
 };
 
 // Generated images of some anchors before their pixel views, view-major like a ViewBatch.
@@ -55,6 +62,9 @@ class GeneratorViewSource : public ViewSource {
   GeneratedViews generate(const std::vector<uint64_t>& indices, const std::vector<uint64_t>& neighbours);
   ViewBatch withPixelViews(GeneratedViews generated, uint64_t drawKey) const;
   const GeneratorViewOptions& options() const { return options_; }
+  // Whether the fixed set's images are kept (views.cache_mb), and how many are kept so far.
+  bool caching() const { return caching_; }
+  size_t cachedImages() const { return cache_.size(); }
   std::string describe() const override;
   int64_t viewsPerAnchor() const override { return options_.viewsPerAnchor; }
   int64_t channels() const override { return generator_->info().channels; }
@@ -66,6 +76,12 @@ class GeneratorViewSource : public ViewSource {
   GeneratorViewOptions options_;
   LatentSampler latents_;
   torch::Device device_;
+  static constexpr uint64_t kCacheChunk = 64;  // anchors per generator call that fills the cache
+  torch::Tensor sample(const torch::Tensor& latents, const torch::Tensor& classes);
+  void cacheChunkOf(uint64_t key);
+
+  bool caching_ = false;
+  std::unordered_map<uint64_t, torch::Tensor> cache_;  // anchor * (pool + 1) + neighbour -> image [C, H, W]
 };
 
 }  // namespace genrep
