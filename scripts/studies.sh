@@ -11,8 +11,8 @@
 # The claims run at 3 seeds with the method that carries them (issue 20: gaussian views for
 # `samples` and `pool`, the paper's recipe for `mixing`); the second method of each preset runs at
 # one seed in a folder of its own; `switches` at 3 seeds, as it chooses defaults; `views` and
-# `budget` at one seed. On the unconditional generator: `sigma` at 3 seeds and the method table's
-# label-free rows at one.
+# `budget` at one seed. On the unconditional generator: `sigma` at 3 seeds; the method table's
+# label-free rows, `samples` and `mixing` (their claims' methods) at one.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 read -r -a extra <<< "${GENREP_STUDY_ARGS:-}"
@@ -21,13 +21,15 @@ experiment() { ./build/genrep experiment "$@" "${extra[@]}"; }
 studies=("$@")
 if [[ ${#studies[@]} -eq 0 ]]; then
   studies=(sigma sigma-unconditional pool mixing samples switches samples-tx mixing-gaussian pool-independent views budget
-    methods-unconditional)
+    methods-unconditional samples-unconditional mixing-unconditional)
 fi
 for study in "${studies[@]}"; do
   case "$study" in
     sigma) experiment sigma ;;
     sigma-unconditional) experiment sigma --generator "$unconditional" ;;
     methods-unconditional) experiment methods --generator "$unconditional" --seeds 1 ;;
+    samples-unconditional) experiment samples --generator "$unconditional" --set experiment.methods=simclr-gaussian --seeds 1 ;;
+    mixing-unconditional) experiment mixing --generator "$unconditional" --set experiment.methods=mix-tx --seeds 1 ;;
     pool) experiment pool --set experiment.methods=supcon-gaussian ;;
     mixing) experiment mixing --set experiment.methods=mix-tx ;;
     samples) experiment samples --set experiment.methods=simclr-gaussian ;;
@@ -39,7 +41,7 @@ for study in "${studies[@]}"; do
     budget) experiment budget --seeds 1 ;;
     *)
       echo "studies: unknown study '$study'; known: sigma sigma-unconditional pool mixing samples switches samples-tx" \
-        "mixing-gaussian pool-independent views budget methods-unconditional" >&2
+        "mixing-gaussian pool-independent views budget methods-unconditional samples-unconditional mixing-unconditional" >&2
       exit 2 ;;
   esac
 done
