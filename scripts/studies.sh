@@ -5,6 +5,7 @@
 #   bash scripts/studies.sh                          # every study below, in this order
 #   bash scripts/studies.sh pool mixing              # some of them
 #   GENREP_STUDY_ARGS="--threads 1" bash scripts/studies.sh sigma   # more arguments to each command
+#   bash scripts/studies.sh status                  # each study's points done and time left; runs nothing
 # Two at once on two cores: `bash scripts/studies.sh sigma-unconditional` beside
 # `bash scripts/studies.sh pool mixing ...` (a study run twice at once is refused: one process per
 # run folder).
@@ -17,7 +18,19 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 read -r -a extra <<< "${GENREP_STUDY_ARGS:-}"
 unconditional=models/fashion-mnist-gan
-experiment() { ./build/genrep experiment "$@" "${extra[@]}"; }
+status=false
+if [[ "${1:-}" == status ]]; then
+  status=true
+  shift
+fi
+experiment() {
+  if $status; then
+    printf '%-22s ' "$study"
+    ./build/genrep experiment "$@" "${extra[@]}" --dry-run | grep ' points, '
+  else
+    ./build/genrep experiment "$@" "${extra[@]}"
+  fi
+}
 studies=("$@")
 if [[ ${#studies[@]} -eq 0 ]]; then
   studies=(sigma sigma-unconditional pool mixing samples switches samples-tx mixing-gaussian pool-independent views budget
