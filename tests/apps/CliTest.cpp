@@ -208,6 +208,8 @@ TEST_F(Cli, TrainRefusesBadSettingsBeforeWritingAnything) {
       {"warm-up past the end", "train --steps 10 --set learn.warmup=10" + root, "learn.warmup is 10; it must be below learn.steps"},
       {"crop scale", "train --set views.crop_scale_min=0" + root, "views.crop_scale_min"},
       {"encoder width", "train --set encoder.width=0" + root, "encoder.width"},
+      {"neighbour pool", "train --set views.pool=0" + root, "views.pool must be >= 1"},
+      {"image cache", "train --set views.cache_mb=-1" + root, "views.cache_mb must be >= 0"},
   };
   for (const BadInput& bad : cases) expectOneLineError(bad);
   EXPECT_FALSE(fs::exists(dir_ / "runs" / "bad")) << "a refused run writes nothing";

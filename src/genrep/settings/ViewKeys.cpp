@@ -51,7 +51,7 @@ const SettingBinding<PixelViewOptions>& pixelViewSettings() {
   return binding;
 }
 
-// GeneratorViewSource checks them.
+// GeneratorViewOptions::validate checks them.
 const SettingBinding<GeneratorViewOptions>& generatorViewSettings() {
   using O = GeneratorViewOptions;
   static const SettingBinding<O> binding =
@@ -124,6 +124,7 @@ ViewSourceOptions viewSourceOptionsFromConfig(const Config& config) {
   refreshSettings().read(config, o);
   generatorViewSettings().read(config, o.generator);
   pixelViewSettings().read(config, o.generator.pixel);
+  o.generator.validate();
   o.generator.pixel.validate();
   // The walks are loaded only where the source uses latent views.
   if (o.needsGenerator()) o.generator.latent = latentViewOptionsFromConfig(config);

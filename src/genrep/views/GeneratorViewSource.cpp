@@ -10,21 +10,25 @@
 
 namespace genrep {
 
+void GeneratorViewOptions::validate() const {
+  if (viewsPerAnchor < 2) throw std::invalid_argument("views.count must be >= 2 (a positive needs two views)");
+  if (pool < 1) throw std::invalid_argument("views.pool must be >= 1");
+  if (anchors < 0) throw std::invalid_argument("views.anchors must be >= 0 (0 = a continuous stream)");
+  if (cacheMegabytes < 0) throw std::invalid_argument("views.cache_mb must be >= 0 (0 = no cache)");
+}
+
 GeneratorViewSource::GeneratorViewSource(std::shared_ptr<Generator> generator, GeneratorViewOptions options,
                                          torch::Device device)
     : generator_(std::move(generator)),
       options_(options),
       latents_(options.latent, generator_->info().latentDim, generator_->info().classes, options.seed),
       device_(device) {
-  if (options.viewsPerAnchor < 2) throw std::invalid_argument("views.count must be >= 2 (a positive needs two views)");
-  if (options.pool < 1) throw std::invalid_argument("views.pool must be >= 1");
-  if (options.anchors < 0) throw std::invalid_argument("views.anchors must be >= 0 (0 = a continuous stream)");
+  options.validate();
   options.pixel.validate();
   generator_->to(device_);
   // The speed switches as this CPU allows them; options() reports what was applied.
   options_.generatorChannelsLast = options.generatorChannelsLast && generator_->useChannelsLast("views.generator_channels_last");
   options_.generatorPrecision = usablePrecision(options.generatorPrecision, device_, "views.generator_precision");
-  if (options.cacheMegabytes < 0) throw std::invalid_argument("views.cache_mb must be >= 0 (0 = no cache)");
   const GeneratorInfo& info = generator_->info();
   const int64_t images = options.anchors * (1 + (options.latent.kind == LatentViewKind::None ? 0 : options.pool));
   const double megabytes = static_cast<double>(images * info.channels * info.height * info.width) * sizeof(float) / (1024.0 * 1024.0);

@@ -36,6 +36,10 @@ struct GeneratorViewOptions {
   // (0 = generate every time). The same images up to float rounding: a batch of other size
   // may sum in another order.
   int64_t cacheMegabytes = 1024;
+
+  // Throws std::invalid_argument naming the views.* key of an impossible value (the pixel
+  // views have their own: PixelViewOptions::validate).
+  void validate() const;
 };
 
 // Generated images of some anchors before their pixel views, view-major like a ViewBatch.
