@@ -210,6 +210,10 @@ TEST_F(Cli, TrainRefusesBadSettingsBeforeWritingAnything) {
       {"encoder width", "train --set encoder.width=0" + root, "encoder.width"},
       {"neighbour pool", "train --set views.pool=0" + root, "views.pool must be >= 1"},
       {"image cache", "train --set views.cache_mb=-1" + root, "views.cache_mb must be >= 0"},
+      {"reuse window", "train --set views.refresh=0.5 --set views.window=0" + root, "views.window is 0"},
+      {"producer threads", "train --set views.prefetch_threads=-1" + root, "views.prefetch_threads is -1"},
+      {"gaussian step", "train --set views.sigma=-1" + root, "views.sigma must be positive"},
+      {"synthetic share", "train --source mix --set source.share=1.5" + root, "source.share must be in [0, 1]"},
   };
   for (const BadInput& bad : cases) expectOneLineError(bad);
   EXPECT_FALSE(fs::exists(dir_ / "runs" / "bad")) << "a refused run writes nothing";

@@ -12,7 +12,7 @@ struct WalksFolder {
   std::filesystem::path path;
 };
 
-// LatentSampler checks the values.
+// LatentViewOptions::validate checks the values (LatentSampler the rest).
 const SettingBinding<LatentViewOptions>& latentViewSettings() {
   using O = LatentViewOptions;
   static const SettingBinding<O> binding = SettingBinding<O>()
@@ -51,7 +51,7 @@ const SettingBinding<PixelViewOptions>& pixelViewSettings() {
   return binding;
 }
 
-// GeneratorViewOptions::validate checks them.
+// GeneratorViewOptions::validate checks them (ViewSourceOptions::validate).
 const SettingBinding<GeneratorViewOptions>& generatorViewSettings() {
   using O = GeneratorViewOptions;
   static const SettingBinding<O> binding =
@@ -68,7 +68,7 @@ const SettingBinding<GeneratorViewOptions>& generatorViewSettings() {
   return binding;
 }
 
-// The keys of the source beside its views; MixedViewSource and RefreshedViewSource check them.
+// The keys of the source beside its views; ViewSourceOptions::validate checks them.
 const SettingBinding<ViewSourceOptions>& sourceSettings() {
   using O = ViewSourceOptions;
   static const SettingBinding<O> binding =
@@ -124,12 +124,11 @@ ViewSourceOptions viewSourceOptionsFromConfig(const Config& config) {
   refreshSettings().read(config, o);
   generatorViewSettings().read(config, o.generator);
   pixelViewSettings().read(config, o.generator.pixel);
-  o.generator.validate();
-  o.generator.pixel.validate();
   // The walks are loaded only where the source uses latent views.
   if (o.needsGenerator()) o.generator.latent = latentViewOptionsFromConfig(config);
   o.seed = runOptionsFromConfig(config).seed;
   o.generator.seed = o.seed;
+  o.validate();
   return o;
 }
 

@@ -39,13 +39,15 @@ double truncatedNormal(RandomStream& rng, double bound) {
   }
 }
 
+void LatentViewOptions::validate() const {
+  if (!(truncation > 0)) throw std::invalid_argument("views.truncation must be positive");
+  if (kind == LatentViewKind::Gaussian && !(sigma > 0)) throw std::invalid_argument("views.sigma must be positive for gaussian latent views");
+}
+
 LatentSampler::LatentSampler(LatentViewOptions options, int64_t latentDim, int64_t classes, uint64_t seed)
     : options_(options), latentDim_(latentDim), classes_(classes), seed_(deriveSeed(seed, "views.latent")) {
   if (latentDim <= 0) throw std::invalid_argument("latent views: the generator's latent size must be positive");
-  if (!(options.truncation > 0)) throw std::invalid_argument("views.truncation must be positive");
-  if (options.kind == LatentViewKind::Gaussian && !(options.sigma > 0)) {
-    throw std::invalid_argument("views.sigma must be positive for gaussian latent views");
-  }
+  options.validate();
   if (options.kind == LatentViewKind::Independent && classes <= 0) {
     throw std::invalid_argument(
         "views.latent=independent needs a class-conditional generator (same class, fresh z); use gaussian or none");

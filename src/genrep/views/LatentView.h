@@ -44,6 +44,10 @@ struct LatentViewOptions {
   // any run of `classes` consecutive anchors is balanced: offline datasets of M per class.
   bool balancedClasses = false;
   std::shared_ptr<const SteeringWalks> walks;  // steering only
+
+  // Throws std::invalid_argument naming views.truncation or views.sigma (what needs the
+  // generator, its classes or the walks' latent size, LatentSampler checks).
+  void validate() const;
 };
 
 struct LatentCode {

@@ -51,6 +51,10 @@ ViewBatch concatAnchors(const ViewBatch& first, const ViewBatch& second) {
 MixedViewSource::MixedViewSource(std::unique_ptr<GeneratorViewSource> generated, std::unique_ptr<RealViewSource> real,
                                  double share, uint64_t seed)
     : generated_(std::move(generated)), real_(std::move(real)), share_(share), seed_(deriveSeed(seed, "views.mix")) {
+  checkShare(share);
+}
+
+void MixedViewSource::checkShare(double share) {
   if (!(share >= 0 && share <= 1)) throw std::invalid_argument("source.share must be in [0, 1] (the synthetic share)");
 }
 

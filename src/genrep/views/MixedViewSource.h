@@ -12,8 +12,10 @@ namespace genrep {
 
 class MixedViewSource : public ViewSource {
  public:
+  // Throws std::invalid_argument unless 0 <= share <= 1 (checkShare).
   MixedViewSource(std::unique_ptr<GeneratorViewSource> generated, std::unique_ptr<RealViewSource> real, double share,
                   uint64_t seed);
+  static void checkShare(double share);
 
   ViewBatch batch(int64_t step, int64_t anchors) override;
   std::string describe() const override;

@@ -12,10 +12,14 @@
 
 namespace genrep {
 
-RefreshedViewSource::RefreshedViewSource(std::unique_ptr<GeneratorViewSource> generated, double refresh, int64_t window)
-    : generated_(std::move(generated)), refresh_(refresh), window_(window) {
+void RefreshedViewSource::checkSettings(double refresh, int64_t window) {
   if (!(refresh >= 0 && refresh <= 1)) throw std::invalid_argument(fmt::format("views.refresh is {}; it must be in [0, 1]", refresh));
   if (window < 1) throw std::invalid_argument(fmt::format("views.window is {}; it must be >= 1 anchor", window));
+}
+
+RefreshedViewSource::RefreshedViewSource(std::unique_ptr<GeneratorViewSource> generated, double refresh, int64_t window)
+    : generated_(std::move(generated)), refresh_(refresh), window_(window) {
+  checkSettings(refresh, window);
   if (generated_->options().anchors != 0) {
     throw std::invalid_argument("views.refresh < 1 reuses a window of the stream: it needs views.anchors = 0");
   }

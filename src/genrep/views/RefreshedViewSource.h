@@ -24,8 +24,9 @@ namespace genrep {
 
 class RefreshedViewSource : public ViewSource {
  public:
-  // Throws std::invalid_argument unless 0 <= refresh <= 1 and window >= 1.
+  // Throws std::invalid_argument unless 0 <= refresh <= 1 and window >= 1 (checkSettings).
   RefreshedViewSource(std::unique_ptr<GeneratorViewSource> generated, double refresh, int64_t window);
+  static void checkSettings(double refresh, int64_t window);
 
   // Throws std::invalid_argument when the window holds fewer than `anchors` anchors.
   ViewBatch batch(int64_t step, int64_t anchors) override;

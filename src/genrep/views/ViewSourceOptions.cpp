@@ -67,12 +67,21 @@ std::unique_ptr<ViewSource> makeUnprefetchedViewSource(const ViewSourceOptions& 
 
 }  // namespace
 
+void ViewSourceOptions::validate() const {
+  MixedViewSource::checkShare(share);
+  RefreshedViewSource::checkSettings(refresh, window);
+  if (prefetchThreads < 0) {
+    throw std::invalid_argument(
+        fmt::format("views.prefetch_threads is {}; use 0 (views made in the training thread) or a thread count >= 1", prefetchThreads));
+  }
+  generator.validate();
+  generator.latent.validate();
+  generator.pixel.validate();
+}
+
 std::unique_ptr<ViewSource> makeViewSource(const ViewSourceOptions& options, std::shared_ptr<Generator> generator,
                                            const RealDataset* dataset, const torch::Device& device, int rank) {
-  if (options.prefetchThreads < 0) {
-    throw std::invalid_argument(fmt::format("views.prefetch_threads is {}; use 0 (views made in the training thread) or a thread count >= 1",
-                                            options.prefetchThreads));
-  }
+  options.validate();
   std::unique_ptr<ViewSource> source = makeUnprefetchedViewSource(options, std::move(generator), dataset, device, rank);
   if (options.prefetchThreads == 0) return source;
   return std::make_unique<PrefetchedViewSource>(std::move(source), static_cast<int>(options.prefetchThreads));

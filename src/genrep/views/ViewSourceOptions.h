@@ -42,6 +42,9 @@ struct ViewSourceOptions {
   uint64_t seed = 0;                 // run seed; each rank's streams use rankSeed(seed, rank)
 
   bool needsGenerator() const { return genrep::needsGenerator(kind); }
+  // Throws std::invalid_argument naming the key of an impossible value, before any source is
+  // made (a run refused here writes nothing); makeViewSource calls it.
+  void validate() const;
   bool needsDataset() const { return genrep::needsDataset(kind); }
 };
 
