@@ -140,6 +140,7 @@ CommandSpec demoCommand() {
                    },
                    flags, runDemo};
   spec.defaultRunName = "demo";
+  spec.beforeRun = checkTrainSettings;  // the settings every method shares, before the folder is made
   return spec;
 }
 

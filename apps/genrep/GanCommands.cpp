@@ -133,16 +133,23 @@ std::vector<CommandSpec> ganCommands() {
   std::vector<FlagAlias> evalFlags = dataFlags;
   evalFlags.push_back({"--generator", "gen.path", "generator folder", false});
   evalFlags.push_back({"--save-in-generator", "quality.save_in_generator", "also write quality.json into the generator folder", true});
+  CommandSpec train{{"gan", "train"},
+                    "train genrep's own GAN on a real dataset (writes a generator folder; resumes from the run's checkpoint)",
+                    [](ConfigSchema& schema) {
+                      addDatasetKeys(schema);
+                      addGanTrainingKeys(schema);
+                      addQualityKeys(schema);
+                      addSheetKeys(schema);
+                    },
+                    trainFlags, runTrain, "", /*dataParallel=*/true};
+  // The settings are checked before the run folder is made: a continued run's config stays.
+  train.beforeRun = [](const Config& config, const ConfigSchema&) {
+    ganOptionsFromConfig(config);
+    qualityOptionsFromConfig(config);
+    return false;
+  };
   return {
-      {{"gan", "train"},
-       "train genrep's own GAN on a real dataset (writes a generator folder; resumes from the run's checkpoint)",
-       [](ConfigSchema& schema) {
-         addDatasetKeys(schema);
-         addGanTrainingKeys(schema);
-         addQualityKeys(schema);
-         addSheetKeys(schema);
-       },
-       trainFlags, runTrain, "", /*dataParallel=*/true},
+      std::move(train),
       {{"gan", "sample"},
        "a PNG grid of a generator's samples (one row per class when conditional)",
        [](ConfigSchema& schema) {

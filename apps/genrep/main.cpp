@@ -4,9 +4,11 @@
 #include <algorithm>
 #include <cstdio>
 #include <exception>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
+#include <system_error>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -141,6 +143,19 @@ void printVersion() {
              userCacheFolder().string());
 }
 
+// Removes `folder` when it holds only what every run writes at its start (its config, its lock
+// and an empty metrics log); otherwise leaves it.
+void removeIfOnlyStarted(const std::filesystem::path& folder) {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(folder, ec)) {
+    const std::string name = entry.path().filename().string();
+    const bool startFile = name == "config.toml" || name == RunLock::kFileName ||
+                           (name == "metrics.jsonl" && std::filesystem::file_size(entry.path(), ec) == 0 && !ec);
+    if (!startFile) return;
+  }
+  if (!ec) std::filesystem::remove_all(folder, ec);
+}
+
 int runCommand(const ParsedCommand& parsed) {
   const CommandSpec& spec = *parsed.spec;
   const ConfigSchema schema = schemaFor(spec);
@@ -183,6 +198,8 @@ int runCommand(const ParsedCommand& parsed) {
   std::string runName = runOptions.name;
   if (runName.empty()) runName = spec.runNameFor ? spec.runNameFor(config) : spec.defaultRunName;
   std::optional<RunDir> made;
+  std::error_code ec;
+  const bool fresh = runName.empty() || !std::filesystem::exists(std::filesystem::path(runOptions.root) / runName, ec);
   if (ranks->isMain()) made = RunDir::create(runOptions.root, runName, commandName(spec));
   const std::string shared = ranks->shareFromMain(made ? made->path().filename().string() : "");
   const RunDir run = made ? *made : RunDir::create(runOptions.root, shared, commandName(spec));
@@ -202,7 +219,14 @@ int runCommand(const ParsedCommand& parsed) {
   }
   MetricsLog metrics(run.file(ranks->isMain() ? "metrics.jsonl" : fmt::format("metrics.rank-{}.jsonl", ranks->rank())));
   CommandContext context{config, run, metrics, runtime, schema, ranks};
-  spec.run(context);
+  try {
+    spec.run(context);
+  } catch (...) {
+    // A run refused before it wrote anything (a setting a command checks only once it runs)
+    // leaves no folder behind; one that holds anything more is kept as it is.
+    if (fresh && ranks->isMain()) removeIfOnlyStarted(run.path());
+    throw;
+  }
   return 0;
 }
 

@@ -219,6 +219,21 @@ TEST_F(Cli, TrainRefusesBadSettingsBeforeWritingAnything) {
   EXPECT_FALSE(fs::exists(dir_ / "runs" / "bad")) << "a refused run writes nothing";
 }
 
+TEST_F(Cli, ARefusedRunLeavesNoNewFolderAndAContinuedRunItsConfig) {
+  const std::string root = " --set run.root=" + quote(dir_ / "runs");
+  // Settings that commands check only once they run: a folder made for nothing is removed.
+  expectOneLineError({"sheet rows", "gan sample --set sample.rows=0" + root + " --run-name sheet", "rows and columns must be >= 1"});
+  expectOneLineError({"steer batch", "steer train --set steer.batch=0" + root + " --run-name walks", "batch and eval_samples >= 1"});
+  EXPECT_FALSE(fs::exists(dir_ / "runs" / "sheet"));
+  EXPECT_FALSE(fs::exists(dir_ / "runs" / "walks"));
+  // A GAN run's settings are checked before its folder is touched: the config of the run it
+  // would continue stays as it was.
+  fs::create_directories(dir_ / "runs" / "gan");
+  test::writeText(dir_ / "runs" / "gan" / "config.toml", "[gan]\nsteps = 7\n");
+  expectOneLineError({"GAN batch", "gan train --set gan.batch=1" + root + " --run-name gan", "gan.batch is 1; it must be >= 2"});
+  EXPECT_EQ(readFileText(dir_ / "runs" / "gan" / "config.toml"), "[gan]\nsteps = 7\n");
+}
+
 TEST_F(Cli, TheShippedGeneratorIsFoundFromAnyFolder) {
   fs::create_directories(dir_ / "elsewhere");
   const auto result = test::runCommand("cd " + quote(dir_ / "elsewhere") + " && " + GENREP_BINARY + " gan sample --threads 1 --run-name s" +
