@@ -2,19 +2,24 @@
 // main() builds the CLI from the command families' specs (see Command.h) and turns every
 // error into one line on stderr and a non-zero exit.
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <exception>
 #include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
+#include <string>
 #include <system_error>
+#include <utility>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include "genrep/Command.h"
+#include "genrep/core/AtomicFile.h"
 #include "genrep/core/ClosestName.h"
+#include "genrep/core/FileIO.h"
 #include "genrep/core/InstallPaths.h"
 #include "genrep/core/RunLock.h"
 #include "genrep/core/Version.h"
@@ -143,18 +148,56 @@ void printVersion() {
              userCacheFolder().string());
 }
 
-// Removes `folder` when it holds only what every run writes at its start (its config, its lock
-// and an empty metrics log); otherwise leaves it.
-void removeIfOnlyStarted(const std::filesystem::path& folder) {
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(folder, ec)) {
-    const std::string name = entry.path().filename().string();
-    const bool startFile = name == "config.toml" || name == RunLock::kFileName ||
-                           (name == "metrics.jsonl" && std::filesystem::file_size(entry.path(), ec) == 0 && !ec);
-    if (!startFile) return;
+// What a run folder held before a command started in it, so that a command refused before it
+// wrote anything of its own (a setting it checks only once it runs) leaves the folder as it
+// found it: the config it replaced restored, the empty metrics log it made and a folder it made
+// removed. A folder in which anything else changed is left as it is.
+class RunFolderStart {
+ public:
+  RunFolderStart(std::filesystem::path folder, bool fresh) : folder_(std::move(folder)), fresh_(fresh), before_(list(folder_)) {
+    std::error_code ec;
+    if (std::filesystem::exists(folder_ / "config.toml", ec)) config_ = readFileText(folder_ / "config.toml");
   }
-  if (!ec) std::filesystem::remove_all(folder, ec);
-}
+
+  void undoIfUntouched() const {
+    Listing after = list(folder_);
+    const auto log = after.find("metrics.jsonl");
+    const bool madeLog = log != after.end() && log->second.first == 0 && before_.count("metrics.jsonl") == 0;
+    if (madeLog) after.erase(log);
+    if (after != before_) return;
+    std::error_code ec;
+    if (fresh_) {
+      std::filesystem::remove_all(folder_, ec);
+      return;
+    }
+    if (config_) {
+      writeFileAtomic(folder_ / "config.toml", *config_);
+    } else {
+      std::filesystem::remove(folder_ / "config.toml", ec);
+    }
+    if (madeLog) std::filesystem::remove(folder_ / "metrics.jsonl", ec);
+  }
+
+ private:
+  // Every file under the folder but its config and lock: relative path -> (size, time).
+  using Listing = std::map<std::string, std::pair<std::uintmax_t, std::filesystem::file_time_type>>;
+  static Listing list(const std::filesystem::path& folder) {
+    Listing files;
+    std::error_code ec;
+    for (auto it = std::filesystem::recursive_directory_iterator(folder, ec); !ec && it != std::filesystem::recursive_directory_iterator();
+         it.increment(ec)) {
+      const std::string name = std::filesystem::relative(it->path(), folder, ec).string();
+      if (name == "config.toml" || name == RunLock::kFileName) continue;
+      files[name] = {it->is_regular_file(ec) ? it->file_size(ec) : 0, it->last_write_time(ec)};
+    }
+    return files;
+  }
+
+  std::filesystem::path folder_;
+  bool fresh_;
+  Listing before_;
+  std::optional<std::string> config_;  // config.toml before the command, when there was one
+};
 
 int runCommand(const ParsedCommand& parsed) {
   const CommandSpec& spec = *parsed.spec;
@@ -207,6 +250,8 @@ int runCommand(const ParsedCommand& parsed) {
   // before anything in it is written.
   std::optional<RunLock> lock;
   if (ranks->isMain()) lock.emplace(run.path());
+  std::optional<RunFolderStart> start;
+  if (ranks->isMain()) start.emplace(run.path(), fresh);
   if (ranks->isMain()) {
     run.saveConfig(config.toToml());
   } else {
@@ -222,9 +267,7 @@ int runCommand(const ParsedCommand& parsed) {
   try {
     spec.run(context);
   } catch (...) {
-    // A run refused before it wrote anything (a setting a command checks only once it runs)
-    // leaves no folder behind; one that holds anything more is kept as it is.
-    if (fresh && ranks->isMain()) removeIfOnlyStarted(run.path());
+    if (start) start->undoIfUntouched();
     throw;
   }
   return 0;

@@ -219,7 +219,7 @@ TEST_F(Cli, TrainRefusesBadSettingsBeforeWritingAnything) {
   EXPECT_FALSE(fs::exists(dir_ / "runs" / "bad")) << "a refused run writes nothing";
 }
 
-TEST_F(Cli, ARefusedRunLeavesNoNewFolderAndAContinuedRunItsConfig) {
+TEST_F(Cli, ARefusedRunLeavesItsFolderAsItFoundIt) {
   const std::string root = " --set run.root=" + quote(dir_ / "runs");
   // Settings that commands check only once they run: a folder made for nothing is removed.
   expectOneLineError({"sheet rows", "gan sample --set sample.rows=0" + root + " --run-name sheet", "rows and columns must be >= 1"});
@@ -232,6 +232,13 @@ TEST_F(Cli, ARefusedRunLeavesNoNewFolderAndAContinuedRunItsConfig) {
   test::writeText(dir_ / "runs" / "gan" / "config.toml", "[gan]\nsteps = 7\n");
   expectOneLineError({"GAN batch", "gan train --set gan.batch=1" + root + " --run-name gan", "gan.batch is 1; it must be >= 2"});
   EXPECT_EQ(readFileText(dir_ / "runs" / "gan" / "config.toml"), "[gan]\nsteps = 7\n");
+  // One that checks its settings only once it runs puts back the config it replaced, as long as
+  // it wrote nothing else there.
+  test::writeText(dir_ / "runs" / "gan" / "samples.png", "kept");
+  expectOneLineError({"sheet rows again", "gan sample --set sample.rows=0" + root + " --run-name gan", "rows and columns must be >= 1"});
+  EXPECT_EQ(readFileText(dir_ / "runs" / "gan" / "config.toml"), "[gan]\nsteps = 7\n");
+  EXPECT_EQ(readFileText(dir_ / "runs" / "gan" / "samples.png"), "kept");
+  EXPECT_FALSE(fs::exists(dir_ / "runs" / "gan" / "metrics.jsonl")) << "the empty log it made is gone";
 }
 
 TEST_F(Cli, TheShippedGeneratorIsFoundFromAnyFolder) {
