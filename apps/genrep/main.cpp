@@ -186,7 +186,7 @@ class RunFolderStart {
     std::error_code ec;
     for (auto it = std::filesystem::recursive_directory_iterator(folder, ec); !ec && it != std::filesystem::recursive_directory_iterator();
          it.increment(ec)) {
-      const std::string name = std::filesystem::relative(it->path(), folder, ec).string();
+      const std::string name = it->path().lexically_relative(folder).string();
       if (name == "config.toml" || name == RunLock::kFileName) continue;
       files[name] = {it->is_regular_file(ec) ? it->file_size(ec) : 0, it->last_write_time(ec)};
     }

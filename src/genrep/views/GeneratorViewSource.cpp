@@ -15,6 +15,8 @@ void GeneratorViewOptions::validate() const {
   if (pool < 1) throw std::invalid_argument("views.pool must be >= 1");
   if (anchors < 0) throw std::invalid_argument("views.anchors must be >= 0 (0 = a continuous stream)");
   if (cacheMegabytes < 0) throw std::invalid_argument("views.cache_mb must be >= 0 (0 = no cache)");
+  latent.validate();
+  pixel.validate();
 }
 
 GeneratorViewSource::GeneratorViewSource(std::shared_ptr<Generator> generator, GeneratorViewOptions options,
@@ -24,7 +26,6 @@ GeneratorViewSource::GeneratorViewSource(std::shared_ptr<Generator> generator, G
       latents_(options.latent, generator_->info().latentDim, generator_->info().classes, options.seed),
       device_(device) {
   options.validate();
-  options.pixel.validate();
   generator_->to(device_);
   // The speed switches as this CPU allows them; options() reports what was applied.
   options_.generatorChannelsLast = options.generatorChannelsLast && generator_->useChannelsLast("views.generator_channels_last");

@@ -37,8 +37,8 @@ struct GeneratorViewOptions {
   // may sum in another order.
   int64_t cacheMegabytes = 1024;
 
-  // Throws std::invalid_argument naming the views.* key of an impossible value (the pixel
-  // views have their own: PixelViewOptions::validate).
+  // Throws std::invalid_argument naming the views.* key of an impossible value, its latent and
+  // pixel views' included.
   void validate() const;
 };
 

@@ -75,8 +75,6 @@ void ViewSourceOptions::validate() const {
         fmt::format("views.prefetch_threads is {}; use 0 (views made in the training thread) or a thread count >= 1", prefetchThreads));
   }
   generator.validate();
-  generator.latent.validate();
-  generator.pixel.validate();
 }
 
 std::unique_ptr<ViewSource> makeViewSource(const ViewSourceOptions& options, std::shared_ptr<Generator> generator,
