@@ -22,6 +22,8 @@
 #     views/s, the shares of a step and peak resident memory, fp32.
 #     GENREP_BENCH_GRID_STEPS (10 measured steps after 2 warm-up); anchors per step 128 / 64 / 32
 #     for the default / ResNet-18 / ResNet-50 encoder (2 cores: time, not memory, bounds them).
+#     GENREP_BENCH_GRID_POINTS: an extended regular expression; only the points whose name
+#     (c<channels>-<side>-<encoder>, e.g. c3-128-resnet50) matches it run (default: all).
 # overlap: the stream with a producer thread making the next step's views (views.prefetch_threads)
 #     in every split of the threads, with and without reuse, beside the Python on-the-fly path.
 set -euo pipefail
@@ -94,6 +96,7 @@ grid() {
       norm=$([[ $channels == 3 && $arch != resnet ]] && echo imagenet || echo none)
       batch=$(case $arch in resnet) echo 128 ;; resnet18) echo 64 ;; *) echo 32 ;; esac)
       name="c${channels}-${side}-${arch}"
+      [[ "$name" =~ ${GENREP_BENCH_GRID_POINTS:-.} ]] || continue
       echo "== grid: $g (${channels}x${side}x${side}, views ${crop} px), $arch ($stem stem, input norm $norm), $batch anchors x 2 views"
       ./build/bench/genrep_pipeline_bench --source stream --generator "$g" --arch "$arch" --stem "$stem" --input-norm "$norm" \
         --crop-size "$crop" --batch "$batch" --steps "$steps" --warmup 2 --threads "$threads" --json "$folder/$name-genrep-stream.json"
@@ -106,6 +109,10 @@ grid() {
   # The paper's point once more with genrep's answers to generation's cost: offline shards of
   # the same size as the PNG dataset, and a stream that spends each anchor about 4 times.
   g="$out/generators/rgb128" name="c3-128-resnet50"
+  if ! [[ "$name" =~ ${GENREP_BENCH_GRID_POINTS:-.} ]]; then
+    "$python" bench/pipeline_table.py --grid "$folder" | tee "$out/grid.md"
+    return
+  fi
   local paper=(./build/bench/genrep_pipeline_bench --generator "$g" --arch resnet50 --input-norm imagenet --crop-size 112 --batch 32
     --steps "$steps" --warmup 2 --threads "$threads")
   ./build/genrep generate --generator "$g" --anchors 40 --pool 5 --sigma 0.5 --out "$out/shards-c3-128" --threads "$threads" \

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "genrep/runtime/Autocast.h"
+
 namespace genrep {
 namespace {
 
@@ -53,6 +55,53 @@ TEST_P(GanGeneratorForward, EqualsUpsamplingThenConvolving) {
       EXPECT_LT((a[i] - b[i]).abs().max().item<double>() / scale, 1e-10) << "parameter " << i << (training ? " training" : " eval");
     }
   }
+}
+
+// Sampling (eval mode, gradients off) takes the fused inference path: each batch norm as one
+// affine map applied while the phases are interleaved. The same images as the plain
+// formula, with running statistics, gains and biases away from their initial values.
+TEST_P(GanGeneratorForward, SamplingEqualsUpsamplingThenConvolving) {
+  torch::manual_seed(4);
+  GanGeneratorNet g(GetParam());
+  g->to(torch::kFloat64);
+  g->eval();
+  torch::NoGradGuard noGrad;
+  for (const auto& item : g->named_buffers()) {
+    if (item.key().find("running_mean") != std::string::npos) item.value().uniform_(-1, 1);
+    if (item.key().find("running_var") != std::string::npos) item.value().uniform_(0.25, 4);
+  }
+  for (const auto& item : g->named_parameters()) {
+    if (item.key().find("bn") != std::string::npos) item.value().uniform_(-2, 2);
+  }
+  const torch::Tensor z = torch::randn({6, GetParam().latentDim}, torch::kFloat64);
+  const torch::Tensor y = GetParam().classes > 0 ? torch::arange(6, torch::kInt64) % GetParam().classes : torch::Tensor();
+  const torch::Tensor sampled = g->forward(z, y), direct = upsampledThenConvolved(*g, z, y);
+  ASSERT_EQ(sampled.sizes(), direct.sizes());
+  EXPECT_LT((sampled - direct).abs().max().item<double>(), 1e-12);
+  EXPECT_GT(direct.std().item<double>(), 0.05);  // not a saturated or constant image
+}
+
+// Under bf16 autocast (the generator's `gen.precision=bf16`) the convolutions give bf16 and
+// the batch norms' maps are float32 parameters: sampling still runs and stays within bf16's
+// rounding of the float32 images.
+TEST_P(GanGeneratorForward, SamplingRunsUnderBf16Autocast) {
+  if (usablePrecision(Precision::BFloat16, torch::kCPU, "gen.precision") != Precision::BFloat16) {
+    GTEST_SKIP() << "no bf16 convolutions on this CPU";
+  }
+  torch::manual_seed(5);
+  GanGeneratorNet g(GetParam());
+  g->eval();
+  torch::NoGradGuard noGrad;
+  const torch::Tensor z = torch::randn({6, GetParam().latentDim});
+  const torch::Tensor y = GetParam().classes > 0 ? torch::arange(6, torch::kInt64) % GetParam().classes : torch::Tensor();
+  const torch::Tensor full = g->forward(z, y);
+  torch::Tensor reduced;
+  {
+    AutocastScope scope(Precision::BFloat16, torch::kCPU);
+    reduced = g->forward(z, y);
+  }
+  ASSERT_EQ(reduced.sizes(), full.sizes());
+  EXPECT_LT((reduced.to(torch::kFloat32) - full).abs().max().item<double>(), 0.05);
 }
 
 GanArchitecture arch(int64_t classes, int64_t channels, int64_t height, int64_t width) {

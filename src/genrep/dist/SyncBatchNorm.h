@@ -23,6 +23,7 @@ class SyncBatchNorm2dImpl : public torch::nn::Module {
 
   // Null, or one process: statistics of this rank's batch (BatchNorm2d).
   void synchronise(std::shared_ptr<DataParallel> ranks) { ranks_ = std::move(ranks); }
+  double eps() const { return eps_; }
 
   torch::Tensor weight, bias;                                 // [C], undefined when not affine
   torch::Tensor running_mean, running_var, num_batches_tracked;  // [C], [C], scalar int64

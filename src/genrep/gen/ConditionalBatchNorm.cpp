@@ -18,4 +18,13 @@ torch::Tensor ConditionalBatchNormImpl::forward(const torch::Tensor& x, const to
          bias.index_select(0, y).view({batch, features, 1, 1});
 }
 
+std::pair<torch::Tensor, torch::Tensor> ConditionalBatchNormImpl::evalAffine(const torch::Tensor& y) const {
+  const torch::Tensor inverseDeviation = torch::rsqrt(norm->running_var + norm->eps());  // [F]
+  const torch::Tensor classGain = classes == 0 ? gain : gain.index_select(0, y);      // [B or 1, F]
+  const torch::Tensor classBias = classes == 0 ? bias : bias.index_select(0, y);
+  const torch::Tensor scale = classGain * inverseDeviation;
+  const torch::Tensor shift = classBias - norm->running_mean * scale;
+  return {scale.view({scale.size(0), -1, 1, 1}), shift.view({shift.size(0), -1, 1, 1})};
+}
+
 }  // namespace genrep

@@ -24,26 +24,58 @@ torch::nn::Conv2d conv3x3(int64_t in, int64_t out) {
 // padded by 1, whose phase (a, b) sits at offset (a, b): 4 multiply-adds per output pixel and
 // input channel instead of 9, the same values up to the order of the sums (docs/gan.md, "The
 // generator's forward").
-torch::Tensor upsampleConv3x3(const torch::Tensor& x, const torch::nn::Conv2d& conv) {  // x [B, I, h, w] -> [B, O, 2h, 2w]
-  const torch::Tensor& k = conv->weight;                                                  // [O, I, 3, 3]
-  const auto fold = [](const torch::Tensor& t, int64_t dim) {  // three taps along dim -> each parity's two
-    const torch::Tensor t0 = t.narrow(dim, 0, 1), t1 = t.narrow(dim, 1, 1), t2 = t.narrow(dim, 2, 1);
-    return std::array<torch::Tensor, 2>{torch::cat({t0, t1 + t2}, dim), torch::cat({t0 + t1, t2}, dim)};
-  };
-  std::vector<torch::Tensor> kernels;  // phase 2a + b: [O, I, 2, 2]
-  for (const torch::Tensor& rows : fold(k, 2)) {
-    for (const torch::Tensor& both : fold(rows, 3)) kernels.push_back(both);
+class UpsampledConvolution {
+ public:
+  UpsampledConvolution(const torch::Tensor& x, const torch::nn::Conv2d& conv)  // x [B, I, h, w]
+      : out_(conv->weight.size(0)), height_(x.size(2)), width_(x.size(3)) {
+    const torch::Tensor& k = conv->weight;  // [O, I, 3, 3]
+    const auto fold = [](const torch::Tensor& t, int64_t dim) {  // three taps along dim -> each parity's two
+      const torch::Tensor t0 = t.narrow(dim, 0, 1), t1 = t.narrow(dim, 1, 1), t2 = t.narrow(dim, 2, 1);
+      return std::array<torch::Tensor, 2>{torch::cat({t0, t1 + t2}, dim), torch::cat({t0 + t1, t2}, dim)};
+    };
+    std::vector<torch::Tensor> kernels;  // phase 2a + b: [O, I, 2, 2]
+    for (const torch::Tensor& rows : fold(k, 2)) {
+      for (const torch::Tensor& both : fold(rows, 3)) kernels.push_back(both);
+    }
+    phases_ = F::conv2d(x, torch::cat(kernels, 0), F::Conv2dFuncOptions().bias(conv->bias.repeat(4)).padding(1));  // [B, 4O, h+1, w+1]
   }
-  const int64_t o = k.size(0), h = x.size(2), w = x.size(3);
-  const torch::Tensor phases = F::conv2d(F::pad(x, F::PadFuncOptions({1, 1, 1, 1})), torch::cat(kernels, 0),
-                                         F::Conv2dFuncOptions().bias(conv->bias.repeat(4)));  // [B, 4O, h+1, w+1]
-  std::vector<torch::Tensor> parts;  // phase 2a + b: [B, O, h, w]
-  for (int64_t a = 0; a < 2; ++a) {
-    for (int64_t b = 0; b < 2; ++b) parts.push_back(phases.narrow(1, (2 * a + b) * o, o).narrow(2, a, h).narrow(3, b, w));
+
+  // The output, differentiable: [B, O, 2h, 2w].
+  torch::Tensor interleaved() const {
+    std::vector<torch::Tensor> parts;  // phase 2a + b: [B, O, h, w]
+    for (int64_t a = 0; a < 2; ++a) {
+      for (int64_t b = 0; b < 2; ++b) parts.push_back(phase(a, b));
+    }
+    // [B, O, 4, h, w] -> out[:, :, 2i + a, 2j + b] = parts[2a + b][:, :, i, j]
+    return F::pixel_shuffle(torch::stack(parts, 2).flatten(1, 2), 2);
   }
-  // [B, O, 4, h, w] -> out[:, :, 2i + a, 2j + b] = parts[2a + b][:, :, i, j]
-  return F::pixel_shuffle(torch::stack(parts, 2).flatten(1, 2), 2);
-}
+
+  // relu(output * scale + shift), scale and shift [B or 1, O, 1, 1], without autograd: each
+  // phase is scaled straight into its interleaved place, so the output is written once and
+  // the rectifier runs in place (two passes over it instead of the six of stack, shuffle,
+  // batch norm, gain, bias and ReLU).
+  torch::Tensor interleavedAffineRelu(const torch::Tensor& scale, const torch::Tensor& shift) const {
+    const int64_t batch = phases_.size(0);
+    torch::Tensor out = torch::empty({batch, out_, height_, 2, width_, 2}, phases_.options());  // [B, O, h, 2, w, 2]
+    // In the phases' precision: under bf16 autocast an out= kernel takes no mixed types.
+    const torch::Tensor phaseScale = scale.to(phases_.scalar_type()), phaseShift = shift.to(phases_.scalar_type());
+    for (int64_t a = 0; a < 2; ++a) {
+      for (int64_t b = 0; b < 2; ++b) {
+        torch::Tensor place = out.select(5, b).select(3, a);  // [B, O, h, w], strided into out
+        torch::addcmul_out(place, phaseShift, phase(a, b), phaseScale);
+      }
+    }
+    return out.view({batch, out_, 2 * height_, 2 * width_}).relu_();
+  }
+
+ private:
+  torch::Tensor phase(int64_t a, int64_t b) const {  // [B, O, h, w]
+    return phases_.narrow(1, (2 * a + b) * out_, out_).narrow(2, a, height_).narrow(3, b, width_);
+  }
+
+  torch::Tensor phases_;  // [B, 4O, h+1, w+1]
+  int64_t out_, height_, width_;
+};
 
 }  // namespace
 
@@ -94,11 +126,28 @@ GanGeneratorNetImpl::GanGeneratorNetImpl(const GanArchitecture& arch_) : arch(ar
 }
 
 torch::Tensor GanGeneratorNetImpl::forward(const torch::Tensor& z, const torch::Tensor& y) {
+  if (!is_training() && !torch::GradMode::is_enabled()) return sample(z, y);
   const int64_t w = arch.widthG;
   torch::Tensor h = project(z).view({z.size(0), 4 * w, arch.height / 4, arch.width / 4});  // [B, 4w, H/4, W/4]
-  h = upsampleConv3x3(torch::relu(bn1(h, y)), conv1);                                         // [B, 2w, H/2, W/2]
-  h = upsampleConv3x3(torch::relu(bn2(h, y)), conv2);                                         // [B, w, H, W]
-  return torch::tanh(toImage(torch::relu(bn3(h, y))));                                        // [B, C, H, W]
+  h = UpsampledConvolution(torch::relu(bn1(h, y)), conv1).interleaved();                    // [B, 2w, H/2, W/2]
+  h = UpsampledConvolution(torch::relu(bn2(h, y)), conv2).interleaved();                    // [B, w, H, W]
+  return torch::tanh(toImage(torch::relu(bn3(h, y))));                                       // [B, C, H, W]
+}
+
+// The same function in eval mode without gradients (every view the studies train on): each
+// batch norm is its running statistics and class gain as one affine map, applied in the pass
+// that interleaves the convolution's phases: the passes over the activations it saves are bound
+// by memory bandwidth, 1.5x faster sampling at 28 px and 3-4x at 128 px (docs/gan.md).
+torch::Tensor GanGeneratorNetImpl::sample(const torch::Tensor& z, const torch::Tensor& y) {
+  const int64_t w = arch.widthG;
+  torch::Tensor h = project(z).view({z.size(0), 4 * w, arch.height / 4, arch.width / 4});  // [B, 4w, H/4, W/4]
+  auto [scale, shift] = bn1->evalAffine(y);
+  h = torch::addcmul(shift.to(h.scalar_type()), h, scale.to(h.scalar_type())).relu_();
+  std::tie(scale, shift) = bn2->evalAffine(y);
+  h = UpsampledConvolution(h, conv1).interleavedAffineRelu(scale, shift);  // [B, 2w, H/2, W/2]
+  std::tie(scale, shift) = bn3->evalAffine(y);
+  h = UpsampledConvolution(h, conv2).interleavedAffineRelu(scale, shift);  // [B, w, H, W]
+  return toImage(h).tanh_();                                               // [B, C, H, W]
 }
 
 GanDiscriminatorNetImpl::GanDiscriminatorNetImpl(const GanArchitecture& arch_) : arch(arch_) {

@@ -40,10 +40,12 @@ struct GanArchitecture {
 class GanGeneratorNetImpl : public torch::nn::Module {
  public:
   explicit GanGeneratorNetImpl(const GanArchitecture& arch);
-  torch::Tensor forward(const torch::Tensor& z, const torch::Tensor& y);  // [B, Z], [B] -> [B, C, H, W]
+  // [B, Z], [B] -> [B, C, H, W]; in eval mode with gradients off, sample(z, y).
+  torch::Tensor forward(const torch::Tensor& z, const torch::Tensor& y);
   GanArchitecture arch;
 
  private:
+  torch::Tensor sample(const torch::Tensor& z, const torch::Tensor& y);  // eval mode, no autograd
   torch::nn::Linear project{nullptr};
   ConditionalBatchNorm bn1{nullptr}, bn2{nullptr}, bn3{nullptr};
   torch::nn::Conv2d conv1{nullptr}, conv2{nullptr}, toImage{nullptr};
