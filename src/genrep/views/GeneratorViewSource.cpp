@@ -11,7 +11,7 @@
 namespace genrep {
 
 void GeneratorViewOptions::validate() const {
-  if (viewsPerAnchor < 2) throw std::invalid_argument("views.count must be >= 2 (a positive needs two views)");
+  requirePositivePair(viewsPerAnchor);
   if (pool < 1) throw std::invalid_argument("views.pool must be >= 1");
   if (anchors < 0) throw std::invalid_argument("views.anchors must be >= 0 (0 = a continuous stream)");
   if (cacheMegabytes < 0) throw std::invalid_argument("views.cache_mb must be >= 0 (0 = no cache)");

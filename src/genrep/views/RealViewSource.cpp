@@ -14,7 +14,7 @@ RealViewSource::RealViewSource(const ImageArray& images, int64_t classes, PixelV
                                uint64_t seed, torch::Device device)
     : classes_(classes), pixel_(pixel), viewsPerAnchor_(viewsPerAnchor), seed_(deriveSeed(seed, "views.real")), device_(device) {
   if (images.count == 0) throw std::invalid_argument("real views: the dataset's training split is empty");
-  if (viewsPerAnchor < 2) throw std::invalid_argument("views.count must be >= 2 (a positive needs two views)");
+  requirePositivePair(viewsPerAnchor);
   pixel.validate();
   images_ = imagesToTensor(images).to(device);
   labels_ = images.labels.empty() ? torch::full({images_.size(0)}, -1, torch::kInt64) : labelsToTensor(images);

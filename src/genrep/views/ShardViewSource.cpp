@@ -13,7 +13,7 @@ namespace genrep {
 ShardViewSource::ShardViewSource(OfflineDataset dataset, PixelViewOptions pixel, int64_t viewsPerAnchor, uint64_t seed,
                                  torch::Device device)
     : dataset_(std::move(dataset)), pixel_(pixel), viewsPerAnchor_(viewsPerAnchor), seed_(seed), device_(device) {
-  if (viewsPerAnchor < 2) throw std::invalid_argument("views.count must be >= 2 (a positive needs two views)");
+  requirePositivePair(viewsPerAnchor);
   pixel_.validate();
   if (dataset_.pool() == 0 && !pixel_.enabled) {
     throw std::invalid_argument("an offline dataset without neighbours (pool 0) and views.pixel=false gives identical views");

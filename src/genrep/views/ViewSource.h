@@ -7,6 +7,7 @@
 //   std::unique_ptr<ViewSource> source = makeViewSource(config, generator, dataset, device);
 //   ViewBatch batch = source->batch(step, 256);   // 256 anchors x V views
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 
 #include <torch/torch.h>
@@ -35,5 +36,10 @@ class ViewSource {
   virtual int64_t viewsPerAnchor() const = 0;
   virtual int64_t channels() const = 0;  // of the views
 };
+
+// Every source's check of `views.count` (V): a positive pair needs two views of an anchor.
+inline void requirePositivePair(int64_t viewsPerAnchor) {
+  if (viewsPerAnchor < 2) throw std::invalid_argument("views.count must be >= 2 (a positive needs two views)");
+}
 
 }  // namespace genrep
