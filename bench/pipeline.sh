@@ -109,16 +109,14 @@ grid() {
   # The paper's point once more with genrep's answers to generation's cost: offline shards of
   # the same size as the PNG dataset, and a stream that spends each anchor about 4 times.
   g="$out/generators/rgb128" name="c3-128-resnet50"
-  if ! [[ "$name" =~ ${GENREP_BENCH_GRID_POINTS:-.} ]]; then
-    "$python" bench/pipeline_table.py --grid "$folder" | tee "$out/grid.md"
-    return
+  if [[ "$name" =~ ${GENREP_BENCH_GRID_POINTS:-.} ]]; then
+    local paper=(./build/bench/genrep_pipeline_bench --generator "$g" --arch resnet50 --input-norm imagenet --crop-size 112 --batch 32
+      --steps "$steps" --warmup 2 --threads "$threads")
+    ./build/genrep generate --generator "$g" --anchors 40 --pool 5 --sigma 0.5 --out "$out/shards-c3-128" --threads "$threads" \
+      --set run.root="$out/runs" --run-name generate-c3-128 >/dev/null
+    "${paper[@]}" --source shards --shards "$out/shards-c3-128" --json "$folder/$name-genrep-shards.json"
+    "${paper[@]}" --source stream --refresh 0.25 --json "$folder/$name-genrep-stream-r25.json"
   fi
-  local paper=(./build/bench/genrep_pipeline_bench --generator "$g" --arch resnet50 --input-norm imagenet --crop-size 112 --batch 32
-    --steps "$steps" --warmup 2 --threads "$threads")
-  ./build/genrep generate --generator "$g" --anchors 40 --pool 5 --sigma 0.5 --out "$out/shards-c3-128" --threads "$threads" \
-    --set run.root="$out/runs" --run-name generate-c3-128 >/dev/null
-  "${paper[@]}" --source shards --shards "$out/shards-c3-128" --json "$folder/$name-genrep-shards.json"
-  "${paper[@]}" --source stream --refresh 0.25 --json "$folder/$name-genrep-stream-r25.json"
   "$python" bench/pipeline_table.py --grid "$folder" | tee "$out/grid.md"
 }
 

@@ -22,6 +22,8 @@ def grid_table(folder):
         if name.endswith("python-stream"):
             kind = "fly"
         runs.setdefault(key, {})[kind] = r
+    if not runs:
+        sys.exit(f"pipeline_table: no grid results in {folder} (did GENREP_BENCH_GRID_POINTS match no point?)")
     first = next(iter(next(iter(runs.values())).values()))
     print(f"{first['steps']} measured steps after {first['warmup_steps']} warm-up, {first['threads']} threads, fp32; "
           f"{first['cpu']['model']} ({', '.join(first['cpu']['flags'])})\n")
