@@ -83,7 +83,7 @@ TEST_P(GanGeneratorForward, SamplingEqualsUpsamplingThenConvolving) {
 
 // Under bf16 autocast (the generator's `gen.precision=bf16`) the convolutions give bf16 and
 // the batch norms' maps are float32 parameters: sampling still runs and stays within bf16's
-// rounding of the float32 images.
+// rounding of the float32 images (bf16 keeps 8 bits of mantissa: about 0.4 % per rounding).
 TEST_P(GanGeneratorForward, SamplingRunsUnderBf16Autocast) {
   if (usablePrecision(Precision::BFloat16, torch::kCPU, "gen.precision") != Precision::BFloat16) {
     GTEST_SKIP() << "no bf16 convolutions on this CPU";
@@ -101,7 +101,7 @@ TEST_P(GanGeneratorForward, SamplingRunsUnderBf16Autocast) {
     reduced = g->forward(z, y);
   }
   ASSERT_EQ(reduced.sizes(), full.sizes());
-  EXPECT_LT((reduced.to(torch::kFloat32) - full).abs().max().item<double>(), 0.05);
+  EXPECT_LT((reduced.to(torch::kFloat32) - full).abs().max().item<double>(), 0.01);  // 1.5-1.9e-3 measured
 }
 
 GanArchitecture arch(int64_t classes, int64_t channels, int64_t height, int64_t width) {
