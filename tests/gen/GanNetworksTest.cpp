@@ -81,11 +81,11 @@ TEST_P(GanGeneratorForward, SamplingEqualsUpsamplingThenConvolving) {
   EXPECT_GT(direct.std().item<double>(), 0.05);  // not a saturated or constant image
 }
 
-// Under bf16 autocast (the generator's `gen.precision=bf16`) the convolutions give bf16 and
+// Under bf16 autocast (the generator's `views.generator_precision=bf16`) the convolutions give bf16 and
 // the batch norms' maps are float32 parameters: sampling still runs and stays within bf16's
 // rounding of the float32 images (bf16 keeps 8 bits of mantissa: about 0.4 % per rounding).
 TEST_P(GanGeneratorForward, SamplingRunsUnderBf16Autocast) {
-  if (usablePrecision(Precision::BFloat16, torch::kCPU, "gen.precision") != Precision::BFloat16) {
+  if (usablePrecision(Precision::BFloat16, torch::kCPU, "views.generator_precision") != Precision::BFloat16) {
     GTEST_SKIP() << "no bf16 convolutions on this CPU";
   }
   torch::manual_seed(5);
