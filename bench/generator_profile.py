@@ -24,26 +24,19 @@ import time
 import torch
 import torch.nn.functional as F
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
+here = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(here, "..", "scripts"))
+sys.path.insert(0, here)
 from export_gan_torchscript import load_genrep_gan  # noqa: E402
+from upsample_conv import fold, phases as phase_convolution  # noqa: E402  (the training path's form)
 
 
 def phase_kernels(conv):  # [O, I, 3, 3] -> [4O, I, 2, 2], phase 2a + b
-    def fold(t, dim):
-        t0, t1, t2 = t.narrow(dim, 0, 1), t.narrow(dim, 1, 1), t.narrow(dim, 2, 1)
-        return [torch.cat([t0, t1 + t2], dim), torch.cat([t0 + t1, t2], dim)]
     return torch.cat([both for rows in fold(conv.weight, 2) for both in fold(rows, 3)], 0)
 
 
 def phase(out, o, a, b, h, w):
     return out.narrow(1, (2 * a + b) * o, o).narrow(2, a, h).narrow(3, b, w)
-
-
-def phases_conv(x, conv):  # [B, I, h, w] -> [B, O, 2h, 2w], as the training path
-    o, (h, w) = conv.weight.shape[0], x.shape[2:]
-    out = F.conv2d(F.pad(x, (1, 1, 1, 1)), phase_kernels(conv), conv.bias.repeat(4))
-    parts = [phase(out, o, a, b, h, w) for a in range(2) for b in range(2)]
-    return F.pixel_shuffle(torch.stack(parts, 2).flatten(1, 2), 2)
 
 
 def affine(bn, y):  # eval-mode conditional batch norm as x * scale + shift, [B or 1, C, 1, 1] each
@@ -52,7 +45,7 @@ def affine(bn, y):  # eval-mode conditional batch norm as x * scale + shift, [B 
     return scale.view(scale.shape[0], -1, 1, 1), shift.view(shift.shape[0], -1, 1, 1)
 
 
-def fused_conv(x, conv, scale, shift):  # relu(affine(phases_conv(x))) written once
+def fused_conv(x, conv, scale, shift):  # relu(affine(phase_convolution(x))) written once
     o, (n, _, h, w) = conv.weight.shape[0], x.shape
     out = F.conv2d(x, phase_kernels(conv), conv.bias.repeat(4), padding=1)
     result = torch.empty(n, o, h, 2, w, 2)
@@ -67,8 +60,8 @@ def forms(g):
         return g.project(z).view(z.size(0), 4 * g.w, g.h4, g.w4)
 
     def phases(z, y):
-        h = phases_conv(F.relu(g.bn1(stem(z), y)), g.conv1)
-        h = phases_conv(F.relu(g.bn2(h, y)), g.conv2)
+        h = phase_convolution(F.relu(g.bn1(stem(z), y)), g.conv1.weight, g.conv1.bias)
+        h = phase_convolution(F.relu(g.bn2(h, y)), g.conv2.weight, g.conv2.bias)
         return torch.tanh(g.to_image(F.relu(g.bn3(h, y))))
 
     def fused(z, y):
