@@ -6,6 +6,8 @@
 #   bash scripts/studies.sh pool mixing              # some of them
 #   GENREP_STUDY_ARGS="--threads 1" bash scripts/studies.sh sigma   # more arguments to each command
 #   bash scripts/studies.sh status                  # each study's points done and time left; runs nothing
+#   bash scripts/studies.sh save                    # copy the finished points' results into results/studies
+#   bash scripts/studies.sh restore                 # copy into runs/ what it lacks from results/studies
 # Two at once on two cores: `bash scripts/studies.sh sigma-unconditional` beside
 # `bash scripts/studies.sh pool mixing ...` (a study run twice at once is refused: one process per
 # run folder).
@@ -16,6 +18,46 @@
 # label-free rows, `samples` and `mixing` (their claims' methods) at one.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# A finished point is its folder's config.toml and eval.json (metrics.jsonl: its curves); the
+# weights are not needed to reuse it. results/studies keeps those small files in the repository,
+# so that a fresh clone continues the studies instead of training every point again: every
+# command here first copies what runs/ lacks from it, and `save` copies runs/ into it.
+archive=results/studies
+restore() {
+  [[ -d $archive ]] || return 0
+  local count=0 file
+  while IFS= read -r -d '' file; do
+    file=${file#./}
+    [[ -e runs/$file ]] && continue
+    mkdir -p "runs/$(dirname "$file")"
+    cp "$archive/$file" "runs/$file"
+    count=$((count + 1))
+  done < <(cd "$archive" && find . -type f -print0)
+  ((count == 0)) || echo "studies: restored $count files from $archive into runs/"
+}
+save() {
+  local count=0 point
+  while IFS= read -r -d '' result; do
+    point=$(dirname "$result")
+    mkdir -p "$archive/${point#runs/}"
+    for file in config.toml eval.json metrics.jsonl; do
+      [[ -f $point/$file ]] && cp "$point/$file" "$archive/${point#runs/}/$file"
+    done
+    count=$((count + 1))
+  done < <(find runs -path 'runs/experiment-*/points/*/*/eval.json' -print0 2>/dev/null)
+  for study in runs/experiment-*/; do
+    study=${study%/}
+    for file in results.json table.md walks/walks.json; do
+      [[ -f $study/$file ]] && mkdir -p "$(dirname "$archive/${study#runs/}/$file")" && cp "$study/$file" "$archive/${study#runs/}/$file"
+    done
+  done
+  echo "studies: saved $count finished points into $archive"
+}
+case "${1:-}" in
+  save) save; exit 0 ;;
+  restore) restore; exit 0 ;;
+esac
+restore
 read -r -a extra <<< "${GENREP_STUDY_ARGS:-}"
 unconditional=models/fashion-mnist-gan
 status=false
