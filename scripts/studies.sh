@@ -23,32 +23,37 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # so that a fresh clone continues the studies instead of training every point again: every
 # command here first copies what runs/ lacks from it, and `save` copies runs/ into it.
 archive=results/studies
+# Copies SRC to DST when SRC exists, through a temporary beside DST, so that a killed copy never
+# leaves half an eval.json for a later run to reuse.
+copy_file() {
+  [[ -f $1 ]] || return 0
+  mkdir -p "$(dirname "$2")"
+  cp "$1" "$2.tmp" && mv "$2.tmp" "$2"
+}
 restore() {
   [[ -d $archive ]] || return 0
   local count=0 file
   while IFS= read -r -d '' file; do
     file=${file#./}
     [[ -e runs/$file ]] && continue
-    mkdir -p "runs/$(dirname "$file")"
-    cp "$archive/$file" "runs/$file"
+    copy_file "$archive/$file" "runs/$file"
     count=$((count + 1))
   done < <(cd "$archive" && find . -type f -print0)
   ((count == 0)) || echo "studies: restored $count files from $archive into runs/"
 }
 save() {
-  local count=0 point
+  local count=0 point study file
   while IFS= read -r -d '' result; do
     point=$(dirname "$result")
-    mkdir -p "$archive/${point#runs/}"
     for file in config.toml eval.json metrics.jsonl; do
-      [[ -f $point/$file ]] && cp "$point/$file" "$archive/${point#runs/}/$file"
+      copy_file "$point/$file" "$archive/${point#runs/}/$file"
     done
     count=$((count + 1))
   done < <(find runs -path 'runs/experiment-*/points/*/*/eval.json' -print0 2>/dev/null)
   for study in runs/experiment-*/; do
     study=${study%/}
     for file in results.json table.md walks/walks.json; do
-      [[ -f $study/$file ]] && mkdir -p "$(dirname "$archive/${study#runs/}/$file")" && cp "$study/$file" "$archive/${study#runs/}/$file"
+      copy_file "$study/$file" "$archive/${study#runs/}/$file"
     done
   done
   echo "studies: saved $count finished points into $archive"
