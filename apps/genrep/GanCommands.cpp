@@ -83,10 +83,10 @@ void runSample(CommandContext& context) {
 
 void runEval(CommandContext& context) {
   const Config& config = context.config;
+  const QualityOptions options = qualityOptionsFromConfig(config);  // checked before anything is loaded
   const std::filesystem::path folder = generatorPathFromConfig(config);
   std::unique_ptr<Generator> generator = loadGenerator(folder);
   const RealDataset dataset = openDataset(datasetSpecFromConfig(config));
-  const QualityOptions options = qualityOptionsFromConfig(config);
   QualityClassifier classifier = loadOrTrainQualityClassifier(dataset, options);
   nlohmann::json report = measureGeneratorQuality(*generator, dataset, classifier, options);
   report["generator_folder"] = folder.string();
@@ -109,6 +109,16 @@ void runEval(CommandContext& context) {
   fmt::print("class coverage      {:.3f}  (exp(entropy) / classes of the real classifier's predictions; rarest class {:.2f} of "
              "a uniform share)\n",
              report["class_coverage"].get<double>(), report["rarest_class_share"].get<double>());
+  if (report.contains("neighbour_class_change")) {
+    const nlohmann::json& change = report["neighbour_class_change"];
+    std::string shares;
+    for (const nlohmann::json& row : change["gaussian"]) {
+      shares += fmt::format("sigma {} {:.1f} %, ", row["sigma"].get<double>(), 100 * row["changed"].get<double>());
+    }
+    fmt::print("neighbour changes   {}independent {:.1f} %  (the real classifier's class of anchor vs gaussian neighbour, {} "
+               "pairs)\n",
+               shares, 100 * change["independent"]["changed"].get<double>(), change["pairs"].get<int64_t>());
+  }
   fmt::print("TSTR accuracy       {}  ({} synthetic training images, {} epochs)\n", percent(report["tstr_accuracy"]),
              options.tstrSamples, options.classifier.epochs);
   writeFileAtomic(context.run.file("quality.json"), report.dump(2) + "\n");

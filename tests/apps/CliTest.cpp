@@ -224,8 +224,11 @@ TEST_F(Cli, ARefusedRunLeavesItsFolderAsItFoundIt) {
   // Settings that commands check only once they run: a folder made for nothing is removed.
   expectOneLineError({"sheet rows", "gan sample --set sample.rows=0" + root + " --run-name sheet", "rows and columns must be >= 1"});
   expectOneLineError({"steer batch", "steer train --set steer.batch=0" + root + " --run-name walks", "batch and eval_samples >= 1"});
+  expectOneLineError({"neighbour sigma", "gan eval --set quality.neighbour_sigmas=0.5,0" + root + " --run-name quality",
+                      "quality.neighbour_sigmas is 0; it must be > 0"});
   EXPECT_FALSE(fs::exists(dir_ / "runs" / "sheet"));
   EXPECT_FALSE(fs::exists(dir_ / "runs" / "walks"));
+  EXPECT_FALSE(fs::exists(dir_ / "runs" / "quality"));
   // A GAN run's settings are checked before its folder is touched: the config of the run it
   // would continue stays as it was.
   fs::create_directories(dir_ / "runs" / "gan");
@@ -283,6 +286,14 @@ TEST_F(Cli, GanTrainSampleAndEvalMakeAGeneratorAndMeasureIt) {
   double shares = 0;
   for (const nlohmann::json& share : quality["predicted_class_shares"]) shares += share.get<double>();
   EXPECT_NEAR(shares, 1.0, 1e-9) << "every sample is predicted as one class";
+  const nlohmann::json& change = quality["neighbour_class_change"];
+  ASSERT_EQ(change["gaussian"].size(), 6u) << "the sigma study's grid by default";
+  for (const nlohmann::json& row : change["gaussian"]) {
+    EXPECT_GE(row["changed"].get<double>(), 0);
+    EXPECT_LE(row["changed"].get<double>(), 1);
+  }
+  EXPECT_TRUE(change["independent"]["changed"].is_number());
+  EXPECT_NE(evaluated.output.find("neighbour changes   sigma 0.1 "), std::string::npos) << evaluated.output;
   // Its page, written into a folder that is not there yet.
   const auto page = genrep("report " + quote(generator) + " --out " + quote(dir_ / "pages" / "generator.html"));
   ASSERT_EQ(page.status, 0) << page.output;

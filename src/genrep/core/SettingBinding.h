@@ -23,6 +23,7 @@
 
 #include "genrep/core/Config.h"
 #include "genrep/core/NameTable.h"
+#include "genrep/core/TextList.h"
 
 namespace genrep {
 
@@ -84,6 +85,20 @@ class SettingBinding {
     return bind(std::move(key),
                 [=](ConfigSchema& s, const std::string& k, const Options& d, const std::string& h) { s.addString(k, (d.*field).string(), h); },
                 [=](const Config& c, const std::string& k, Options& o) { o.*field = c.getString(k); }, std::move(help));
+  }
+  // A list of numbers, written as a comma-separated string ("0.1,0.5,1"; empty: no numbers),
+  // each item within `bounds`.
+  SettingBinding& add(std::string key, std::vector<double> Options::*field, std::string help, Bounds<double> bounds = {}) {
+    return bind(std::move(key),
+                [=](ConfigSchema& s, const std::string& k, const Options& d, const std::string& h) {
+                  s.addString(k, fmt::format("{}", fmt::join(d.*field, ",")), h);
+                },
+                [=](const Config& c, const std::string& k, Options& o) {
+                  std::vector<double> values = parseNumberList(k, c.getString(k));
+                  for (const double value : values) checked(k, value, bounds);
+                  o.*field = std::move(values);
+                },
+                std::move(help));
   }
   // An enum written as one of the names of its table (the schema's choices, in this order).
   template <class Enum>

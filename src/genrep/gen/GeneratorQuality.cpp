@@ -1,6 +1,7 @@
 #include "genrep/gen/GeneratorQuality.h"
 
 #include <cmath>
+#include <functional>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -11,6 +12,7 @@
 #include "genrep/gen/FrechetDistance.h"
 #include "genrep/gen/Latents.h"
 #include "genrep/gen/PrecisionRecall.h"
+#include "genrep/views/LatentView.h"
 
 namespace genrep {
 namespace {
@@ -20,6 +22,33 @@ constexpr int64_t kGenerateBatch = 100;  // activations under the 32 MiB mmap th
 
 torch::Generator makeRng(uint64_t seed, const char* stream) {
   return at::make_generator<at::CPUGeneratorImpl>(deriveSeed(seed, stream));
+}
+
+// The real classifier's class [count] of the image of each code(i), generated in batches.
+torch::Tensor predictedClasses(Generator& generator, QualityClassifierNet& classifier, int64_t count,
+                               const std::function<LatentCode(int64_t)>& code) {
+  torch::NoGradGuard noGrad;
+  const GeneratorInfo& info = generator.info();
+  std::vector<torch::Tensor> parts;
+  for (int64_t start = 0; start < count; start += kGenerateBatch) {
+    const int64_t n = std::min(kGenerateBatch, count - start);
+    torch::Tensor z = torch::empty({n, info.latentDim}, torch::kFloat32);  // [n, Z]
+    torch::Tensor y = torch::empty({n}, torch::kInt64);                    // [n]
+    for (int64_t i = 0; i < n; ++i) {
+      const LatentCode c = code(start + i);
+      std::copy(c.z.begin(), c.z.end(), z.data_ptr<float>() + i * info.latentDim);
+      y.data_ptr<int64_t>()[i] = c.y;
+    }
+    const torch::Tensor images = normaliseGenerated(generator.sample(z, info.classes > 0 ? y : torch::Tensor()), info);
+    parts.push_back(classifierLogits(classifier, images).argmax(1));
+  }
+  return torch::cat(parts);
+}
+
+nlohmann::json changedShare(const torch::Tensor& anchorClasses, const torch::Tensor& otherClasses) {  // [N], [N]
+  const double share = otherClasses.ne(anchorClasses).to(torch::kFloat64).mean().item<double>();
+  const auto n = static_cast<double>(anchorClasses.size(0));
+  return {{"changed", share}, {"standard_error", std::sqrt(share * (1 - share) / n)}};
 }
 
 }  // namespace
@@ -54,6 +83,45 @@ double frechetDistanceToReal(Generator& generator, QualityClassifierNet& classif
   torch::Tensor labels;
   const torch::Tensor images = generateImages(generator, samples, truncation, rng, labels);
   return frechetDistance(realFeatures, classifierFeatures(classifier, images));
+}
+
+nlohmann::json neighbourClassChange(Generator& generator, QualityClassifierNet& classifier, const std::vector<double>& sigmas,
+                                    int64_t pairs, double truncation, uint64_t seed) {
+  if (pairs < 1) throw std::invalid_argument("neighbour class change: at least one pair is needed");
+  const GeneratorInfo& info = generator.info();
+  const uint64_t latentSeed = deriveSeed(seed, "quality.neighbours");
+  LatentViewOptions view;
+  view.kind = LatentViewKind::Gaussian;
+  view.truncation = truncation;
+  // Anchor i is the same z (and y) whatever σ the sampler has: one pass over the anchors serves every σ.
+  const LatentSampler anchors(view, info.latentDim, info.classes, latentSeed);
+  const torch::Tensor anchorClasses =
+      predictedClasses(generator, classifier, pairs, [&](int64_t i) { return anchors.anchor(static_cast<uint64_t>(i)); });
+  nlohmann::json gaussian = nlohmann::json::array();
+  for (const double sigma : sigmas) {
+    view.sigma = sigma;
+    const LatentSampler neighbours(view, info.latentDim, info.classes, latentSeed);
+    nlohmann::json row = changedShare(
+        anchorClasses,
+        predictedClasses(generator, classifier, pairs, [&](int64_t i) { return neighbours.neighbour(static_cast<uint64_t>(i), 1); }));
+    row["sigma"] = sigma;
+    gaussian.push_back(std::move(row));
+  }
+  torch::Tensor independentClasses;
+  if (info.classes > 0) {
+    view.kind = LatentViewKind::Independent;
+    const LatentSampler independent(view, info.latentDim, info.classes, latentSeed);
+    independentClasses =
+        predictedClasses(generator, classifier, pairs, [&](int64_t i) { return independent.neighbour(static_cast<uint64_t>(i), 1); });
+  } else {  // another anchor: independent views need classes
+    independentClasses = predictedClasses(generator, classifier, pairs,
+                                          [&](int64_t i) { return anchors.anchor(static_cast<uint64_t>(pairs + i)); });
+  }
+  return {{"pairs", pairs},
+          {"truncation", truncation},
+          {"gaussian", std::move(gaussian)},
+          {"independent", changedShare(anchorClasses, independentClasses)},
+          {"measure", "share of pairs whose images the real-data classifier puts in different classes"}};
 }
 
 nlohmann::json measureGeneratorQuality(Generator& generator, const RealDataset& dataset, QualityClassifier& classifier,
@@ -128,6 +196,11 @@ nlohmann::json measureGeneratorQuality(Generator& generator, const RealDataset& 
   report["recall"] = pr.recall;
   report["precision_recall_floor"] = {{"precision", prFloor.precision}, {"recall", prFloor.recall}};
   report["precision_recall_k"] = kPrecisionRecallK;
+
+  if (!options.neighbourSigmas.empty()) {
+    report["neighbour_class_change"] =
+        neighbourClassChange(generator, classifier.net, options.neighbourSigmas, options.samples, options.truncation, options.seed);
+  }
 
   // Train on synthetic, test on real.
   if (info.classes > 0) {

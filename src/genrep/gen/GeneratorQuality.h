@@ -9,6 +9,8 @@
 //   class coverage     how evenly the samples spread over the real classes, by the classifier's
 //                      predictions: exp(entropy) / K, and the rarest class's share of a uniform one
 // The last two need no conditioning labels: they are an unconditional generator's coverage.
+//   neighbour class change  per gaussian σ, how often a latent view's image is put in another
+//                      class than its anchor's (the far end: independent latents)
 //
 //   QualityClassifier c = loadOrTrainQualityClassifier(dataset, options);
 //   nlohmann::json report = measureGeneratorQuality(generator, dataset, c, options);
@@ -33,6 +35,16 @@ double classConsistency(Generator& generator, QualityClassifierNet& classifier, 
 // features [N, 128] of the same classifier: gan train's probe of an unconditional GAN.
 double frechetDistanceToReal(Generator& generator, QualityClassifierNet& classifier, const torch::Tensor& realFeatures,
                              int64_t samples, double truncation, uint64_t seed);
+
+// How often a gaussian latent view shows another class than its anchor: per σ, the share of
+// `pairs` (anchor, neighbour) pairs, drawn as views.latent=gaussian draws them (views/LatentView.h),
+// whose two images the real-data classifier puts in different classes, with its binomial
+// standard error; the far end is the same share for independent latents (of the anchor's class
+// on a conditional generator). Every σ moves the same anchors along the same directions, so
+// the shares differ by σ only, not by a new draw. The classifier's own errors count as changes
+// too; the independent share says how far from "always" that leaves.
+nlohmann::json neighbourClassChange(Generator& generator, QualityClassifierNet& classifier, const std::vector<double>& sigmas,
+                                    int64_t pairs, double truncation, uint64_t seed);
 
 nlohmann::json measureGeneratorQuality(Generator& generator, const RealDataset& dataset, QualityClassifier& classifier,
                                        const QualityOptions& options);

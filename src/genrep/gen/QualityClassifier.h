@@ -11,6 +11,7 @@
 //   double acc = classifierAccuracy(c.net, images, labels);
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
@@ -51,6 +52,9 @@ struct QualityOptions {
   int64_t samples = 10000;      // generated images for consistency and the Fréchet distance
   int64_t tstrSamples = 50000;  // generated training images for TSTR
   double truncation = 1.0;
+  // σ of the gaussian latent views whose change of class is measured (the grid of
+  // `genrep experiment sigma`); empty: not measured.
+  std::vector<double> neighbourSigmas{0.1, 0.25, 0.5, 1.0, 1.5, 2.0};
   uint64_t seed = 0;
 };
 

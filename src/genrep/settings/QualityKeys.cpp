@@ -14,7 +14,10 @@ const SettingBinding<QualityOptions>& qualitySettings() {
           .add("quality.cache", &O::cacheDir, "folder where the real-data quality classifier is cached; empty = $XDG_CACHE_HOME/genrep (~/.cache/genrep)")
           .add("quality.samples", &O::samples, "generated images for class consistency and the Fréchet distance", I::atLeast(100))
           .add("quality.tstr_samples", &O::tstrSamples, "generated images the train-on-synthetic classifier learns from", I::atLeast(100))
-          .add("quality.truncation", &O::truncation, "latent truncation of the generated images (z = t * TN(-2, 2))");
+          .add("quality.truncation", &O::truncation, "latent truncation of the generated images (z = t * TN(-2, 2))")
+          .add("quality.neighbour_sigmas", &O::neighbourSigmas,
+               "gaussian view sigmas at which to measure how often a neighbour's image changes class (comma-separated; empty: skip)",
+               Bounds<double>::above(0));
   return binding;
 }
 
