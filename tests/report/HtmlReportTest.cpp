@@ -108,7 +108,12 @@ struct Fixtures {
                                                          {"latent_dim", 8}, {"classes", 0}, {"image_shape", {1, 8, 8}}}));
     test::writeText(generator / "quality.json", dumped({{"class_consistency", nullptr}, {"frechet_distance", 1.5},
                                                         {"frechet_distance_floor", 0.2}, {"tstr_accuracy", nullptr},
-                                                        {"predicted_class_shares", {0.5, 0.5, 0.0}}, {"class_names", {"a", "b", "c"}}}));
+                                                        {"predicted_class_shares", {0.5, 0.5, 0.0}}, {"class_names", {"a", "b", "c"}},
+                                                        {"neighbour_class_change",
+                                                         {{"pairs", 100},
+                                                          {"gaussian", {{{"sigma", 0.5}, {"changed", 0.2}, {"standard_error", 0.04}},
+                                                                        {{"sigma", 1.0}, {"changed", 0.4}, {"standard_error", 0.05}}}},
+                                                          {"independent", {{"changed", 0.7}, {"standard_error", 0.05}}}}}}));
     test::writeText(generator / "training-metrics.jsonl", ganMetrics);
     test::writeBytes(generator / "samples.png", greyPng());
 
@@ -200,7 +205,7 @@ TEST(HtmlReportInBrowser, DrawsEveryFigureWithoutAnErrorAndShowsMessagesForBadDa
   for (const char* expected : {"experiment-samples-linear_top1", "experiment-samples-knn_top1", "experiment-samples-few_shot",
                                "experiment-methods-linear_top1", "experiment-methods-few_shot", "demo-linear_top1",
                                "demo-knn_top1", "demo-few_shot", "encoder-loss", "encoder-monitor", "encoder-speed", "gan-losses", "gan-quality",
-                               "gan-samples", "generator-samples", "generator-classes", "walks-fit", "walks-loss", "views-panel"}) {
+                               "gan-samples", "generator-samples", "generator-classes", "generator-neighbours", "walks-fit", "walks-loss", "views-panel"}) {
     const auto found = marks.find(expected);
     ASSERT_NE(found, marks.end()) << expected << " is not on the page";
     EXPECT_GT(found->second, 0) << expected << " drew no data";
@@ -215,6 +220,7 @@ TEST(HtmlReportInBrowser, DrawsEveryFigureWithoutAnErrorAndShowsMessagesForBadDa
   EXPECT_NE(dom.find("and models/other-gan: one colour per run"), std::string::npos) << "the runs are named by their generator";
   EXPECT_EQ(marks.at("encoder-monitor"), 4);
   EXPECT_EQ(marks.at("generator-classes"), 3 + 3) << "a bar per class and the uniform share's line";
+  EXPECT_EQ(marks.at("generator-neighbours"), 2 + 2) << "a point per sigma and the independent share's line";
   EXPECT_NE(dom.find("anchor (1)"), std::string::npos) << "the view panel's columns are labelled";
   EXPECT_NE(dom.find("class=\"message\""), std::string::npos) << "the torn results.json shows a message";
   EXPECT_NE(dom.find((f.broken / "results.json").string()), std::string::npos);

@@ -378,6 +378,24 @@
                        backgroundColor: colour(7), borderDash: [6, 4], pointRadius: 0, fill: false}]},
                      options: o});
       }
+      // How far a positive pair of the σ study can move before it shows two classes.
+      const change = q.neighbour_class_change;
+      if (change && Array.isArray(change.gaussian) && change.gaussian.length > 0) {
+        const rows = change.gaussian.map(r => ({x: r.sigma, y: 100 * r.changed}));
+        const independent = change.independent && typeof change.independent.changed === 'number' ? 100 * change.independent.changed : null;
+        const datasets = [line('gaussian neighbour', rows, 0)];
+        if (independent !== null) {
+          datasets.push(line(man.classes > 0 ? 'independent (a fresh z of the class)' : 'independent (another anchor)',
+                             rows.map(p => ({x: p.x, y: independent})), 7, {borderDash: [6, 4], pointRadius: 0}));
+        }
+        const o = options('σ of the gaussian view', '% of pairs in different classes');
+        Object.assign(o.scales.y, {min: 0, max: 100});
+        chartFigure(node, {id: 'generator-neighbours', title: 'How often a latent neighbour shows another class',
+                           command: `genrep gan eval --generator ${sec.folder}`,
+                           caption: `The share of ${change.pairs || ''} (anchor, gaussian neighbour z + σ e) pairs whose images the ` +
+                                    'real-data classifier puts in different classes; its own mistakes count too. '},
+                    {type: 'line', data: {datasets: datasets}, options: o});
+      }
     }
     const training = Object.assign({}, sec, {command: `genrep gan train (its settings: training.config in ${sec.folder}/manifest.json)`});
     if (sec.metrics) ganCurves(node, training, sec.metrics);
