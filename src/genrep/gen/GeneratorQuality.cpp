@@ -12,7 +12,7 @@
 #include "genrep/gen/FrechetDistance.h"
 #include "genrep/gen/Latents.h"
 #include "genrep/gen/PrecisionRecall.h"
-#include "genrep/views/LatentView.h"
+#include "genrep/views/LatentTensors.h"
 
 namespace genrep {
 namespace {
@@ -32,14 +32,11 @@ torch::Tensor predictedClasses(Generator& generator, QualityClassifierNet& class
   std::vector<torch::Tensor> parts;
   for (int64_t start = 0; start < count; start += kGenerateBatch) {
     const int64_t n = std::min(kGenerateBatch, count - start);
-    torch::Tensor z = torch::empty({n, info.latentDim}, torch::kFloat32);  // [n, Z]
-    torch::Tensor y = torch::empty({n}, torch::kInt64);                    // [n]
-    for (int64_t i = 0; i < n; ++i) {
-      const LatentCode c = code(start + i);
-      std::copy(c.z.begin(), c.z.end(), z.data_ptr<float>() + i * info.latentDim);
-      y.data_ptr<int64_t>()[i] = c.y;
-    }
-    const torch::Tensor images = normaliseGenerated(generator.sample(z, info.classes > 0 ? y : torch::Tensor()), info);
+    std::vector<LatentCode> codes;
+    codes.reserve(static_cast<size_t>(n));
+    for (int64_t i = 0; i < n; ++i) codes.push_back(code(start + i));
+    const LatentTensors t = latentTensors(codes, info.latentDim);  // [n, Z], [n]
+    const torch::Tensor images = normaliseGenerated(generator.sample(t.z, info.classes > 0 ? t.y : torch::Tensor()), info);
     parts.push_back(classifierLogits(classifier, images).argmax(1));
   }
   return torch::cat(parts);

@@ -6,7 +6,7 @@
 
 #include "genrep/data/ImageTensor.h"
 #include "genrep/report/ImageGrid.h"
-#include "genrep/views/LatentView.h"
+#include "genrep/views/LatentTensors.h"
 
 namespace genrep {
 
@@ -35,8 +35,7 @@ nlohmann::json writeViewPanel(Generator& generator, const std::filesystem::path&
   if (options.walks) groups.push_back({"steering", sampler(LatentViewKind::Steering, 1.0), options.perGroup});
 
   // Every image of the panel in one generator call; cells: image index, or -1 for a gap.
-  std::vector<float> z;
-  std::vector<int64_t> y;
+  std::vector<LatentCode> codes;
   std::vector<int64_t> cells;
   int64_t columns = 0;
   for (const Group& g : groups) columns += g.columns;
@@ -46,22 +45,19 @@ nlohmann::json writeViewPanel(Generator& generator, const std::filesystem::path&
     for (size_t g = 0; g < groups.size(); ++g) {
       if (g > 0) cells.push_back(-1);
       for (int64_t k = 0; k < groups[g].columns; ++k) {
-        const LatentCode code = groups[g].sampler.neighbour(static_cast<uint64_t>(row), static_cast<uint64_t>(g == 0 ? 0 : k + 1));
-        z.insert(z.end(), code.z.begin(), code.z.end());
-        y.push_back(code.y);
-        cells.push_back(static_cast<int64_t>(y.size()) - 1);
+        codes.push_back(groups[g].sampler.neighbour(static_cast<uint64_t>(row), static_cast<uint64_t>(g == 0 ? 0 : k + 1)));
+        cells.push_back(static_cast<int64_t>(codes.size()) - 1);
       }
     }
-    rowClasses.push_back(y.back());
+    rowClasses.push_back(codes.back().y);
   }
-  const auto count = static_cast<int64_t>(y.size());
   torch::NoGradGuard noGrad;
-  const torch::Tensor zTensor = torch::from_blob(z.data(), {count, info.latentDim}, torch::kFloat32);  // [N, Z]
-  const torch::Tensor yTensor = torch::from_blob(y.data(), {count}, torch::kInt64);                    // [N]
-  const torch::Tensor images = normaliseGenerated(generator.sample(zTensor, info.classes > 0 ? yTensor : torch::Tensor()), info);
+  const LatentTensors latents = latentTensors(codes, info.latentDim);  // [N, Z], [N]
+  const torch::Tensor classes = info.classes > 0 ? latents.y : torch::Tensor();
+  const torch::Tensor images = normaliseGenerated(generator.sample(latents.z, classes), info);
   GridStyle style;
   style.scale = info.height <= 32 ? 2 : 1;
-  writeImageGrid(file, tensorToImages(images.cpu(), info.classes > 0 ? yTensor : torch::Tensor()), cells, columns, style);
+  writeImageGrid(file, tensorToImages(images.cpu(), classes), cells, columns, style);
 
   nlohmann::json layout = {{"rows", options.anchors}, {"columns", columns}, {"truncation", options.truncation},
                            {"seed", options.seed},    {"row_classes", info.classes > 0 ? rowClasses : nlohmann::json()}};

@@ -7,6 +7,7 @@
 
 #include "genrep/core/Stopwatch.h"
 #include "genrep/runtime/FailureDump.h"
+#include "genrep/views/LatentTensors.h"
 
 namespace genrep {
 
@@ -66,7 +67,6 @@ ViewBatch GeneratorViewSource::views(const std::vector<uint64_t>& indices, uint6
 GeneratedViews GeneratorViewSource::generate(const std::vector<uint64_t>& indices, const std::vector<uint64_t>& neighbours) {
   const auto b = static_cast<int64_t>(indices.size());
   const int64_t v = options_.viewsPerAnchor;
-  const int64_t zDim = latents_.latentDim();
   // With latent view "none" every view of an anchor is the same image: generate it once.
   const bool shared = options_.latent.kind == LatentViewKind::None;
   const int64_t rows = shared ? b : v * b;
@@ -74,23 +74,22 @@ GeneratedViews GeneratorViewSource::generate(const std::vector<uint64_t>& indice
     throw std::invalid_argument("generator views: one neighbour pick per view after the first of every anchor is needed");
   }
 
-  std::vector<float> z(static_cast<size_t>(rows * zDim));
-  std::vector<int64_t> y(static_cast<size_t>(rows));
-  std::vector<uint64_t> keys(static_cast<size_t>(rows));  // the image's (anchor, neighbour)
+  std::vector<LatentCode> codes;  // row view * b + a
+  std::vector<uint64_t> keys;     // the image's (anchor, neighbour)
+  codes.reserve(static_cast<size_t>(rows));
+  keys.reserve(static_cast<size_t>(rows));
   for (int64_t view = 0; view < (shared ? 1 : v); ++view) {
     for (int64_t a = 0; a < b; ++a) {
       const uint64_t k = view == 0 ? 0 : neighbours[static_cast<size_t>((view - 1) * b + a)];
-      const LatentCode code = latents_.neighbour(indices[static_cast<size_t>(a)], k);
-      const int64_t row = view * b + a;
-      std::copy(code.z.begin(), code.z.end(), z.begin() + row * zDim);
-      y[static_cast<size_t>(row)] = code.y;
-      keys[static_cast<size_t>(row)] = indices[static_cast<size_t>(a)] * static_cast<uint64_t>(options_.pool + 1) + k;
+      codes.push_back(latents_.neighbour(indices[static_cast<size_t>(a)], k));
+      keys.push_back(indices[static_cast<size_t>(a)] * static_cast<uint64_t>(options_.pool + 1) + k);
     }
   }
+  LatentTensors tensors = latentTensors(codes, latents_.latentDim());
   GeneratedViews out;
   out.anchors = b;
-  out.latents = torch::from_blob(z.data(), {rows, zDim}, torch::kFloat32).clone();  // [R, Z]
-  out.classes = torch::from_blob(y.data(), {rows}, torch::kInt64).clone();          // [R]
+  out.latents = std::move(tensors.z);  // [R, Z]
+  out.classes = std::move(tensors.y);  // [R]
   const auto start = SteadyClock::now();
   if (caching_) {
     for (const uint64_t key : keys) {
@@ -134,16 +133,11 @@ void GeneratorViewSource::cacheChunkOf(uint64_t key) {
   const auto pool = static_cast<uint64_t>(options_.pool + 1);
   const uint64_t k = key % pool, first = key / pool / kCacheChunk * kCacheChunk;
   const uint64_t last = std::min<uint64_t>(first + kCacheChunk, static_cast<uint64_t>(options_.anchors));
-  const int64_t zDim = latents_.latentDim(), count = static_cast<int64_t>(last - first);
-  std::vector<float> z(static_cast<size_t>(count * zDim));
-  std::vector<int64_t> y(static_cast<size_t>(count));
-  for (uint64_t anchor = first; anchor < last; ++anchor) {
-    const LatentCode code = latents_.neighbour(anchor, k);
-    std::copy(code.z.begin(), code.z.end(), z.begin() + static_cast<int64_t>(anchor - first) * zDim);
-    y[anchor - first] = code.y;
-  }
-  const torch::Tensor images = sample(torch::from_blob(z.data(), {count, zDim}, torch::kFloat32).clone(),
-                                      torch::from_blob(y.data(), {count}, torch::kInt64).clone());  // [count, C, H, W]
+  std::vector<LatentCode> codes;
+  codes.reserve(last - first);
+  for (uint64_t anchor = first; anchor < last; ++anchor) codes.push_back(latents_.neighbour(anchor, k));
+  const LatentTensors tensors = latentTensors(codes, latents_.latentDim());
+  const torch::Tensor images = sample(tensors.z, tensors.y);  // [count, C, H, W]
   for (uint64_t anchor = first; anchor < last; ++anchor) cache_.emplace(anchor * pool + k, images[static_cast<int64_t>(anchor - first)]);
 }
 
