@@ -13,9 +13,9 @@
 # run folder).
 # The claims run at 3 seeds with the method that carries them (issue 20: gaussian views for
 # `samples` and `pool`, the paper's recipe for `mixing`); the second method of each preset runs at
-# one seed in a folder of its own; `switches` at 3 seeds, as it chooses defaults; `views` and
-# `budget` at one seed. On the unconditional generator: `sigma` at 3 seeds; the method table's
-# label-free rows, `samples` and `mixing` (their claims' methods) at one.
+# one seed in a folder of its own; `switches` at 3 seeds, as it chooses defaults; `views`,
+# `viewcount` and `budget` at one seed. On the unconditional generator: `sigma` at 3 seeds; the
+# method table's label-free rows, `samples` and `mixing` (their claims' methods) at one.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # A finished point is its folder's config.toml and eval.json (metrics.jsonl: its curves); the
@@ -80,8 +80,8 @@ experiment() {
 }
 studies=("$@")
 if [[ ${#studies[@]} -eq 0 ]]; then
-  studies=(sigma sigma-unconditional pool mixing samples switches samples-tx mixing-gaussian pool-independent views budget
-    methods-unconditional samples-unconditional mixing-unconditional)
+  studies=(sigma sigma-unconditional pool mixing samples switches samples-tx mixing-gaussian pool-independent views
+    viewcount budget methods-unconditional samples-unconditional mixing-unconditional)
 fi
 for study in "${studies[@]}"; do
   case "$study" in
@@ -98,10 +98,11 @@ for study in "${studies[@]}"; do
     mixing-gaussian) experiment mixing --set experiment.methods=mix-gaussian --seeds 1 --run-name experiment-mixing-gaussian ;;
     pool-independent) experiment pool --set experiment.methods=supcon-independent --seeds 1 --run-name experiment-pool-independent ;;
     views) experiment views --seeds 1 ;;
+    viewcount) experiment viewcount --seeds 1 ;;
     budget) experiment budget --seeds 1 ;;
     *)
       echo "studies: unknown study '$study'; known: sigma sigma-unconditional pool mixing samples switches samples-tx" \
-        "mixing-gaussian pool-independent views budget methods-unconditional samples-unconditional mixing-unconditional" >&2
+        "mixing-gaussian pool-independent views viewcount budget methods-unconditional samples-unconditional mixing-unconditional" >&2
       exit 2 ;;
   esac
 done
