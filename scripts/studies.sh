@@ -78,10 +78,12 @@ experiment() {
     ./build/genrep experiment "$@" "${extra[@]}"
   fi
 }
+# Every study, in the order a bare run takes them.
+all_studies=(sigma sigma-unconditional pool mixing samples switches samples-tx mixing-gaussian pool-independent views
+  viewcount budget methods-unconditional samples-unconditional mixing-unconditional)
 studies=("$@")
 if [[ ${#studies[@]} -eq 0 ]]; then
-  studies=(sigma sigma-unconditional pool mixing samples switches samples-tx mixing-gaussian pool-independent views
-    viewcount budget methods-unconditional samples-unconditional mixing-unconditional)
+  studies=("${all_studies[@]}")
 fi
 for study in "${studies[@]}"; do
   case "$study" in
@@ -101,8 +103,7 @@ for study in "${studies[@]}"; do
     viewcount) experiment viewcount --seeds 1 ;;
     budget) experiment budget --seeds 1 ;;
     *)
-      echo "studies: unknown study '$study'; known: sigma sigma-unconditional pool mixing samples switches samples-tx" \
-        "mixing-gaussian pool-independent views viewcount budget methods-unconditional samples-unconditional mixing-unconditional" >&2
+      echo "studies: unknown study '$study'; known: ${all_studies[*]}" >&2
       exit 2 ;;
   esac
 done
