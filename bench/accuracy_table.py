@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Compares quick-demo tables run with different switches (bench/switch_accuracy.sh).
 
-    /usr/bin/python3 bench/accuracy_table.py bench-out/runs fp32 channels-last ...
+    .venv/bin/python bench/accuracy_table.py bench-out/runs fp32 channels-last ...
 
 The first variant is the reference. For each variant: the mean over the learned rows (every
 method trained on the generator, and SimCLR on real images; not the two baselines) of linear,

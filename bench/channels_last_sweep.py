@@ -5,11 +5,13 @@ case. Each case runs one convolution forward and backward in NCHW and in channel
 on the same data and prints the relative error of the output, the input gradient and the weight
 gradient, under glibc's heap check (a write past a block aborts the process on free).
 
-A dev tool beside genrep's own reproducer (tests/runtime/ChannelsLastRepro.cpp): needs Debian's
-python3-torch, which uses the same libdnnl as genrep. docs/benchmark.md has what it found.
+A dev tool beside genrep's own reproducer (tests/runtime/ChannelsLastRepro.cpp). Run it with the
+Python whose PyTorch genrep is built on (.venv: the same oneDNN, linked into LibTorch); it found
+the hazard in 1.13's oneDNN 2.6 and checks it again in later ones. docs/benchmark.md has what it
+found.
 
-    /usr/bin/python3 bench/channels_last_sweep.py                 # AVX2, AVX512_CORE, this CPU
-    /usr/bin/python3 bench/channels_last_sweep.py --isas AVX2 --kernels 1 --strides 2
+    .venv/bin/python bench/channels_last_sweep.py                 # AVX2, AVX512_CORE, this CPU
+    .venv/bin/python bench/channels_last_sweep.py --isas AVX2 --kernels 1 --strides 2
 """
 import argparse
 import itertools

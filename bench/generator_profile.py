@@ -2,7 +2,7 @@
 """Where a genrep GAN generator's sampling time goes, in PyTorch 1.13 (a dev tool).
 
     MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=1073741824 \\
-        /usr/bin/python3 bench/generator_profile.py [--generator models/fashion-mnist-cgan] [--batch 512]
+        .venv/bin/python bench/generator_profile.py [--generator models/fashion-mnist-cgan] [--batch 512]
 
 The environment variables give Python genrep's allocator settings (README, "Memory allocator");
 without them every large activation is a fresh mmap and the memory-bound passes look larger.

@@ -2,13 +2,13 @@
 """The generators of the pipeline benchmark's grid (bench/pipeline.sh grid): genrep GAN folders
 with random weights at the grid's image sizes, the shipped generator's architecture and width.
 
-    /usr/bin/python3 bench/make_bench_generators.py bench-out/generators   # writes grey32/ rgb64/ rgb128/
+    .venv/bin/python bench/make_bench_generators.py bench-out/generators   # writes grey32/ rgb64/ rgb128/
 
 A generator's cost does not depend on its weights, so untrained ones time the same work as
 trained ones: G width 64, latent 64, 10 classes, as models/fashion-mnist-cgan (its forward pass
 at 128 px RGB is 4.8 GFLOP an image, more than ResNet-50's 2.2 at 112 px: BigGAN-size work).
 genrep loads them natively and bench/reference_pipeline.py rebuilds them in PyTorch with the
-same weights (scripts/export_gan_torchscript.py). Needs Debian's python3-torch (1.13).
+same weights (scripts/export_gan_torchscript.py). Runs on the project's PyTorch (.venv).
 """
 import os
 import sys

@@ -2,7 +2,9 @@
 # The pipeline benchmark, side by side in one run (docs/benchmark.md has the results):
 #   bash bench/pipeline.sh [switches|grid|overlap|all]   # from the repository root, after scripts/setup.sh
 # Settings: GENREP_BENCH_STEPS (30 measured steps after 3 warm-up), GENREP_BENCH_THREADS (2),
-# GENREP_BENCH_OUT (bench-out), GENREP_BENCH_GENERATOR (models/fashion-mnist-cgan). Writes one JSON
+# GENREP_BENCH_OUT (bench-out), GENREP_BENCH_GENERATOR (models/fashion-mnist-cgan), GENREP_PYTHON
+# (.venv/bin/python: the references' PyTorch), GENREP_BENCH_DEVICE (cpu; genrep's side of the
+# grid runs there, e.g. cuda on a GPU machine: scripts/gpu_check.sh). Writes one JSON
 # per pipeline and pipeline.md (the table) there; the grid writes grid/*.json and grid.md, overlap
 # overlap/*.json.
 #
@@ -24,6 +26,7 @@
 #     for the default / ResNet-18 / ResNet-50 encoder (2 cores: time, not memory, bounds them).
 #     GENREP_BENCH_GRID_POINTS: an extended regular expression; only the points whose name
 #     (c<channels>-<side>-<encoder>, e.g. c3-128-resnet50) matches it run (default: all).
+#     GENREP_BENCH_GRID_GENREP_ONLY=1: genrep's points only, without the Python references.
 # overlap: the stream with a producer thread making the next step's views (views.prefetch_threads)
 #     in every split of the threads, with and without reuse, beside the Python on-the-fly path.
 set -euo pipefail
@@ -40,16 +43,12 @@ case "$part" in
 esac
 mkdir -p "$out"
 
-missing=()
-for package in python3-torch python3-torchvision python3-pil; do
-  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
-done
-if ((${#missing[@]})); then
-  echo "pipeline bench: installing ${missing[*]}"
-  apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
 [[ -x build/bench/genrep_pipeline_bench ]] || { echo "pipeline bench: build first (bash scripts/setup.sh)" >&2; exit 1; }
-python=/usr/bin/python3
+# The Python references run on the PyTorch genrep is built on (scripts/setup.sh's .venv).
+python=${GENREP_PYTHON:-$root/.venv/bin/python}
+"$python" -c 'import torch, torchvision, PIL' 2>/dev/null ||
+  { echo "pipeline bench: $python cannot import torch, torchvision and PIL (bash scripts/setup.sh installs them into .venv)" >&2; exit 1; }
+device=${GENREP_BENCH_DEVICE:-cpu}
 
 switches() {
   # The same offline data for both: 200 anchors per class x (anchor + 5 gaussian neighbours).
@@ -99,7 +98,9 @@ grid() {
       [[ "$name" =~ ${GENREP_BENCH_GRID_POINTS:-.} ]] || continue
       echo "== grid: $g (${channels}x${side}x${side}, views ${crop} px), $arch ($stem stem, input norm $norm), $batch anchors x 2 views"
       ./build/bench/genrep_pipeline_bench --source stream --generator "$g" --arch "$arch" --stem "$stem" --input-norm "$norm" \
-        --crop-size "$crop" --batch "$batch" --steps "$steps" --warmup 2 --threads "$threads" --json "$folder/$name-genrep-stream.json"
+        --crop-size "$crop" --batch "$batch" --steps "$steps" --warmup 2 --threads "$threads" --device "$device" \
+        --json "$folder/$name-genrep-stream.json"
+      [[ "${GENREP_BENCH_GRID_GENREP_ONLY:-0}" == 1 ]] && continue
       local reference=("$python" bench/reference_pipeline.py --generator "$g" --arch "$arch" --stem "$stem" --input-norm "$norm"
         --crop "$crop" --batch "$batch" --steps "$steps" --warmup 2 --threads "$threads")
       "${reference[@]}" stream --json "$folder/$name-python-stream.json"
@@ -111,7 +112,7 @@ grid() {
   g="$out/generators/rgb128" name="c3-128-resnet50"
   if [[ "$name" =~ ${GENREP_BENCH_GRID_POINTS:-.} ]]; then
     local paper=(./build/bench/genrep_pipeline_bench --generator "$g" --arch resnet50 --input-norm imagenet --crop-size 112 --batch 32
-      --steps "$steps" --warmup 2 --threads "$threads")
+      --steps "$steps" --warmup 2 --threads "$threads" --device "$device")
     ./build/genrep generate --generator "$g" --anchors 40 --pool 5 --sigma 0.5 --out "$out/shards-c3-128" --threads "$threads" \
       --set run.root="$out/runs" --run-name generate-c3-128 >/dev/null
     "${paper[@]}" --source shards --shards "$out/shards-c3-128" --json "$folder/$name-genrep-shards.json"

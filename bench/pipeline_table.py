@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """The pipeline benchmark's tables from the JSON files bench/pipeline.sh wrote (markdown on stdout).
 
-    /usr/bin/python3 bench/pipeline_table.py bench-out              # the switches table
-    /usr/bin/python3 bench/pipeline_table.py --grid bench-out/grid  # the cost grid
+    .venv/bin/python bench/pipeline_table.py bench-out              # the switches table
+    .venv/bin/python bench/pipeline_table.py --grid bench-out/grid  # the cost grid
 """
 import glob
 import json

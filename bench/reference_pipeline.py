@@ -1,17 +1,18 @@
 #!/usr/bin/env python3
 """The Python side of the pipeline benchmark: what a user would run instead of genrep.
 
-    /usr/bin/python3 bench/reference_pipeline.py png --workers 1 --steps 30 --json out.json
-    /usr/bin/python3 bench/reference_pipeline.py stream --steps 30 --json out.json
+    .venv/bin/python bench/reference_pipeline.py png --workers 1 --steps 30 --json out.json
+    .venv/bin/python bench/reference_pipeline.py stream --steps 30 --json out.json
 
-Both train the same model as bench/PipelineBench.cpp, with Debian's PyTorch 1.13: genrep's
-default encoder (ResNet 4 stages x width 16, scripts/load_encoder.py) or torchvision's
-ResNet-18/34/50 (--arch, with --stem cifar as scripts/check_torchvision_encoder.py builds it),
-with the SimCLR head (features-features-128) and loss (tau 0.1, scaled by tau / 0.07), SGD lr
-0.03 x batch / 256, momentum 0.9, weight decay 1e-4, --batch anchors x 2 views at --crop pixels;
-the generator is a genrep GAN folder (the shipped one by default, grey or RGB at any size),
-rebuilt in PyTorch with genrep's weights (scripts/export_gan_torchscript.py;
-tests/gen/TorchScriptGeneratorTest.cpp checks that it makes genrep's images).
+Both train the same model as bench/PipelineBench.cpp, with the project's PyTorch (.venv, the
+version genrep builds on): genrep's default encoder (ResNet 4 stages x width 16,
+scripts/load_encoder.py) or torchvision's ResNet-18/34/50 (--arch, with --stem cifar as
+scripts/check_torchvision_encoder.py builds it), with the SimCLR head (features-features-128) and
+loss (tau 0.1, scaled by tau / 0.07), SGD lr 0.03 x batch / 256, momentum 0.9, weight decay 1e-4,
+--batch anchors x 2 views at --crop pixels; the generator is a genrep GAN folder (the shipped one
+by default, grey or RGB at any size), rebuilt in PyTorch with genrep's weights
+(scripts/export_gan_torchscript.py; tests/gen/TorchScriptGeneratorTest.cpp checks that it makes
+genrep's images).
 
   png     the paper's way: an offline dataset of PNG files written by the generator (anchors and
           gaussian neighbours, sigma 0.5), read per image with PIL, augmented per image with

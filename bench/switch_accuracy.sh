@@ -23,7 +23,7 @@ run all-bf16 --threads 2 --set learn.channels_last=true --set views.generator_pr
 run threads-1 --threads 1
 run refresh-0.5 --threads 2 --set views.refresh=0.5 --set views.window=1024
 run refresh-0.25 --threads 2 --set views.refresh=0.25 --set views.window=1024
-/usr/bin/python3 bench/accuracy_table.py "$out/runs" fp32 channels-last generator-bf16 all-bf16 threads-1 refresh-0.5 refresh-0.25 |
+"${GENREP_PYTHON:-.venv/bin/python}" bench/accuracy_table.py "$out/runs" fp32 channels-last generator-bf16 all-bf16 threads-1 refresh-0.5 refresh-0.25 |
   tee "$out/switch-accuracy.md"
 
 # Reuse at the demo's full budget (400 steps x 256 anchors, SimCLR, gaussian views, seed 0),

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Upsample + 3x3 conv against its four 2x2 phases as one convolution, in PyTorch (a dev tool).
 
-    /usr/bin/python3 bench/upsample_conv.py [--threads 2] [--repeats 5]
+    .venv/bin/python bench/upsample_conv.py [--threads 2] [--repeats 5]
 
 The rewrite genrep's GAN generator uses (src/genrep/gen/GanNetworks.cpp, docs/gan.md "The
 generator's forward"), timed forward and forward + backward at the generator's layer shapes,

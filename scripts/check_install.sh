@@ -30,6 +30,8 @@ test -s "$work"/runs/*/samples.png
 echo "installed genrep ran from $work/elsewhere: $(tail -1 "$work/sample.log")"
 
 # A C++ user's program against the installed package.
-cmake -S "$root/examples/embed" -B "$work/embed" -DCMAKE_PREFIX_PATH="$prefix" > "$work/embed-configure.log"
+# Its LibTorch is the one genrep was built on, found as a PyTorch user finds theirs.
+torch_prefix=$("${GENREP_PYTHON:-$root/.venv/bin/python}" -c 'import torch; print(torch.utils.cmake_prefix_path)')
+cmake -S "$root/examples/embed" -B "$work/embed" -DCMAKE_PREFIX_PATH="$prefix;$torch_prefix" > "$work/embed-configure.log"
 cmake --build "$work/embed" -j "${GENREP_BUILD_JOBS:-2}" > "$work/embed-build.log"
 "$work/embed/embed"

@@ -18,11 +18,13 @@ import sys
 import torch
 import torchvision
 
+from load_encoder import load_genrep  # scripts/: genrep's files through the safe loader
+
 
 def main(folder, input_file, features_file):
     arch = json.load(open(f"{folder}/encoder.json"))["architecture"]
     model = getattr(torchvision.models, arch["type"])()
-    state = torch.load(f"{folder}/encoder.pt")
+    state = load_genrep(f"{folder}/encoder.pt")
     if arch["stem"] == "cifar":  # the small-image stem, as solo-learn makes it: 3x3 stride 1, no max-pool
         model.conv1 = torch.nn.Conv2d(arch["channels"], 64, 3, 1, 1, bias=False)
         model.maxpool = torch.nn.Identity()
@@ -36,12 +38,12 @@ def main(folder, input_file, features_file):
         return 1
     model.fc = torch.nn.Identity()
     model.eval()
-    x = torch.load(input_file)
+    x = load_genrep(input_file)
     if arch.get("input_norm") == "imagenet":  # genrep normalises inside its encoder; torchvision's caller does
         mean = torch.tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1)
         std = torch.tensor([0.229, 0.224, 0.225]).view(1, 3, 1, 1)
         x = ((x + 1) / 2 - mean) / std
-    expected = torch.load(features_file)
+    expected = load_genrep(features_file)
     with torch.no_grad():
         got = model(x)
     error = (got - expected).abs().max().item()

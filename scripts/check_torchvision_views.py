@@ -19,9 +19,11 @@ import torch
 import torchvision.transforms.functional as F
 from torchvision.transforms import InterpolationMode
 
+from load_encoder import load_genrep  # scripts/: genrep's files through the safe loader
+
 
 def load(folder, name):
-    return torch.load(f"{folder}/{name}.pt")
+    return load_genrep(f"{folder}/{name}.pt")
 
 
 def main(folder):

@@ -1,15 +1,16 @@
 #!/usr/bin/env python3
 """Exports a genrep GAN folder as a TorchScript generator folder (module.pt + manifest.json).
 
-    /usr/bin/python3 scripts/export_gan_torchscript.py models/fashion-mnist-cgan /tmp/cgan-ts [--class-input one-hot]
+    .venv/bin/python scripts/export_gan_torchscript.py models/fashion-mnist-cgan /tmp/cgan-ts [--class-input one-hot] [--trace]
 
 The generator is written here again in PyTorch (GanGenerator below mirrors
 src/genrep/gen/GanNetworks.cpp), loaded with genrep's weights, compiled with torch.jit.script
-and saved with torch.jit.save. genrep then loads the export like any TorchScript generator a
+(or recorded with torch.jit.trace: --trace) and saved with torch.jit.save. genrep then loads the export like any TorchScript generator a
 user brings; tests/gen/TorchScriptGeneratorTest.cpp checks that it makes the same images and
 the same training run as the native one. It is also the worked example of docs/generators.md:
 any PyTorch generator is exported the same way (script or trace it, save it, write the manifest).
-Needs Debian's python3-torch (1.13).
+Runs on the project's PyTorch (.venv, scripts/requirements.txt); exports made by PyTorch 1.13
+(tests/fixtures/gan-torchscript) load in genrep too.
 """
 import argparse
 import json
@@ -125,7 +126,17 @@ def load_genrep_gan(folder: str) -> (GanGenerator, dict):
     return net.eval(), manifest
 
 
-def export(folder: str, out: str, class_input: str = "index") -> None:
+def example_inputs(manifest: dict, class_input: str) -> tuple:
+    """A batch for torch.jit.trace to record the forward pass with."""
+    z = torch.randn(4, manifest["latent_dim"])
+    classes = manifest["architecture"]["classes"]
+    if class_input == "none":
+        return (z,)
+    y = torch.arange(4) % classes
+    return (z, F.one_hot(y, classes).float()) if class_input == "one-hot" else (z, y)
+
+
+def export(folder: str, out: str, class_input: str = "index", trace: bool = False) -> None:
     net, manifest = load_genrep_gan(folder)
     classes = manifest["architecture"]["classes"]
     if classes == 0:
@@ -134,7 +145,8 @@ def export(folder: str, out: str, class_input: str = "index") -> None:
         module = OneHotInput(net)
     else:
         module = net
-    scripted = torch.jit.script(module.eval())
+    module.eval()
+    scripted = torch.jit.trace(module, example_inputs(manifest, class_input)) if trace else torch.jit.script(module)
     os.makedirs(out, exist_ok=True)
     torch.jit.save(scripted, os.path.join(out, "module.pt"))
     ts_manifest = {
@@ -149,7 +161,7 @@ def export(folder: str, out: str, class_input: str = "index") -> None:
         "output_range": manifest["output_range"],
         "description": f"TorchScript export of {os.path.basename(os.path.normpath(folder))} (genrep GAN)",
         "export": {"script": "scripts/export_gan_torchscript.py", "from": os.path.basename(os.path.normpath(folder)),
-                   "torch": torch.__version__},
+                   "torch": torch.__version__, "mode": "trace" if trace else "script"},
     }
     with open(os.path.join(out, "manifest.json"), "w") as f:
         json.dump(ts_manifest, f, indent=2)
@@ -161,6 +173,7 @@ if __name__ == "__main__":
     parser.add_argument("generator", help="genrep GAN folder (manifest.json + generator.pt)")
     parser.add_argument("out", help="folder to write module.pt and manifest.json into")
     parser.add_argument("--class-input", choices=["index", "one-hot"], default="index")
+    parser.add_argument("--trace", action="store_true", help="torch.jit.trace instead of torch.jit.script")
     args = parser.parse_args()
-    export(args.generator, args.out, args.class_input)
+    export(args.generator, args.out, args.class_input, args.trace)
     print(f"wrote {args.out}/module.pt and {args.out}/manifest.json")

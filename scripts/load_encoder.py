@@ -13,6 +13,7 @@ import sys
 
 import numpy as np
 import torch
+import torch.jit._pickle  # restore_type_tag, the one global genrep's files name
 from torch import nn
 
 
@@ -49,10 +50,18 @@ def genrep_resnet(arch):
     return model
 
 
+def load_genrep(path):
+    """A tensor or a dict of tensors written by genrep (torch::pickle_save), through PyTorch's
+    safe loader (weights_only, torch.load's default since 2.6). Such files name one global,
+    the type tag of a typed container, which is allowed here and nothing else."""
+    with torch.serialization.safe_globals([torch.jit._pickle.restore_type_tag]):
+        return torch.load(path, weights_only=True)
+
+
 def main(folder):
     manifest = json.load(open(f"{folder}/encoder.json"))
     model = genrep_resnet(manifest["architecture"])
-    state = torch.load(f"{folder}/encoder.pt")
+    state = load_genrep(f"{folder}/encoder.pt")
     model.load_state_dict(state, strict=True)
     model.eval()
     with gzip.open("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz") as f:

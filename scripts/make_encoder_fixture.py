@@ -5,7 +5,8 @@
 
 encoder.json + encoder.pt are what genrep's loadEncoder reads; io.pt holds the inputs [4, 1, 8, 8]
 and PyTorch's eval-mode features, so tests/learn/EncoderPyTorchTest.cpp checks genrep's forward
-pass (and its reading of torch.save files) against PyTorch. Needs Debian's python3-torch (1.13).
+pass (and its reading of torch.save files) against PyTorch. Runs on the project's PyTorch (.venv);
+the stored fixture was written by PyTorch 1.13 and still loads.
 """
 import json
 import os

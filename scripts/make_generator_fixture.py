@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """Writes tests/fixtures/gan-*: a tiny genrep GAN and its TorchScript exports.
 
-    /usr/bin/python3 scripts/make_generator_fixture.py
+    .venv/bin/python scripts/make_generator_fixture.py
 
 gan-native/        a genrep-gan folder (manifest.json + generator.pt) with random weights and
                    non-trivial batch-norm statistics, written from PyTorch in genrep's layout
 gan-torchscript/   its export by scripts/export_gan_torchscript.py, class passed as an index
 gan-onehot/        the same export taking the class one-hot
 tests/gen/TorchScriptGeneratorTest.cpp checks that genrep's native GAN and the exports make the
-same images and the same training run. Needs Debian's python3-torch (1.13).
+same images and the same training run. Runs on the project's PyTorch (.venv); the stored
+fixtures were written by PyTorch 1.13 and still load (docs/generators.md).
 """
 import os
 import sys

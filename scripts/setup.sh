@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
-# Installs what genrep needs on Debian 12 (as root, or with sudo) and builds it in Release.
+# Installs what genrep needs on Debian 12 (as root, or with sudo), PyTorch from PyPI into the
+# project's virtual environment (.venv, the versions of scripts/requirements.txt), and builds
+# genrep in Release against that PyTorch's LibTorch (the CUDA-enabled build, which runs on a CPU
+# too).
 # Usage: bash scripts/setup.sh [build-dir]     (default: build)
+#   GENREP_VENV=DIR        another virtual environment (made when missing)
+#   GENREP_CMAKE_ARGS=...  more CMake arguments; GENREP_BUILD_JOBS=N parallel compiles (2)
 set -euo pipefail
 
 packages=(
-  cmake g++ ninja-build ccache pkg-config
-  libtorch-dev libopenblas0-openmp libgloo-dev   # LibTorch 1.13 (CPU), a fast BLAS, c10d's Gloo headers
+  cmake g++ ninja-build ccache pkg-config python3-venv
+  libgloo-dev                                    # Gloo's headers for c10d's ProcessGroupGloo (the wheel links Gloo in)
   libfmt-dev nlohmann-json3-dev libtomlplusplus-dev libcli11-dev libstb-dev zlib1g-dev
   libgtest-dev valgrind                           # valgrind: the channels_last heap check (tests/runtime)
   dataset-fashion-mnist                          # the embedded real dataset
   libjs-chart.js                                 # the charts of `genrep report` (inlined into each page at build time)
   chromium                                       # the report's browser test (tests/report), headless
-  python3-torchvision                            # tests cross-check encoders against torchvision (never used by genrep)
 )
 
 missing=()
@@ -26,7 +30,15 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-build_dir=${1:-build}
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cmake -S "$root" -B "$root/$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release ${GENREP_CMAKE_ARGS:-} >/dev/null
+build_dir=${1:-build}
+venv=${GENREP_VENV:-$root/.venv}
+if [[ ! -x "$venv/bin/python" ]]; then
+  echo "setup: making the virtual environment $venv"
+  python3 -m venv "$venv"
+fi
+# pip only checks when the pinned versions are already there.
+"$venv/bin/python" -m pip install -q --disable-pip-version-check -r "$root/scripts/requirements.txt"
+
+cmake -S "$root" -B "$root/$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DGENREP_PYTHON="$venv/bin/python" ${GENREP_CMAKE_ARGS:-} >/dev/null
 cmake --build "$root/$build_dir" -j "${GENREP_BUILD_JOBS:-2}"

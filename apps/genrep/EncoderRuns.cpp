@@ -3,6 +3,7 @@
 #include <optional>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "genrep/core/Random.h"
 #include "genrep/data/DatasetOpener.h"

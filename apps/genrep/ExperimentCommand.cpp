@@ -15,6 +15,7 @@
 #include <utility>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "EncoderRuns.h"
 #include "genrep/core/AtomicFile.h"

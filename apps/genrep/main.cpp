@@ -15,6 +15,7 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "genrep/Command.h"
 #include "genrep/core/AtomicFile.h"
@@ -23,6 +24,7 @@
 #include "genrep/core/InstallPaths.h"
 #include "genrep/core/RunLock.h"
 #include "genrep/core/Version.h"
+#include "genrep/runtime/Device.h"
 
 namespace genrep::app {
 namespace {
@@ -141,8 +143,9 @@ std::string usageError(const CLI::ParseError& error, CLI::App& root, int argc, c
 void printVersion() {
   configureThreads(0);
   const RuntimeInfo info = runtimeInfo();
-  fmt::print("genrep {}\nlibtorch {}\ndevice {}\ncpu features {}\nthreads {}\nblas {}\nallocator {}\n", info.genrepVersion,
-             info.libtorchVersion, info.device, info.cpuFeatures, info.threads, describeBlas(info.blas), info.allocator);
+  fmt::print("genrep {}\nlibtorch {} ({})\ncuda {}\ndevice {}\ncpu features {}\nthreads {}\nblas {}\nallocator {}\n",
+             info.genrepVersion, info.libtorchVersion, info.onednn, info.cuda, info.device, info.cpuFeatures, info.threads,
+             describeBlas(info.blas), info.allocator);
   const std::filesystem::path models = shippedModelsFolder();
   fmt::print("models {}\ncache {}\n", models.empty() ? "none found (the shipped generator is missing; set gen.path)" : models.string(),
              userCacheFolder().string());
@@ -234,7 +237,7 @@ int runCommand(const ParsedCommand& parsed) {
                                               "train, gan train and steer train run data-parallel",
                                               commandName(spec)));
     }
-    ranks = DataParallel::fromEnvironment(std::chrono::seconds(runOptions.timeoutSeconds));
+    ranks = DataParallel::fromEnvironment(selectDevice(deviceFromConfig(config)), std::chrono::seconds(runOptions.timeoutSeconds));
   }
 
   // One run folder for all ranks: rank 0 makes it (or its timestamped name) and tells the others.

@@ -11,6 +11,7 @@
 #include "genrep/core/FileIO.h"
 #include "genrep/core/RunLock.h"
 #include "support/Fixtures.h"
+#include "support/ReferencePython.h"
 
 namespace genrep {
 namespace {
@@ -98,7 +99,7 @@ TEST_F(Cli, NoCommandPrintsHelpAndFails) {
 TEST_F(Cli, VersionNamesLibtorchThreadsAndBlas) {
   const auto result = genrep("--version");
   ASSERT_EQ(result.status, 0) << result.output;
-  for (const char* field : {"genrep ", "libtorch 1.", "device cpu", "cpu features ", "oneDNN ISA ", "threads ", "blas ", "\nmodels ", "\ncache "}) {
+  for (const char* field : {"genrep ", "libtorch 2.", "oneDNN ", "\ncuda ", "device cpu", "cpu features ", "oneDNN ISA ", "threads ", "blas ", "\nmodels ", "\ncache "}) {
     EXPECT_NE(result.output.find(field), std::string::npos) << field << " in " << result.output;
   }
 }
@@ -557,8 +558,46 @@ TEST_F(Cli, AnExperimentRunsItsPointsOnceAndRefusesBadStudies) {
   EXPECT_FALSE(fs::exists(dir_ / "runs" / "bad")) << "a refused study writes nothing";
 }
 
-TEST_F(Cli, ATorchScriptGeneratorSamplesDrawsViewPanelsWritesShardsAndTrains) {
-  const fs::path generator = fs::path(GENREP_FIXTURE_DIR) / "gan-torchscript";
+// A TorchScript generator as a user brings it: the stored fixture, exported by PyTorch 1.13,
+// and the same generator exported at test time by the PyTorch genrep is built on (the venv's,
+// support/ReferencePython.h), scripted and traced (docs/generators.md).
+enum class TorchScriptExport { StoredFixture, Scripted, Traced };
+
+std::string exportName(const ::testing::TestParamInfo<TorchScriptExport>& info) {
+  switch (info.param) {
+    case TorchScriptExport::StoredFixture: return "StoredFixtureFromPyTorch1_13";
+    case TorchScriptExport::Scripted: return "ScriptedByThisPyTorch";
+    case TorchScriptExport::Traced: return "TracedByThisPyTorch";
+  }
+  return "";
+}
+
+class CliTorchScript : public Cli, public ::testing::WithParamInterface<TorchScriptExport> {
+ protected:
+  // The generator folder of this test's export; skips when the reference Python has no torch.
+  fs::path exportedGenerator() {
+    const fs::path fixture = fs::path(GENREP_FIXTURE_DIR) / "gan-torchscript";
+    if (GetParam() == TorchScriptExport::StoredFixture) return fixture;
+    if (!test::referencePythonHas("torch")) {
+      ADD_FAILURE() << test::referencePythonMissing("torch");
+      return {};
+    }
+    const fs::path out = dir_ / "exported";
+    const auto made = test::runCommand(test::referencePython() + " " + std::string(GENREP_SOURCE_DIR) +
+                                       "/scripts/export_gan_torchscript.py " + quote(fs::path(GENREP_FIXTURE_DIR) / "gan-native") +
+                                       " " + quote(out) + (GetParam() == TorchScriptExport::Traced ? " --trace" : ""));
+    EXPECT_EQ(made.status, 0) << made.output;
+    return made.status == 0 ? out : fs::path();
+  }
+};
+
+INSTANTIATE_TEST_SUITE_P(Exports, CliTorchScript,
+                         ::testing::Values(TorchScriptExport::StoredFixture, TorchScriptExport::Scripted, TorchScriptExport::Traced),
+                         exportName);
+
+TEST_P(CliTorchScript, ATorchScriptGeneratorSamplesDrawsViewPanelsWritesShardsAndTrains) {
+  const fs::path generator = exportedGenerator();
+  ASSERT_FALSE(generator.empty());
   const std::string root = " --set run.root=" + quote(dir_ / "runs");
   const std::string tiny = " --set encoder.stages=2 --set encoder.width=4 --set learn.head_dim=8 --batch 8 --steps 3";
   const auto sampled = genrep("gan sample --generator " + quote(generator) + root + " --run-name sample");
@@ -597,8 +636,9 @@ TEST_F(Cli, ATorchScriptGeneratorSamplesDrawsViewPanelsWritesShardsAndTrains) {
   EXPECT_NE(noPath.output.find("source.path"), std::string::npos) << noPath.output;
 }
 
-TEST_F(Cli, SteeringWalksAreLearnedAndUsedByTrainGenerateAndViews) {
-  const fs::path generator = fs::path(GENREP_FIXTURE_DIR) / "gan-torchscript";
+TEST_P(CliTorchScript, SteeringWalksAreLearnedAndUsedByTrainGenerateAndViews) {
+  const fs::path generator = exportedGenerator();
+  ASSERT_FALSE(generator.empty());
   const std::string root = " --set run.root=" + quote(dir_ / "runs");
   const auto learned = genrep("steer train --generator " + quote(generator) + root +
                               " --run-name steer --steps 4 --set steer.batch=8 --set steer.eval_samples=16");
@@ -628,6 +668,24 @@ TEST_F(Cli, SteeringWalksAreLearnedAndUsedByTrainGenerateAndViews) {
   const auto colour = genrep("steer train --generator " + quote(generator) + root + " --edits zoom,red --steps 1");
   EXPECT_EQ(colour.status, 1);
   EXPECT_NE(colour.output.find("needs an RGB generator"), std::string::npos) << colour.output;
+}
+
+// Data parallel as a user launches it (docs/distributed.md): the torchrun of the PyTorch genrep
+// is built on, two ranks on loopback, c10d's Gloo backend; both ranks train and rank 0 saves.
+// The numbers against one process are checked in tests/dist/DataParallelTest.cpp.
+TEST_F(Cli, TorchrunStartsTwoRanksThatTrainOneEncoder) {
+  const fs::path torchrun = fs::path(GENREP_PYTHON).parent_path() / "torchrun";
+  if (!fs::exists(torchrun)) GTEST_SKIP() << torchrun << " is not there (scripts/setup.sh installs PyTorch into .venv)";
+  const int port = 20000 + static_cast<int>(getpid() % 20000);
+  const auto trained = test::runCommand(quote(torchrun) + " --nproc_per_node=2 --master_port=" + std::to_string(port) +
+                                        " --no-python " + GENREP_BINARY + " train --generator " +
+                                        quote(fs::path(GENREP_FIXTURE_DIR) / "gan-native") + " --set run.root=" + quote(dir_ / "runs") +
+                                        " --run-name dp --threads 1 --set encoder.stages=2 --set encoder.width=4"
+                                        " --set learn.head_dim=8 --batch 8 --steps 3");
+  ASSERT_EQ(trained.status, 0) << trained.output;
+  EXPECT_NE(trained.output.find("rank 0 of 2 (gloo, 127.0.0.1:"), std::string::npos) << trained.output;
+  EXPECT_TRUE(fs::exists(dir_ / "runs" / "dp" / "encoder" / "encoder.pt"));
+  EXPECT_TRUE(fs::exists(dir_ / "runs" / "dp" / "metrics.rank-1.jsonl"));
 }
 
 // Bad generators, manifests, TorchScript modules, offline datasets, walks and checkpoints: each

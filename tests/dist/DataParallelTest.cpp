@@ -374,7 +374,7 @@ class DataParallelWorker : public ::testing::Test {
     if (!dir) GTEST_SKIP() << "runs only as a rank process started by the DataParallel tests";
     dir_ = dir;
     fs::create_directories(dir_ / "ranks");
-    ranks_ = DataParallel::fromEnvironment(std::chrono::seconds(30));
+    ranks_ = DataParallel::fromEnvironment(torch::kCPU, std::chrono::seconds(30));
   }
   fs::path dir_;
   std::shared_ptr<DataParallel> ranks_;

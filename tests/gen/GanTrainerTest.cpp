@@ -129,7 +129,7 @@ std::vector<int64_t> adamSteps(const std::filesystem::path& checkpoint, const st
   in.part(name, adam);
   std::vector<int64_t> steps;
   for (const torch::Tensor& p : module.parameters()) {
-    steps.push_back(static_cast<torch::optim::AdamParamState&>(*adam.state().at(c10::guts::to_string(p.unsafeGetTensorImpl()))).step());
+    steps.push_back(static_cast<torch::optim::AdamParamState&>(*adam.state().at(p.unsafeGetTensorImpl())).step());
   }
   return steps;
 }

@@ -6,7 +6,7 @@ namespace genrep {
 namespace {
 
 double largestSingularValue(const torch::Tensor& weight) {  // SVD reference, double precision
-  return torch::linalg::svdvals(weight.reshape({weight.size(0), -1}).to(torch::kFloat64), c10::nullopt)[0].item<double>();
+  return torch::linalg_svdvals(weight.reshape({weight.size(0), -1}).to(torch::kFloat64))[0].item<double>();
 }
 
 TEST(SpectralNorm, PowerIterationConvergesToTheLargestSingularValue) {

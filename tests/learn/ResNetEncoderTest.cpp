@@ -27,9 +27,10 @@ TEST(ResNetEncoder, ForwardFlopsMatchAHandCountOfItsConvolutions) {
 }
 
 // Features and gradients of an encoder put through the channels_last guard against the same
-// encoder in NCHW: width 16 is switched (its strided 1x1 shortcuts have >= 16 input channels),
-// width 4 is refused (4 input channels: the oneDNN kernel that writes past its buffer) and
-// stays NCHW, computing exactly the same. The same on every CPU.
+// encoder in NCHW: width 16 is switched (its strided 1x1 shortcuts have >= 16 input channels);
+// width 4 is refused where the loaded oneDNN has the kernel that writes past its buffer (4
+// input channels: every version measured so far, runtime/ChannelsLast.h) and stays NCHW,
+// computing exactly the same. The same on every CPU.
 TEST(ResNetEncoder, ChannelsLastComputesTheSameFeaturesAndGradients) {
   for (const int64_t width : {16, 4}) {
     torch::manual_seed(3);
@@ -37,7 +38,7 @@ TEST(ResNetEncoder, ChannelsLastComputesTheSameFeaturesAndGradients) {
     ResNetEncoder nhwc(EncoderArch{1, 2, 1, width});
     for (const auto& item : nchw->named_parameters()) nhwc->named_parameters()[item.key()].data().copy_(item.value());
     const bool switched = applyChannelsLast(*nhwc, "learn.channels_last");
-    EXPECT_EQ(switched, width == 16);
+    EXPECT_EQ(switched, width == 16 || !onednnNeedsChannelsLastGuard(onednnVersion()));
     for (const auto& item : nhwc->named_parameters()) {
       const torch::Tensor& w = item.value();
       if (w.dim() == 4 && w.size(1) > 1 && w.size(2) > 1) {  // a layout only such weights can tell apart

@@ -1,5 +1,5 @@
-// genrep's torchvision-layout encoders against torchvision itself (Debian's python3-torchvision,
-// the same 1.13 as genrep's LibTorch): the saved encoder.pt loads into torchvision.models.<kind>
+// genrep's torchvision-layout encoders against torchvision itself (the venv's torchvision, on
+// the same PyTorch as genrep's LibTorch: support/ReferencePython.h): the saved encoder.pt loads into torchvision.models.<kind>
 // with only fc missing, and the same input gives the same features.
 #include <cstdlib>
 
@@ -10,12 +10,10 @@
 #include "genrep/learn/EncoderFile.h"
 #include "genrep/learn/ResNetEncoder.h"
 #include "support/Fixtures.h"
+#include "support/ReferencePython.h"
 
 namespace genrep {
 namespace {
-
-// Debian's interpreter, where python3-torchvision lives (a python3 earlier on PATH may lack it).
-bool torchvisionAvailable() { return std::system("/usr/bin/python3 -c 'import torchvision' > /dev/null 2>&1") == 0; }
 
 // An encoder with batch-norm statistics that are not the initial ones (a few training-mode passes).
 ResNetEncoder trainedLooking(const EncoderArch& arch, int64_t size) {
@@ -36,7 +34,7 @@ struct Case {
 };
 
 TEST(TorchvisionLayout, EncodersLoadIntoTorchvisionAndGiveTheSameFeatures) {
-  if (!torchvisionAvailable()) GTEST_SKIP() << "python3 with torchvision is not installed (scripts/setup.sh installs it): not compared";
+  if (!test::referencePythonHas("torchvision")) GTEST_SKIP() << test::referencePythonMissing("torchvision");
   test::TempDir dir;
   for (const Case& c : {Case{EncoderKind::ResNet18, EncoderStem::ImageNet, 3, 64, 512, InputNorm::ImageNet},
                         Case{EncoderKind::ResNet34, EncoderStem::ImageNet, 3, 64, 512},
@@ -61,7 +59,7 @@ TEST(TorchvisionLayout, EncodersLoadIntoTorchvisionAndGiveTheSameFeatures) {
       const std::vector<char> bytes = torch::pickle_save(tensor);
       test::writeBytes(dir / file, std::vector<uint8_t>(bytes.begin(), bytes.end()));
     }
-    const std::string command = fmt::format("/usr/bin/python3 {}/scripts/check_torchvision_encoder.py {} {} {} > {} 2>&1", GENREP_SOURCE_DIR,
+    const std::string command = fmt::format("{} {}/scripts/check_torchvision_encoder.py {} {} {} > {} 2>&1", test::referencePython(), GENREP_SOURCE_DIR,
                                             (dir / name).string(), (dir / (name + "-x.pt")).string(),
                                             (dir / (name + "-features.pt")).string(), (dir / (name + ".log")).string());
     const int status = std::system(command.c_str());

@@ -40,18 +40,24 @@ TEST(Autocast, ParsesFp32AndBf16AndNamesTheKeyOtherwise) {
   }
 }
 
-// bf16 where the CPU can: refused (fp32) without AVX-512, emulated with it, native with
-// avx512_bf16 or AMX; a GPU gets what it asks for. Decided from the CPU given, not this one.
-TEST(Autocast, UsablePrecisionFollowsTheCpusBf16Support) {
+// bf16 where the CPU and oneDNN can: without AVX-512 refused (fp32) by oneDNN 2.6 and emulated
+// by 3.10, emulated with AVX-512, native with avx512_bf16 or AMX; a GPU gets what it asks for.
+// Decided from the CPU and oneDNN given, not this machine's.
+TEST(Autocast, UsablePrecisionFollowsTheCpusAndOnednnsBf16Support) {
+  const std::optional<OnednnVersion> onednn26 = OnednnVersion{2, 6, 3}, onednn310 = OnednnVersion{3, 10, 2};
   const CpuFeatures avx2 = CpuFeatures::fromCpuinfo("AMD EPYC", "avx avx2 fma");
   const CpuFeatures avx512 = CpuFeatures::fromCpuinfo("Skylake", "avx2 avx512f avx512bw avx512vl avx512dq");
   const CpuFeatures amx = CpuFeatures::fromCpuinfo("Sapphire Rapids", "avx2 avx512f avx512bw avx512vl avx512dq avx512_bf16 amx_tile amx_bf16");
   const c10::Device cpu(torch::kCPU), gpu(torch::kCUDA, 0);
-  EXPECT_EQ(usablePrecision(Precision::BFloat16, cpu, "test.precision", avx2), Precision::Float32);
-  EXPECT_EQ(usablePrecision(Precision::BFloat16, cpu, "test.precision", avx512), Precision::BFloat16);
-  EXPECT_EQ(usablePrecision(Precision::BFloat16, cpu, "test.precision", amx), Precision::BFloat16);
-  EXPECT_EQ(usablePrecision(Precision::BFloat16, gpu, "test.precision", avx2), Precision::BFloat16);
-  EXPECT_EQ(usablePrecision(Precision::Float32, cpu, "test.precision", amx), Precision::Float32);
+  EXPECT_EQ(usablePrecision(Precision::BFloat16, cpu, "test.precision", avx2, onednn26), Precision::Float32);
+  EXPECT_EQ(usablePrecision(Precision::BFloat16, cpu, "test.precision", avx2, std::nullopt), Precision::Float32);
+  EXPECT_EQ(usablePrecision(Precision::BFloat16, cpu, "test.precision", avx2, onednn310), Precision::BFloat16);
+  for (const auto& onednn : {onednn26, onednn310}) {
+    EXPECT_EQ(usablePrecision(Precision::BFloat16, cpu, "test.precision", avx512, onednn), Precision::BFloat16);
+    EXPECT_EQ(usablePrecision(Precision::BFloat16, cpu, "test.precision", amx, onednn), Precision::BFloat16);
+    EXPECT_EQ(usablePrecision(Precision::BFloat16, gpu, "test.precision", avx2, onednn), Precision::BFloat16);
+    EXPECT_EQ(usablePrecision(Precision::Float32, cpu, "test.precision", amx, onednn), Precision::Float32);
+  }
 }
 
 }  // namespace

@@ -55,6 +55,16 @@ TEST(CpuFeatures, MapsOnednnsIsaMasks) {
   EXPECT_EQ(onednnIsaName(OnednnIsa::Avx512CoreAmx), "avx512_core_amx");
 }
 
+TEST(CpuFeatures, OnednnsIsaLimitLowersTheEstimate) {
+  // ONEDNN_MAX_CPU_ISA values as oneDNN spells them, any case.
+  EXPECT_EQ(onednnIsaLimit("AVX2", OnednnIsa::Avx512CoreAmx), OnednnIsa::Avx2);
+  EXPECT_EQ(onednnIsaLimit("avx512_core_bf16", OnednnIsa::Avx512CoreAmx), OnednnIsa::Avx512CoreBf16);
+  EXPECT_EQ(onednnIsaLimit("AVX2_VNNI", OnednnIsa::Avx512CoreAmx), OnednnIsa::Avx2);
+  EXPECT_EQ(onednnIsaLimit("AVX512_CORE_AMX", OnednnIsa::Avx2), OnednnIsa::Avx512CoreAmx);  // a limit, not a level: min() in detect
+  EXPECT_EQ(onednnIsaLimit("ALL", OnednnIsa::Avx2), OnednnIsa::Avx2);
+  EXPECT_EQ(onednnIsaLimit("not-an-isa", OnednnIsa::Avx512Core), OnednnIsa::Avx512Core);
+}
+
 TEST(CpuFeatures, DescribesTheRunningCpu) {
   const CpuFeatures& cpu = hostCpu();
   EXPECT_FALSE(cpu.model.empty());

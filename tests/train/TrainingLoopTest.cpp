@@ -141,6 +141,17 @@ TEST(TrainingLoop, ANonFiniteStepStopsWithItsInputsBesideTheCheckpoint) {
   EXPECT_EQ(readLatestCheckpoint(dir / "checkpoint.pt", "toy-training", 1)->step, 3) << "the last good checkpoint stays";
 }
 
+TEST(TrainingLoop, ZeroStepsBetweenLogsOrCheckpointsIsRefusedByName) {
+  test::TempDir dir;
+  ToyTask task(/*nanAtStep*/ -1);
+  TrainingLoopOptions options = optionsIn(dir, 4);
+  options.checkpointEvery = 0;
+  EXPECT_NE(test::errorOf<std::invalid_argument>([&] { runTrainingLoop(task, options, nullptr); })
+                .find("toy train: logEvery is 3 and checkpointEvery 0; both must be >= 1"),
+            std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(dir / "checkpoint.pt"));
+}
+
 TEST(TrainingLoop, ACheckpointOfOtherSettingsIsRefusedUnlessAskedAndAnUnreadableOneNamesTheResumeKey) {
   test::TempDir dir;
   ToyTask task;

@@ -1,5 +1,6 @@
 // genrep's batched pixel views against torchvision's functional transforms applied image by image
-// with the same drawn parameters (Debian's python3-torchvision 0.14, PyTorch 1.13).
+// with the same drawn parameters (the venv's torchvision, on the
+// same PyTorch as genrep's LibTorch: support/ReferencePython.h).
 #include <cstdlib>
 
 #include <fmt/format.h>
@@ -9,11 +10,10 @@
 #include "genrep/core/FileIO.h"
 #include "genrep/views/PixelView.h"
 #include "support/Fixtures.h"
+#include "support/ReferencePython.h"
 
 namespace genrep {
 namespace {
-
-bool torchvisionAvailable() { return std::system("/usr/bin/python3 -c 'import torchvision' > /dev/null 2>&1") == 0; }
 
 void save(const std::filesystem::path& file, const torch::Tensor& t) {
   const std::vector<char> bytes = torch::pickle_save(t);
@@ -21,7 +21,7 @@ void save(const std::filesystem::path& file, const torch::Tensor& t) {
 }
 
 TEST(PixelViewTorchvision, CropsResizesFlipsAndColoursAsTorchvisionDoes) {
-  if (!torchvisionAvailable()) GTEST_SKIP() << "python3 with torchvision is not installed (scripts/setup.sh installs it): not compared";
+  if (!test::referencePythonHas("torchvision")) GTEST_SKIP() << test::referencePythonMissing("torchvision");
   test::TempDir dir;
   // Smooth RGB images at the paper's generator size (a sum of a few sinusoids per channel).
   torch::manual_seed(3);
@@ -61,7 +61,7 @@ TEST(PixelViewTorchvision, CropsResizesFlipsAndColoursAsTorchvisionDoes) {
   ASSERT_EQ(full.sizes(), (std::vector<int64_t>{n, 3, 112, 112}));
   save(dir / "full.pt", full);
 
-  const std::string command = fmt::format("/usr/bin/python3 {}/scripts/check_torchvision_views.py {} > {} 2>&1", GENREP_SOURCE_DIR,
+  const std::string command = fmt::format("{} {}/scripts/check_torchvision_views.py {} > {} 2>&1", test::referencePython(), GENREP_SOURCE_DIR,
                                           dir.path().string(), (dir / "out.json").string());
   ASSERT_EQ(std::system(command.c_str()), 0) << readFileText(dir / "out.json");
   const std::string out = readFileText(dir / "out.json");

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "genrep/core/Config.h"
 #include "genrep/core/NameTable.h"

@@ -10,6 +10,7 @@
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 
 #include "genrep/core/Random.h"
+#include "genrep/dist/NcclBackend.h"
 
 namespace genrep {
 namespace {
@@ -92,13 +93,14 @@ struct SumFunction : public torch::autograd::Function<SumFunction> {
 
 }  // namespace
 
-DataParallel::DataParallel(int rank, int worldSize, std::string where, c10::intrusive_ptr<c10d::ProcessGroup> group)
-    : rank_(rank), worldSize_(worldSize), where_(std::move(where)), group_(std::move(group)) {}
+DataParallel::DataParallel(int rank, int worldSize, std::string where, torch::Device device,
+                           c10::intrusive_ptr<c10d::ProcessGroup> group)
+    : rank_(rank), worldSize_(worldSize), where_(std::move(where)), device_(device), group_(std::move(group)) {}
 
 DataParallel::~DataParallel() = default;
 
 std::shared_ptr<DataParallel> DataParallel::single() {
-  return std::shared_ptr<DataParallel>(new DataParallel(0, 1, "", {}));
+  return std::shared_ptr<DataParallel>(new DataParallel(0, 1, "", torch::kCPU, {}));
 }
 
 bool DataParallel::requestedByEnvironment() {
@@ -106,7 +108,7 @@ bool DataParallel::requestedByEnvironment() {
   return !worldSize.empty() && worldSize != "1";
 }
 
-std::shared_ptr<DataParallel> DataParallel::fromEnvironment(std::chrono::milliseconds timeout) {
+std::shared_ptr<DataParallel> DataParallel::fromEnvironment(const torch::Device& device, std::chrono::milliseconds timeout) {
   if (environment("WORLD_SIZE").empty()) return single();
   const auto worldSize = static_cast<int>(environmentInt("WORLD_SIZE", 1, 1 << 16));
   if (worldSize == 1) return single();
@@ -114,19 +116,20 @@ std::shared_ptr<DataParallel> DataParallel::fromEnvironment(std::chrono::millise
   const auto port = static_cast<uint16_t>(environmentInt("MASTER_PORT", 1, 65535));
   const std::string address = environment("MASTER_ADDR");
   if (address.empty()) throw std::invalid_argument("data parallel: WORLD_SIZE is set but MASTER_ADDR is not");
-  return connect(address, port, rank, worldSize, timeout);
+  return connect(address, port, rank, worldSize, device, timeout);
 }
 
 std::shared_ptr<DataParallel> DataParallel::connect(const std::string& address, uint16_t port, int rank, int worldSize,
-                                                    std::chrono::milliseconds timeout) {
+                                                    const torch::Device& device, std::chrono::milliseconds timeout) {
   if (worldSize < 1 || rank < 0 || rank >= worldSize) {
     throw std::invalid_argument(fmt::format("data parallel: rank {} of {} is not a rank", rank, worldSize));
   }
   if (worldSize == 1) return single();
   const std::string where = fmt::format("{}:{}", address, port);
   try {
-    // Under torchrun's static rendezvous its agent already hosts the store on MASTER_PORT:
-    // every rank is a client there, under the prefix torch.distributed uses.
+    // Under torchrun's static rendezvous its agent already hosts the store on MASTER_PORT (a new
+    // one for each restart, so with no per-attempt prefix since PyTorch 2.0): every rank is a
+    // client there.
     const bool agentStore = environment("TORCHELASTIC_USE_AGENT_STORE") == "True";
     c10d::TCPStoreOptions storeOptions;
     storeOptions.port = port;
@@ -134,19 +137,30 @@ std::shared_ptr<DataParallel> DataParallel::connect(const std::string& address, 
     storeOptions.numWorkers = worldSize;
     storeOptions.waitWorkers = !agentStore;
     storeOptions.timeout = timeout;
-    c10::intrusive_ptr<c10d::Store> store = c10::make_intrusive<c10d::TCPStore>(address, storeOptions);
-    if (agentStore) {
-      const std::string attempt = environment("TORCHELASTIC_RESTART_COUNT");
-      store = c10::make_intrusive<c10d::PrefixStore>("/worker/attempt_" + (attempt.empty() ? "0" : attempt), store);
-    }
+    const c10::intrusive_ptr<c10d::Store> store = c10::make_intrusive<c10d::TCPStore>(address, storeOptions);
+    // One ProcessGroup with a backend per device type, as torch.distributed's "cpu:gloo,cuda:nccl":
+    // each collective goes to the backend of its tensors' device. Gloo always (CPU tensors such
+    // as the run folder's name), NCCL as well when the run is on a GPU. Each backend meets the
+    // others under its own prefix of the store.
+    auto group = c10::make_intrusive<c10d::ProcessGroup>(store, rank, worldSize);
     auto options = c10d::ProcessGroupGloo::Options::create(timeout);
     const bool loopback = address == "127.0.0.1" || address == "localhost";
     const std::string interface = environment("GLOO_SOCKET_IFNAME");
     options->devices.push_back(!interface.empty() ? c10d::ProcessGroupGloo::createDeviceForInterface(interface)
                                : loopback         ? c10d::ProcessGroupGloo::createDeviceForHostname("127.0.0.1")
                                                   : c10d::ProcessGroupGloo::createDefaultDevice());
-    auto group = c10::make_intrusive<c10d::ProcessGroupGloo>(store, rank, worldSize, options);
-    return std::shared_ptr<DataParallel>(new DataParallel(rank, worldSize, where, group));
+    auto gloo = c10::make_intrusive<c10d::ProcessGroupGloo>(c10::make_intrusive<c10d::PrefixStore>("gloo", store), rank, worldSize,
+                                                             options);
+    group->setBackend(c10::DeviceType::CPU, c10d::ProcessGroup::GLOO, gloo);
+    group->setDefaultBackend(c10d::ProcessGroup::GLOO);
+    std::string backends = "gloo";
+    if (device.is_cuda()) {
+      group->setBackend(c10::DeviceType::CUDA, c10d::ProcessGroup::NCCL,
+                        makeNcclBackend(c10::make_intrusive<c10d::PrefixStore>("nccl", store), rank, worldSize, device, timeout));
+      group->setDefaultBackend(c10d::ProcessGroup::NCCL);
+      backends = "nccl + gloo";
+    }
+    return std::shared_ptr<DataParallel>(new DataParallel(rank, worldSize, fmt::format("{}, {}", backends, where), device, group));
   } catch (const std::exception& error) {
     const std::string message = error.what();
     throw std::runtime_error(fmt::format("data parallel: rank {} of {} could not meet the others at {} within {} s: {}", rank,
@@ -155,7 +169,7 @@ std::shared_ptr<DataParallel> DataParallel::connect(const std::string& address, 
 }
 
 std::string DataParallel::describe() const {
-  return worldSize_ == 1 ? "one process" : fmt::format("rank {} of {} (gloo, {})", rank_, worldSize_, where_);
+  return worldSize_ == 1 ? "one process" : fmt::format("rank {} of {} ({})", rank_, worldSize_, where_);
 }
 
 void DataParallel::averageGradients(const std::vector<torch::Tensor>& parameters, torch::Tensor* extra) {
@@ -206,8 +220,9 @@ void DataParallel::sumInPlace(torch::Tensor& values) {
 
 std::vector<double> DataParallel::meanOverRanks(std::vector<double> values) {
   if (worldSize_ == 1) return values;
-  torch::Tensor total = torch::tensor(values, torch::kFloat64);
+  torch::Tensor total = torch::tensor(values, torch::kFloat64).to(device_);
   allReduceSum(*group_, total);
+  total = total.cpu();
   for (size_t i = 0; i < values.size(); ++i) values[i] = total[static_cast<int64_t>(i)].item<double>() / worldSize_;
   return values;
 }

@@ -1,11 +1,12 @@
 #pragma once
 // Data parallelism over PyTorch's own distributed engine (c10d): N processes, one rank each,
-// that meet through a TCPStore at MASTER_ADDR:MASTER_PORT and talk through Gloo (CPU). The
+// that meet through a TCPStore at MASTER_ADDR:MASTER_PORT and talk through Gloo (CPU tensors)
+// and, when the run is on a GPU, NCCL (CUDA tensors). The
 // variables are the ones torchrun sets (RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR,
 // MASTER_PORT); a Slurm-style launcher sets them by hand. Without WORLD_SIZE (or with 1) the
 // run is one process and every collective is the identity, so trainers have one code path.
 //
-//   std::shared_ptr<DataParallel> ranks = DataParallel::fromEnvironment(std::chrono::seconds(120));
+//   std::shared_ptr<DataParallel> ranks = DataParallel::fromEnvironment(device, std::chrono::seconds(120));
 //   torch::Tensor all = ranks->gather(local);        // [W*n, D], gradients flow back to each rank's rows
 //   loss.backward();
 //   ranks->averageGradients(parameters);             // one flattened all-reduce, divided by W
@@ -33,10 +34,11 @@ class DataParallel {
   // std::invalid_argument naming the variable that is missing or malformed, and
   // std::runtime_error when the ranks do not all meet within `timeout`. A collective that a
   // dead or stuck rank never joins fails after `timeout` as well.
-  static std::shared_ptr<DataParallel> fromEnvironment(std::chrono::milliseconds timeout);
+  // `device` is the run's (runtime/Device.h selectDevice): a CUDA device adds NCCL for its tensors.
+  static std::shared_ptr<DataParallel> fromEnvironment(const torch::Device& device, std::chrono::milliseconds timeout);
   // Explicit rendezvous (tests, launchers): rank 0 hosts the store at address:port.
   static std::shared_ptr<DataParallel> connect(const std::string& address, uint16_t port, int rank, int worldSize,
-                                               std::chrono::milliseconds timeout);
+                                               const torch::Device& device, std::chrono::milliseconds timeout);
   ~DataParallel();
   DataParallel(const DataParallel&) = delete;
   DataParallel& operator=(const DataParallel&) = delete;
@@ -45,6 +47,9 @@ class DataParallel {
   int worldSize() const { return worldSize_; }
   bool isMain() const { return rank_ == 0; }
   std::string describe() const;  // "rank 1 of 2 (gloo, 127.0.0.1:29500)" or "one process"
+  // The device whose tensors the collectives take; `sumInPlace`, `gather` and `sum` take tensors
+  // there (or on the CPU, which Gloo serves alongside NCCL).
+  torch::Device device() const { return device_; }
 
   // Sums then divides by W the gradients of `parameters` (those that require one; a missing
   // gradient counts as zeros), in flattened buckets of at most 25 MB: every rank ends with the
@@ -68,10 +73,11 @@ class DataParallel {
   void barrier();
 
  private:
-  DataParallel(int rank, int worldSize, std::string where, c10::intrusive_ptr<c10d::ProcessGroup> group);
+  DataParallel(int rank, int worldSize, std::string where, torch::Device device, c10::intrusive_ptr<c10d::ProcessGroup> group);
   int rank_ = 0;
   int worldSize_ = 1;
   std::string where_;
+  torch::Device device_;
   c10::intrusive_ptr<c10d::ProcessGroup> group_;
 };
 

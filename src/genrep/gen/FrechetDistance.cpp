@@ -10,7 +10,7 @@ namespace {
 
 // Square root of a symmetric positive semi-definite matrix through its eigen-decomposition.
 torch::Tensor symmetricSqrt(const torch::Tensor& matrix) {
-  auto [values, vectors] = torch::linalg::eigh(matrix, "L");
+  auto [values, vectors] = torch::linalg_eigh(matrix, "L");
   return vectors.matmul(torch::diag(values.clamp_min(0).sqrt())).matmul(vectors.t());
 }
 
@@ -29,7 +29,7 @@ double frechetDistanceFromMoments(const torch::Tensor& meanA, const torch::Tenso
   const torch::Tensor sa = covA.to(torch::kFloat64), sb = covB.to(torch::kFloat64);
   const torch::Tensor root = symmetricSqrt(sa);
   const torch::Tensor middle = root.matmul(sb).matmul(root);
-  const torch::Tensor traceSqrt = torch::linalg::eigvalsh(0.5 * (middle + middle.t()), "L").clamp_min(0).sqrt().sum();
+  const torch::Tensor traceSqrt = torch::linalg_eigvalsh(0.5 * (middle + middle.t()), "L").clamp_min(0).sqrt().sum();
   return ((ma - mb).pow(2).sum() + sa.trace() + sb.trace() - 2 * traceSqrt).item<double>();
 }
 

@@ -291,7 +291,9 @@ void GanTask::load(CheckpointReader& in) {
     throw std::runtime_error("its random streams do not match this run's batch parts");
   }
   for (int64_t p = 0; p < parts; ++p) {
-    rngs_[static_cast<size_t>(p)].set_state(torchStates[first + p].contiguous());
+    // A copy of its own: LibTorch 2.x's CPU generator reads a state tensor's storage from its
+    // start, and a row after the first has an offset there (it crashed rank 1 on resume).
+    rngs_[static_cast<size_t>(p)].set_state(torchStates[first + p].clone());
     const torch::Tensor dataState = dataStates[first + p];
     std::array<uint64_t, 4> state{};
     for (size_t i = 0; i < 4; ++i) state[i] = static_cast<uint64_t>(dataState[static_cast<int64_t>(i)].item<int64_t>());

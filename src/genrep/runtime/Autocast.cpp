@@ -1,6 +1,7 @@
 #include "genrep/runtime/Autocast.h"
 
 #include <stdexcept>
+#include <tuple>
 
 #include <ATen/autocast_mode.h>
 #include <fmt/format.h>
@@ -21,12 +22,17 @@ Precision parsePrecision(const std::string& value, const std::string& key) {
 
 std::string precisionName(Precision precision) { return *nameOf(precisionNames(), precision); }
 
-Precision usablePrecision(Precision requested, const c10::Device& device, const std::string& setting, const CpuFeatures& cpu) {
+Precision usablePrecision(Precision requested, const c10::Device& device, const std::string& setting, const CpuFeatures& cpu,
+                          const std::optional<OnednnVersion>& onednn) {
   if (requested == Precision::Float32 || !device.is_cpu()) return requested;
-  if (cpu.onednnIsa < OnednnIsa::Avx512Core) {
-    warnOnce(fmt::format("{}=bf16 was not applied: oneDNN runs at {} on this CPU ({}), and has no bf16 convolution below AVX-512; "
-                         "computing in fp32",
-                         setting, onednnIsaName(cpu.onednnIsa), cpu.model));
+  const OnednnVersion& first = kOnednnBf16BelowAvx512;
+  const bool bf16BelowAvx512 =
+      onednn && std::tie(onednn->major, onednn->minor, onednn->patch) >= std::tie(first.major, first.minor, first.patch);
+  if (cpu.onednnIsa < OnednnIsa::Avx512Core && !bf16BelowAvx512) {
+    warnOnce(fmt::format("{}=bf16 was not applied: oneDNN runs at {} on this CPU ({}), and this oneDNN ({}) has no bf16 convolution "
+                         "below AVX-512 (PyTorch 2.11's has); computing in fp32",
+                         setting, onednnIsaName(cpu.onednnIsa), cpu.model,
+                         onednn ? fmt::format("{}.{}.{}", onednn->major, onednn->minor, onednn->patch) : "version unknown"));
     return Precision::Float32;
   }
   if (!cpu.nativeBf16()) {
@@ -38,35 +44,24 @@ Precision usablePrecision(Precision requested, const c10::Device& device, const 
 
 // Enter and leave as torch.autocast does: remember the previous state, count the nesting and
 // drop the cache of casted weights when the outermost scope ends (the weights change with
-// every optimiser step, so a cached cast must not outlive its step).
+// every optimiser step, so a cached cast must not outlive its step). LibTorch 2.x keys the
+// state by device type, the same calls for the CPU and CUDA.
 AutocastScope::AutocastScope(Precision precision, const c10::Device& device) {
   if (precision == Precision::Float32) return;
   active_ = true;
-  cuda_ = device.is_cuda();
-  if (cuda_) {
-    wasEnabled_ = at::autocast::is_enabled();
-    previousType_ = at::autocast::get_autocast_gpu_dtype();
-    at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
-    at::autocast::set_enabled(true);
-  } else {
-    wasEnabled_ = at::autocast::is_cpu_enabled();
-    previousType_ = at::autocast::get_autocast_cpu_dtype();
-    at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
-    at::autocast::set_cpu_enabled(true);
-  }
+  deviceType_ = device.type();
+  wasEnabled_ = at::autocast::is_autocast_enabled(deviceType_);
+  previousType_ = at::autocast::get_autocast_dtype(deviceType_);
+  at::autocast::set_autocast_dtype(deviceType_, at::kBFloat16);
+  at::autocast::set_autocast_enabled(deviceType_, true);
   at::autocast::increment_nesting();
 }
 
 AutocastScope::~AutocastScope() {
   if (!active_) return;
   if (at::autocast::decrement_nesting() == 0) at::autocast::clear_cache();
-  if (cuda_) {
-    at::autocast::set_enabled(wasEnabled_);
-    at::autocast::set_autocast_gpu_dtype(previousType_);
-  } else {
-    at::autocast::set_cpu_enabled(wasEnabled_);
-    at::autocast::set_autocast_cpu_dtype(previousType_);
-  }
+  at::autocast::set_autocast_enabled(deviceType_, wasEnabled_);
+  at::autocast::set_autocast_dtype(deviceType_, previousType_);
 }
 
 }  // namespace genrep

@@ -7,6 +7,7 @@
 //   Precision p = parsePrecision(config.getString("learn.precision"), "learn.precision");
 //   { AutocastScope scope(p, device); loss = objective.loss(encoder->forward(x), batch); }
 //   loss.backward();   // outside the scope, as PyTorch recommends
+#include <optional>
 #include <string>
 
 #include <c10/core/Device.h>
@@ -14,6 +15,7 @@
 
 #include "genrep/core/NameTable.h"
 #include "genrep/runtime/CpuFeatures.h"
+#include "genrep/runtime/Runtime.h"
 
 namespace genrep {
 
@@ -25,13 +27,18 @@ const NameTable<Precision>& precisionNames();
 Precision parsePrecision(const std::string& value, const std::string& key);
 std::string precisionName(Precision precision);
 
-// The precision a run can use on `device`, asked for by `setting`. bf16 on a CPU needs oneDNN
-// at AVX-512 or above: oneDNN 2.6 has no bf16 convolution for AVX2 ("could not create a
-// primitive descriptor iterator"), so there it gives fp32 and warns once that `setting` was not
-// applied. With AVX-512 but neither avx512_bf16 nor AMX, bf16 is emulated: it runs, slower than
-// fp32, and a warning says so. GPUs get what they ask for.
+// The first oneDNN measured to run bf16 convolutions below AVX-512 (PyTorch 2.11's 3.10.2);
+// 2.6 (LibTorch 1.13) has none.
+inline constexpr OnednnVersion kOnednnBf16BelowAvx512{3, 10, 0};
+
+// The precision a run can use on `device`, asked for by `setting`. On a CPU whose oneDNN runs
+// below AVX-512, bf16 needs a oneDNN that has bf16 convolutions there (kOnednnBf16BelowAvx512
+// or newer): oneDNN 2.6 fails ("could not create a primitive descriptor iterator"), so with it
+// (or an unknown version) the run gets fp32 and one warning that `setting` was not applied.
+// Without avx512_bf16 or AMX, bf16 is emulated: it runs, slower than fp32, and a warning says
+// so. GPUs get what they ask for. `onednn` is the loaded LibTorch's unless given.
 Precision usablePrecision(Precision requested, const c10::Device& device, const std::string& setting,
-                          const CpuFeatures& cpu = hostCpu());
+                          const CpuFeatures& cpu = hostCpu(), const std::optional<OnednnVersion>& onednn = onednnVersion());
 
 class AutocastScope {
  public:
@@ -42,7 +49,7 @@ class AutocastScope {
 
  private:
   bool active_ = false;
-  bool cuda_ = false;
+  c10::DeviceType deviceType_ = c10::DeviceType::CPU;
   bool wasEnabled_ = false;
   c10::ScalarType previousType_ = c10::ScalarType::BFloat16;
 };

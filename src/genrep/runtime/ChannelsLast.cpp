@@ -1,5 +1,8 @@
 #include "genrep/runtime/ChannelsLast.h"
 
+#include <tuple>
+#include <variant>
+
 #include <fmt/format.h>
 
 #include "genrep/core/Warning.h"
@@ -7,8 +10,8 @@
 namespace genrep {
 namespace {
 
-// The widest channel block of oneDNN 2.6's x64 1x1 backward-weights kernels (AVX-512's 16
-// floats); AVX2's 8 is inside it. Layers with at least this many input channels measured safe
+// The widest channel block of oneDNN's x64 1x1 backward-weights kernels (AVX-512's 16 floats;
+// 2.6 and 3.10); AVX2's 8 is inside it. Layers with at least this many input channels measured safe
 // on AVX2, AVX-512 and AMX (docs/benchmark.md).
 constexpr int64_t kSafeInputChannels = 16;
 
@@ -39,7 +42,7 @@ std::vector<ConvLayer> convLayers(torch::nn::Module& module) {
     const auto kernel = *o.kernel_size();
     const auto stride = *o.stride();
     bool padded = true;  // "same" and "valid" padding count as padded: the safe side
-    if (const auto* padding = c10::get_if<torch::ExpandingArray<2>>(&o.padding())) padded = (**padding)[0] != 0 || (**padding)[1] != 0;
+    if (const auto* padding = std::get_if<torch::ExpandingArray<2>>(&o.padding())) padded = (**padding)[0] != 0 || (**padding)[1] != 0;
     layers.push_back({item.key(), o.in_channels(), o.out_channels(), kernel[0], kernel[1], stride[0] == 1 && stride[1] == 1 && !padded});
   }
   return layers;
@@ -53,22 +56,31 @@ std::vector<ConvLayer> convLayersFromWeights(const std::vector<std::pair<std::st
   return layers;
 }
 
-std::optional<std::string> channelsLastHazard(const std::vector<ConvLayer>& layers) {
+bool onednnNeedsChannelsLastGuard(const std::optional<OnednnVersion>& onednn, const std::optional<OnednnVersion>& firstClean) {
+  if (!onednn || !firstClean) return true;
+  return std::tie(onednn->major, onednn->minor, onednn->patch) < std::tie(firstClean->major, firstClean->minor, firstClean->patch);
+}
+
+std::optional<std::string> channelsLastHazard(const std::vector<ConvLayer>& layers, const std::optional<OnednnVersion>& onednn) {
+  if (!onednnNeedsChannelsLastGuard(onednn)) return std::nullopt;
   for (const ConvLayer& l : layers) {
     if (l.kernelHeight == 1 && l.kernelWidth == 1 && !l.unitStride && l.inChannels < kSafeInputChannels) {
       return fmt::format(
-          "its layer {} ({} -> {} channels, 1x1, {}) is one where oneDNN 2.6's channels_last backward-weights kernel writes past "
-          "its buffer on x86 CPUs: a strided 1x1 convolution with fewer than {} input channels (docs/benchmark.md)",
+          "its layer {} ({} -> {} channels, 1x1, {}) is one where the channels_last backward-weights kernel of oneDNN {} "
+          "writes past its buffer on x86 CPUs: a strided 1x1 convolution with fewer than {} input channels (docs/benchmark.md)",
           l.name.empty() ? std::string("(the model itself)") : l.name, l.inChannels, l.outChannels,
-          l.strideKnown ? "strided or padded" : "stride unknown", kSafeInputChannels);
+          l.strideKnown ? "strided or padded" : "stride unknown",
+          onednn ? fmt::format("{}.{}.{}", onednn->major, onednn->minor, onednn->patch) : std::string("(version unknown)"),
+          kSafeInputChannels);
     }
   }
   return std::nullopt;
 }
 
-bool applyChannelsLast(const std::vector<ConvLayer>& layers, const std::vector<torch::Tensor>& tensors, const std::string& setting) {
+bool applyChannelsLast(const std::vector<ConvLayer>& layers, const std::vector<torch::Tensor>& tensors, const std::string& setting,
+                       const std::optional<OnednnVersion>& onednn) {
   if (onCpu(tensors)) {
-    if (const std::optional<std::string> hazard = channelsLastHazard(layers)) {
+    if (const std::optional<std::string> hazard = channelsLastHazard(layers, onednn)) {
       warnOnce(fmt::format("{} was not applied: the model stays NCHW because {}", setting, *hazard));
       return false;
     }
@@ -77,10 +89,10 @@ bool applyChannelsLast(const std::vector<ConvLayer>& layers, const std::vector<t
   return true;
 }
 
-bool applyChannelsLast(torch::nn::Module& module, const std::string& setting) {
+bool applyChannelsLast(torch::nn::Module& module, const std::string& setting, const std::optional<OnednnVersion>& onednn) {
   std::vector<torch::Tensor> tensors = module.parameters();
   for (const torch::Tensor& b : module.buffers()) tensors.push_back(b);
-  return applyChannelsLast(convLayers(module), tensors, setting);
+  return applyChannelsLast(convLayers(module), tensors, setting, onednn);
 }
 
 torch::Tensor toChannelsLast(const torch::Tensor& images) {

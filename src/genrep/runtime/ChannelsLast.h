@@ -8,8 +8,10 @@
 // stride" copy) writes past its buffer when the layer has fewer input channels than the
 // kernel's channel block (8 with AVX2, 16 with AVX-512), and hangs or returns wrong gradients
 // on some machines (measured, with the upstream report, in docs/benchmark.md, "channels_last
-// and bf16 on x86 CPUs"). So a model is switched only when none of its layers is in that set,
-// on every CPU alike; otherwise it stays NCHW and one warning says so.
+// and bf16 on x86 CPUs"); oneDNN 3.10.2 (PyTorch 2.11) still does. With such a oneDNN (any
+// before the first version measured clean, read at run time) a model is switched only when
+// none of its layers is in that set, on every CPU alike; otherwise it stays NCHW and one
+// warning says so.
 //
 //   bool nhwc = applyChannelsLast(*encoder, "learn.channels_last");  // false: kept NCHW
 //   torch::Tensor x = nhwc ? toChannelsLast(views) : views.contiguous();
@@ -19,7 +21,17 @@
 
 #include <torch/torch.h>
 
+#include "genrep/runtime/Runtime.h"
+
 namespace genrep {
+
+// The first oneDNN measured free of the fault (docs/benchmark.md), from which on the guard is
+// off. None yet: oneDNN 2.6 (LibTorch 1.13) and 3.10.2 (PyTorch 2.11) both have it.
+inline constexpr std::optional<OnednnVersion> kOnednnChannelsLastClean = std::nullopt;
+// Whether a LibTorch with this oneDNN needs the guard: older than `firstClean` (or no version
+// measured clean), or of unknown version.
+bool onednnNeedsChannelsLastGuard(const std::optional<OnednnVersion>& onednn,
+                                  const std::optional<OnednnVersion>& firstClean = kOnednnChannelsLastClean);
 
 // A convolution as the hazard check sees it.
 struct ConvLayer {
@@ -37,16 +49,20 @@ struct ConvLayer {
 std::vector<ConvLayer> convLayers(torch::nn::Module& module);
 std::vector<ConvLayer> convLayersFromWeights(const std::vector<std::pair<std::string, torch::Tensor>>& weights);
 
-// Why channels_last is unsafe for these layers on a CPU, naming the first such layer, or
-// nothing when it is safe. The same answer on every CPU: the set is the union over x86 ISAs.
-std::optional<std::string> channelsLastHazard(const std::vector<ConvLayer>& layers);
+// Why channels_last is unsafe for these layers on a CPU with this oneDNN (by default the loaded
+// LibTorch's), naming the first such layer, or nothing when it is safe. The same answer on
+// every CPU: the set is the union over x86 ISAs.
+std::optional<std::string> channelsLastHazard(const std::vector<ConvLayer>& layers,
+                                              const std::optional<OnednnVersion>& onednn = onednnVersion());
 
 // Switches a module's 4-D parameters and buffers to channels_last, unless it runs on the CPU
 // and channelsLastHazard finds a layer: then nothing changes and one warning names `setting`,
 // the layer and the reason. Returns whether the layout was switched.
-bool applyChannelsLast(torch::nn::Module& module, const std::string& setting);
+bool applyChannelsLast(torch::nn::Module& module, const std::string& setting,
+                       const std::optional<OnednnVersion>& onednn = onednnVersion());
 // The same for a model given as its convolutions and its tensors (a TorchScript module).
-bool applyChannelsLast(const std::vector<ConvLayer>& layers, const std::vector<torch::Tensor>& tensors, const std::string& setting);
+bool applyChannelsLast(const std::vector<ConvLayer>& layers, const std::vector<torch::Tensor>& tensors, const std::string& setting,
+                       const std::optional<OnednnVersion>& onednn = onednnVersion());
 
 torch::Tensor toChannelsLast(const torch::Tensor& images);  // 4-D; other tensors unchanged
 

@@ -3,6 +3,8 @@
 #include <dlfcn.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -49,12 +51,29 @@ CpuFeatures detect() {
     if (isa != OnednnIsa::Unknown) {
       cpu.onednnIsa = isa;
       cpu.onednnIsaFromLibrary = true;
+      return cpu;
     }
   }
+  // Estimated: oneDNN lowers its ISA to ONEDNN_MAX_CPU_ISA, so the estimate does too.
+  if (const char* limit = std::getenv("ONEDNN_MAX_CPU_ISA")) cpu.onednnIsa = std::min(cpu.onednnIsa, onednnIsaLimit(limit, cpu.onednnIsa));
   return cpu;
 }
 
 }  // namespace
+
+OnednnIsa onednnIsaLimit(const std::string& value, OnednnIsa otherwise) {
+  std::string name;
+  for (const char c : value) name += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (name == "all" || name == "default") return otherwise;
+  if (name == "avx2_vnni" || name == "avx2_vnni_2") return OnednnIsa::Avx2;  // no AVX-512, as onednnIsaFromMask
+  if (name == "avx512_core_amx_fp16" || name == "avx10_1_512_amx" || name == "avx10_1_512_amx_fp16") return OnednnIsa::Avx512CoreAmx;
+  if (name == "avx512_core_fp16" || name == "avx10_1_512") return OnednnIsa::Avx512CoreBf16;
+  for (const OnednnIsa isa : {OnednnIsa::Sse41, OnednnIsa::Avx, OnednnIsa::Avx2, OnednnIsa::Avx512Core, OnednnIsa::Avx512CoreVnni,
+                              OnednnIsa::Avx512CoreBf16, OnednnIsa::Avx512CoreAmx}) {
+    if (onednnIsaName(isa) == name) return isa;
+  }
+  return otherwise;
+}
 
 std::string onednnIsaName(OnednnIsa isa) {
   switch (isa) {

@@ -20,13 +20,17 @@ enum class OnednnIsa { Unknown = 0, Sse41 = 1, Avx = 2, Avx2 = 3, Avx512Core = 4
 std::string onednnIsaName(OnednnIsa isa);  // "avx2", "avx512_core_amx", ...
 // A dnnl_cpu_isa_t value (dnnl_get_effective_cpu_isa) to its level; Unknown for others.
 OnednnIsa onednnIsaFromMask(unsigned mask);
+// The level an ONEDNN_MAX_CPU_ISA value ("AVX2", "avx512_core_bf16", ...) allows at most;
+// `otherwise` for ALL, DEFAULT and names genrep does not know.
+OnednnIsa onednnIsaLimit(const std::string& value, OnednnIsa otherwise);
 
 struct CpuFeatures {
   std::string model;               // /proc/cpuinfo "model name"
   std::vector<std::string> flags;  // the relevant flags the CPU reports, in a fixed order
   // The level oneDNN dispatches to: the CPU's, lowered by ONEDNN_MAX_CPU_ISA or by a CPU
   // emulator such as valgrind (which hides AVX-512). From oneDNN itself where its symbols are
-  // visible (Debian's LibTorch), otherwise estimated from the flags.
+  // visible (a LibTorch on a shared libdnnl), otherwise estimated from the flags and
+  // ONEDNN_MAX_CPU_ISA (PyPI's LibTorch links oneDNN in; an emulator is not seen then).
   OnednnIsa onednnIsa = OnednnIsa::Unknown;
   bool onednnIsaFromLibrary = false;
 

@@ -1,6 +1,7 @@
 #pragma once
-// The device a command trains and evaluates on: "auto" (the first CUDA device when this
-// LibTorch has one, otherwise the CPU), "cpu", "cuda" or "cuda:N".
+// The device a command trains and evaluates on: "auto" (a CUDA device when this LibTorch and
+// machine have one, otherwise the CPU), "cpu", "cuda" or "cuda:N". "auto" and "cuda" take
+// cuda:LOCAL_RANK under torchrun (one GPU per process), cuda:0 otherwise.
 //
 //   torch::Device device = selectDevice("auto");     // from a config: settings/RunKeys.h deviceFromConfig
 #include <string>

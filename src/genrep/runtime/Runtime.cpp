@@ -5,10 +5,13 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <regex>
 #include <stdexcept>
 #include <thread>
 
 #include <fmt/format.h>
+#include <ATen/Version.h>
+#include <ATen/detail/CUDAHooksInterface.h>
 #include <torch/torch.h>
 #include <torch/version.h>
 
@@ -54,6 +57,29 @@ int configureThreads(long requested) {
   return torch::get_num_threads();
 }
 
+bool libtorchHasCuda() {
+  // Without LibTorch's CUDA library the hooks are the default ones, which throw.
+  try {
+    return at::detail::getCUDAHooks().versionCUDART() > 0;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+std::optional<OnednnVersion> parseOnednnVersion(const std::string& config) {
+  static const std::regex pattern(R"((?:MKL-DNN|oneDNN) v(\d+)\.(\d+)(?:\.(\d+))?)");
+  std::smatch match;
+  if (!std::regex_search(config, match, pattern)) return std::nullopt;
+  return OnednnVersion{std::stoi(match[1]), std::stoi(match[2]), match[3].matched ? std::stoi(match[3]) : 0};
+}
+
+std::optional<OnednnVersion> onednnVersion() {
+  // LibTorch links oneDNN in without exporting its symbols, so its own build configuration
+  // (torch.__config__.show()) is what names the version at run time.
+  static const std::optional<OnednnVersion> version = parseOnednnVersion(at::show_config());
+  return version;
+}
+
 BlasInfo detectBlas() {
   BlasInfo blas;
   // The library that provides the Fortran sgemm_ symbol is the BLAS LibTorch calls; its
@@ -78,6 +104,14 @@ BlasInfo detectBlas() {
   }
   using ConfigFn = char* (*)();
   if (auto config = reinterpret_cast<ConfigFn>(dlsym(RTLD_DEFAULT, "openblas_get_config"))) blas.detail = config();
+  // PyPI's LibTorch links Intel MKL into libtorch_cpu.so, which then provides sgemm_.
+  using MklVersionFn = void (*)(char*, int);
+  if (auto mklVersion = reinterpret_cast<MklVersionFn>(dlsym(RTLD_DEFAULT, "MKL_Get_Version_String")); mklVersion && blas.kind == Kind::Other) {
+    char text[256] = {};
+    mklVersion(text, sizeof(text) - 1);
+    blas.kind = Kind::Mkl;
+    blas.detail = text;
+  }
   return blas;
 }
 
@@ -120,9 +154,22 @@ RuntimeInfo runtimeInfo() {
   info.libtorchVersion = TORCH_VERSION;
   info.device = fmt::format("cpu ({}, {} cores)", hostCpu().model, std::thread::hardware_concurrency());
   info.cpuFeatures = hostCpu().describe();
-  if (torch::cuda::is_available()) {
-    info.device += fmt::format("; cuda: {} device(s)", torch::cuda::device_count());
+  if (libtorchHasCuda()) {
+    const auto& hooks = at::detail::getCUDAHooks();
+    const long runtime = hooks.versionCUDART();
+    info.cuda = fmt::format("{}.{}", runtime / 1000, runtime % 1000 / 10);
+    if (hooks.hasCuDNN()) {
+      const long cudnn = hooks.versionCuDNN();
+      info.cuda += fmt::format(", cuDNN {}.{}.{}", cudnn / 10000, cudnn % 10000 / 100, cudnn % 100);
+    }
+    const size_t devices = torch::cuda::is_available() ? torch::cuda::device_count() : 0;
+    info.cuda += devices ? fmt::format(", {} device(s)", devices) : ", no device visible (runs on the CPU)";
+    if (devices) info.device += fmt::format("; cuda: {} device(s)", devices);
+  } else {
+    info.cuda = "none (this LibTorch was built without CUDA)";
   }
+  const std::optional<OnednnVersion> onednn = onednnVersion();
+  info.onednn = onednn ? fmt::format("oneDNN {}.{}.{}", onednn->major, onednn->minor, onednn->patch) : "no oneDNN";
   info.threads = torch::get_num_threads();
   info.blas = detectBlas();
   info.allocator = allocatorDescription();

@@ -19,6 +19,8 @@ struct BlasInfo {
 struct RuntimeInfo {
   std::string genrepVersion;
   std::string libtorchVersion;
+  std::string cuda;    // "CUDA 13.0, cuDNN 9.19.0, 1 device(s): NVIDIA H100 ..." or why there is none
+  std::string onednn;  // "oneDNN 3.10.2": the CPU convolution library LibTorch runs (onednnVersion)
   std::string device;  // "cpu (model name)" plus any CUDA devices
   std::string cpuFeatures;  // the flags and oneDNN ISA that decide bf16 and channels_last (CpuFeatures.h)
   int threads = 1;
@@ -42,6 +44,19 @@ inline constexpr long kMaxThreadsPerCore = 4;
 // cores. Returns the number in use. Throws std::invalid_argument naming run.threads for a
 // negative count or one above kMaxThreadsPerCore x the hardware threads.
 int configureThreads(long requested);
+
+// Whether the loaded LibTorch was built with CUDA (its CUDA library is linked in), whether or
+// not this machine has a GPU.
+bool libtorchHasCuda();
+
+// The oneDNN (MKL-DNN) inside the loaded LibTorch, as {major, minor, patch}, read at run time
+// from LibTorch's build configuration; nothing when it has none or does not say.
+struct OnednnVersion {
+  int major = 0, minor = 0, patch = 0;
+};
+std::optional<OnednnVersion> onednnVersion();
+// "oneDNN 3.10.2 (Git Hash ...)" -> {3, 10, 2}: the line of LibTorch's build configuration.
+std::optional<OnednnVersion> parseOnednnVersion(const std::string& config);
 
 BlasInfo detectBlas();
 std::string describeBlas(const BlasInfo& blas);

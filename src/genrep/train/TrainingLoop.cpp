@@ -68,6 +68,11 @@ std::optional<CheckpointFile> findResumeCheckpoint(const TrainingLoopOptions& op
 }
 
 int64_t runTrainingLoop(TrainingTask& task, const TrainingLoopOptions& options, MetricsLog* metrics) {
+  // Typed options reach the loop from C++ callers too, past the settings' own range checks.
+  if (options.logEvery < 1 || options.checkpointEvery < 1) {
+    throw std::invalid_argument(fmt::format("{}: logEvery is {} and checkpointEvery {}; both must be >= 1", options.name,
+                                            options.logEvery, options.checkpointEvery));
+  }
   const std::shared_ptr<DataParallel> ranks = options.ranks ? options.ranks : DataParallel::single();
   int64_t step = 0;
   if (const std::optional<CheckpointFile> found = findResumeCheckpoint(options)) {
