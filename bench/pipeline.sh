@@ -15,7 +15,9 @@
 #     settings (no mmap for large blocks) given through glibc's environment variables;
 # (b) genrep's generator stream and (c) genrep on offline shards, fp32 and with the speed
 #     switches (channels_last, bf16 autocast of the generator and of the encoder), and the
-#     stream spending each generated anchor more than once (--refresh).
+#     stream spending each generated anchor more than once (--refresh); channels_last fp32 and
+#     bf16 again with LibTorch held at AVX2 (ONEDNN_MAX_CPU_ISA, ATEN_CPU_CAPABILITY,
+#     MKL_ENABLE_INSTRUCTIONS), an AVX2-only CPU's view.
 # grid: how the cost grows with the work. Generator output 28 grey (the shipped one), 32 grey,
 #     64 and 128 RGB (bench/make_bench_generators.py: the shipped architecture at those sizes) x
 #     encoder genrep's default, torchvision's ResNet-18 and ResNet-50 (CIFAR stem up to 32 px,
@@ -78,6 +80,12 @@ switches() {
   "${genrep[@]}" --source shards --shards "$out/shards" --json "$out/genrep-shards.json"
   "${genrep[@]}" --source shards --shards "$out/shards" --channels-last --json "$out/genrep-shards-cl.json"
   "${genrep[@]}" --source shards --shards "$out/shards" --channels-last --encoder-precision bf16 --json "$out/genrep-shards-cl-bf16.json"
+  # A CPU with AVX2 only, as LibTorch's three CPU libraries can be told to see it (oneDNN, ATen's
+  # own kernels, MKL): fp32 against bf16, which oneDNN emulates there.
+  avx2=(env ONEDNN_MAX_CPU_ISA=AVX2 ATEN_CPU_CAPABILITY=avx2 MKL_ENABLE_INSTRUCTIONS=AVX2)
+  "${avx2[@]}" "${genrep[@]}" --source stream --channels-last --json "$out/genrep-stream-cl-avx2.json"
+  "${avx2[@]}" "${genrep[@]}" --source stream --channels-last --generator-precision bf16 --encoder-precision bf16 \
+    --json "$out/genrep-stream-cl-bf16-avx2.json"
 
   "$python" bench/pipeline_table.py "$out" | tee "$out/pipeline.md"
 }

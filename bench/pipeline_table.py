@@ -92,6 +92,10 @@ rows = [json.load(open(path)) for path in sorted(glob.glob(os.path.join(folder, 
 rows.sort(key=lambda r: (not r["pipeline"].startswith("python"), r["pipeline"], -r["views_per_second"]))
 
 
+isas = [r.get("cpu", {}).get("onednn_isa", "") for r in rows if not r["pipeline"].startswith("python")]
+usual_isa = max(set(isas), key=isas.count) if isas else ""
+
+
 def label(r):
     if r["pipeline"].startswith("python"):
         allocator = "genrep's malloc settings" if r.get("tuned") else "default malloc"
@@ -101,7 +105,10 @@ def label(r):
                                 (f"generator {r['generator_precision']}", r["generator_precision"] == "bf16"),
                                 (f"encoder {r['encoder_precision']}", r["encoder_precision"] == "bf16"),
                                 (f"refresh {r.get('refresh')}, window {r.get('window')}", 0 < r.get("refresh", 0) < 1)) if on]
-    return f"{r['pipeline']} ({', '.join(switches) or 'fp32'})"
+    # A run with oneDNN held below this CPU's ISA (ONEDNN_MAX_CPU_ISA) says so.
+    isa = r.get("cpu", {}).get("onednn_isa", "")
+    limited = f"; oneDNN at {isa}" if isa and isa != usual_isa else ""
+    return f"{r['pipeline']} ({', '.join(switches) or 'fp32'}{limited})"
 
 
 def share(r, *keys):

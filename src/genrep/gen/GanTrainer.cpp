@@ -291,8 +291,8 @@ void GanTask::load(CheckpointReader& in) {
     throw std::runtime_error("its random streams do not match this run's batch parts");
   }
   for (int64_t p = 0; p < parts; ++p) {
-    // A copy of its own: LibTorch 2.x's CPU generator reads a state tensor's storage from its
-    // start, and a row after the first has an offset there (it crashed rank 1 on resume).
+    // A copy of its own: given a row after the first, a view into the gathered states' storage,
+    // LibTorch 2.11's CPU generator crashed in set_state (rank 1 of a resumed run).
     rngs_[static_cast<size_t>(p)].set_state(torchStates[first + p].clone());
     const torch::Tensor dataState = dataStates[first + p];
     std::array<uint64_t, 4> state{};
