@@ -35,6 +35,12 @@ Precision usablePrecision(Precision requested, const c10::Device& device, const 
                          onednn ? fmt::format("{}.{}.{}", onednn->major, onednn->minor, onednn->patch) : "version unknown"));
     return Precision::Float32;
   }
+  if (cpu.onednnIsa < OnednnIsa::Avx512Core) {
+    warnOnce(fmt::format("{}=bf16 is emulated by oneDNN at {} on this CPU ({}): a streamed training step measured 17x slower than "
+                         "fp32 there (docs/benchmark.md); fp32 is the setting for this CPU",
+                         setting, onednnIsaName(cpu.onednnIsa), cpu.model));
+    return requested;
+  }
   if (!cpu.nativeBf16()) {
     warnOnce(fmt::format("{}=bf16 is emulated on this CPU ({}: no avx512_bf16 or AMX for oneDNN at {}); expect it slower than fp32",
                          setting, cpu.model, onednnIsaName(cpu.onednnIsa)));
