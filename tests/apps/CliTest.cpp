@@ -574,7 +574,7 @@ std::string exportName(const ::testing::TestParamInfo<TorchScriptExport>& info) 
 
 class CliTorchScript : public Cli, public ::testing::WithParamInterface<TorchScriptExport> {
  protected:
-  // The generator folder of this test's export; skips when the reference Python has no torch.
+  // The generator folder of this test's export; a failure when the reference Python has no torch.
   fs::path exportedGenerator() {
     const fs::path fixture = fs::path(GENREP_FIXTURE_DIR) / "gan-torchscript";
     if (GetParam() == TorchScriptExport::StoredFixture) return fixture;
