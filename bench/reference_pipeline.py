@@ -169,7 +169,10 @@ def batched_pixel_views(x, crop, input_norm):
     """Per-image random resized crop to crop x crop, flip, colour jitter (brightness, contrast; for
     RGB also saturation and hue, in this order) and, for RGB, random greyscale, on [B, C, H, W]
     in [-1, 1] -> [B, C, crop, crop] normalised as the png path's."""
-    from torchvision.transforms import _functional_tensor as FT  # batched RGB <-> HSV (torchvision >= 0.17)
+    try:  # batched RGB <-> HSV: private since torchvision 0.17
+        from torchvision.transforms import _functional_tensor as FT
+    except ImportError:  # torchvision 0.14 (Debian's, on PyTorch 1.13)
+        from torchvision.transforms import functional_tensor as FT
 
     b, channels = x.size(0), x.size(1)
     area = torch.empty(b).uniform_(0.2, 1.0)
