@@ -47,9 +47,6 @@ class DataParallel {
   int worldSize() const { return worldSize_; }
   bool isMain() const { return rank_ == 0; }
   std::string describe() const;  // "rank 1 of 2 (gloo, 127.0.0.1:29500)" or "one process"
-  // The device whose tensors the collectives take; `sumInPlace`, `gather` and `sum` take tensors
-  // there (or on the CPU, which Gloo serves alongside NCCL).
-  torch::Device device() const { return device_; }
 
   // Sums then divides by W the gradients of `parameters` (those that require one; a missing
   // gradient counts as zeros), in flattened buckets of at most 25 MB: every rank ends with the

@@ -11,14 +11,6 @@
 
 namespace genrep {
 
-bool ncclCompiledIn() {
-#ifdef GENREP_WITH_NCCL
-  return true;
-#else
-  return false;
-#endif
-}
-
 c10::intrusive_ptr<c10d::Backend> makeNcclBackend(const c10::intrusive_ptr<c10d::Store>& store, int rank, int worldSize,
                                                   const torch::Device& device, std::chrono::milliseconds timeout) {
 #ifdef GENREP_WITH_NCCL

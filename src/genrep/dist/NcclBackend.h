@@ -16,9 +16,6 @@ class Store;
 
 namespace genrep {
 
-// Whether this build has NCCL (a CUDA-enabled LibTorch).
-bool ncclCompiledIn();
-
 // A ProcessGroupNCCL for rank `rank` of `worldSize` on `device` (a CUDA device), meeting the
 // others through `store`; a collective that a rank never joins fails after `timeout`. Throws
 // std::invalid_argument naming run.device when this build has no NCCL.

@@ -1,7 +1,6 @@
 #include "genrep/runtime/Autocast.h"
 
 #include <stdexcept>
-#include <tuple>
 
 #include <ATen/autocast_mode.h>
 #include <fmt/format.h>
@@ -25,14 +24,12 @@ std::string precisionName(Precision precision) { return *nameOf(precisionNames()
 Precision usablePrecision(Precision requested, const c10::Device& device, const std::string& setting, const CpuFeatures& cpu,
                           const std::optional<OnednnVersion>& onednn) {
   if (requested == Precision::Float32 || !device.is_cpu()) return requested;
-  const OnednnVersion& first = kOnednnBf16BelowAvx512;
-  const bool bf16BelowAvx512 =
-      onednn && std::tie(onednn->major, onednn->minor, onednn->patch) >= std::tie(first.major, first.minor, first.patch);
+  const bool bf16BelowAvx512 = onednn && !(*onednn < kOnednnBf16BelowAvx512);
   if (cpu.onednnIsa < OnednnIsa::Avx512Core && !bf16BelowAvx512) {
     warnOnce(fmt::format("{}=bf16 was not applied: oneDNN runs at {} on this CPU ({}), and this oneDNN ({}) has no bf16 convolution "
                          "below AVX-512 (PyTorch 2.11's has); computing in fp32",
                          setting, onednnIsaName(cpu.onednnIsa), cpu.model,
-                         onednn ? fmt::format("{}.{}.{}", onednn->major, onednn->minor, onednn->patch) : "version unknown"));
+                         onednn ? onednn->name() : "version unknown"));
     return Precision::Float32;
   }
   if (cpu.onednnIsa < OnednnIsa::Avx512Core) {

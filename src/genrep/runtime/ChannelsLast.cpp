@@ -1,6 +1,5 @@
 #include "genrep/runtime/ChannelsLast.h"
 
-#include <tuple>
 #include <variant>
 
 #include <fmt/format.h>
@@ -57,8 +56,7 @@ std::vector<ConvLayer> convLayersFromWeights(const std::vector<std::pair<std::st
 }
 
 bool onednnNeedsChannelsLastGuard(const std::optional<OnednnVersion>& onednn, const std::optional<OnednnVersion>& firstClean) {
-  if (!onednn || !firstClean) return true;
-  return std::tie(onednn->major, onednn->minor, onednn->patch) < std::tie(firstClean->major, firstClean->minor, firstClean->patch);
+  return !onednn || !firstClean || *onednn < *firstClean;
 }
 
 std::optional<std::string> channelsLastHazard(const std::vector<ConvLayer>& layers, const std::optional<OnednnVersion>& onednn) {
@@ -70,7 +68,7 @@ std::optional<std::string> channelsLastHazard(const std::vector<ConvLayer>& laye
           "writes past its buffer on x86 CPUs: a strided 1x1 convolution with fewer than {} input channels (docs/benchmark.md)",
           l.name.empty() ? std::string("(the model itself)") : l.name, l.inChannels, l.outChannels,
           l.strideKnown ? "strided or padded" : "stride unknown",
-          onednn ? fmt::format("{}.{}.{}", onednn->major, onednn->minor, onednn->patch) : std::string("(version unknown)"),
+          onednn ? onednn->name() : std::string("(version unknown)"),
           kSafeInputChannels);
     }
   }

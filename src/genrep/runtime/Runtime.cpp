@@ -169,7 +169,7 @@ RuntimeInfo runtimeInfo() {
     info.cuda = "none (this LibTorch was built without CUDA)";
   }
   const std::optional<OnednnVersion> onednn = onednnVersion();
-  info.onednn = onednn ? fmt::format("oneDNN {}.{}.{}", onednn->major, onednn->minor, onednn->patch) : "no oneDNN";
+  info.onednn = onednn ? "oneDNN " + onednn->name() : "no oneDNN";
   info.threads = torch::get_num_threads();
   info.blas = detectBlas();
   info.allocator = allocatorDescription();

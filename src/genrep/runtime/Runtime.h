@@ -6,6 +6,7 @@
 //   if (auto w = genrep::blasWarning(info.blas)) fmt::print(stderr, "{}\n", *w);
 #include <optional>
 #include <string>
+#include <tuple>
 
 namespace genrep {
 
@@ -53,6 +54,11 @@ bool libtorchHasCuda();
 // from LibTorch's build configuration; nothing when it has none or does not say.
 struct OnednnVersion {
   int major = 0, minor = 0, patch = 0;
+
+  bool operator<(const OnednnVersion& other) const {
+    return std::tie(major, minor, patch) < std::tie(other.major, other.minor, other.patch);
+  }
+  std::string name() const { return std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(patch); }
 };
 std::optional<OnednnVersion> onednnVersion();
 // "oneDNN 3.10.2 (Git Hash ...)" -> {3, 10, 2}: the line of LibTorch's build configuration.
