@@ -12,6 +12,7 @@ packages=(
   cmake g++ ninja-build ccache pkg-config python3-venv
   libgloo-dev                                    # Gloo's headers for c10d's ProcessGroupGloo (the wheel links Gloo in)
   libfmt-dev nlohmann-json3-dev libtomlplusplus-dev libcli11-dev libstb-dev zlib1g-dev
+  libboost-dev                                   # Boost.Math (header-only): the t intervals of study comparisons
   libgtest-dev valgrind                           # valgrind: the channels_last heap check (tests/runtime)
   dataset-fashion-mnist                          # the embedded real dataset
   libjs-chart.js                                 # the charts of `genrep report` (inlined into each page at build time)

@@ -4,18 +4,19 @@
 # also across studies (σ 0.5 of `sigma` is the stream of `samples`, docs/experiments.md).
 #   bash scripts/studies.sh                          # every study below, in this order
 #   bash scripts/studies.sh pool mixing              # some of them
-#   GENREP_STUDY_ARGS="--threads 1" bash scripts/studies.sh sigma   # more arguments to each command
+#   GENREP_STUDY_ARGS="--jobs 2" bash scripts/studies.sh sigma   # more arguments to each command
 #   bash scripts/studies.sh status                  # each study's points done and time left; runs nothing
 #   bash scripts/studies.sh save                    # copy the finished points' results into results/studies
-#   bash scripts/studies.sh restore                 # copy into runs/ what it lacks from results/studies
-# Two at once on two cores: `bash scripts/studies.sh sigma-unconditional` beside
-# `bash scripts/studies.sh pool mixing ...` (a study run twice at once is refused: one process per
-# run folder).
-# The claims run at 3 seeds with the method that carries them (issue 20: gaussian views for
-# `samples` and `pool`, the paper's recipe for `mixing`); the second method of each preset runs at
-# one seed in a folder of its own; `switches` at 3 seeds, as it chooses defaults; `views`,
-# `viewcount` and `budget` at one seed. On the unconditional generator: `sigma` at 3 seeds; the
-# method table's label-free rows, `samples` and `mixing` (their claims' methods) at one.
+#   bash scripts/studies.sh restore                 # copy into runs/studies what it lacks from results/studies
+# A study run twice at once is refused (one process per run folder).
+# Every study runs at 3 seeds with all of its preset's methods (seeds 0-2 paired: the same seed
+# is the same draw of views and weights in every point of a study), the headline first: the
+# method table on the unconditional generator (no labels anywhere), then the conditional one.
+# Points run on this checkout's LibTorch with run.threads 1 per process (GENREP_STUDY_ARGS adds
+# to it: "--jobs 2" runs two at once on two cores), so a point's seconds are its CPU cost.
+# The campaign lives in runs/studies (its experiment folders and their points) and is kept in
+# results/studies; the points of the first campaign, on LibTorch 1.13 and several CPUs, are in
+# results/studies-libtorch-1.13 and are never reused (another root).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # A finished point is its folder's config.toml and eval.json (metrics.jsonl: its curves); the
@@ -23,6 +24,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # so that a fresh clone continues the studies instead of training every point again: every
 # command here first copies what runs/ lacks from it, and `save` copies runs/ into it.
 archive=results/studies
+campaign=runs/studies
 # Copies SRC to DST when SRC exists, through a temporary beside DST, so that a killed copy never
 # leaves half an eval.json for a later run to reuse.
 copy_file() {
@@ -35,25 +37,26 @@ restore() {
   local count=0 file
   while IFS= read -r -d '' file; do
     file=${file#./}
-    [[ -e runs/$file ]] && continue
-    copy_file "$archive/$file" "runs/$file"
+    [[ -e $campaign/$file ]] && continue
+    copy_file "$archive/$file" "$campaign/$file"
     count=$((count + 1))
   done < <(cd "$archive" && find . -type f -print0)
-  ((count == 0)) || echo "studies: restored $count files from $archive into runs/"
+  ((count == 0)) || echo "studies: restored $count files from $archive into $campaign"
 }
 save() {
   local count=0 point study file
   while IFS= read -r -d '' result; do
     point=$(dirname "$result")
     for file in config.toml eval.json metrics.jsonl; do
-      copy_file "$point/$file" "$archive/${point#runs/}/$file"
+      copy_file "$point/$file" "$archive/${point#"$campaign"/}/$file"
     done
     count=$((count + 1))
-  done < <(find runs -path 'runs/experiment-*/points/*/*/eval.json' -print0 2>/dev/null)
-  for study in runs/experiment-*/; do
+  done < <(find "$campaign" -path "$campaign/experiment-*/points/*/*/eval.json" -print0 2>/dev/null)
+  for study in "$campaign"/experiment-*/; do
+    [[ -d $study ]] || continue
     study=${study%/}
     for file in results.json table.md walks/walks.json; do
-      copy_file "$study/$file" "$archive/${study#runs/}/$file"
+      copy_file "$study/$file" "$archive/${study#"$campaign"/}/$file"
     done
   done
   echo "studies: saved $count finished points into $archive"
@@ -73,35 +76,22 @@ fi
 experiment() {
   if $status; then
     printf '%-22s ' "$study"
-    ./build/genrep experiment "$@" "${extra[@]}" --dry-run | grep ' points, '
+    ./build/genrep experiment "$@" --set run.root="$campaign" --threads 1 "${extra[@]}" --dry-run | grep ' points, '
   else
-    ./build/genrep experiment "$@" "${extra[@]}"
+    ./build/genrep experiment "$@" --set run.root="$campaign" --threads 1 "${extra[@]}"
   fi
 }
-# Every study, in the order a bare run takes them.
-all_studies=(sigma sigma-unconditional pool mixing samples switches samples-tx mixing-gaussian pool-independent views
-  viewcount budget methods-unconditional samples-unconditional mixing-unconditional)
+# Every study, in the order a bare run takes them: the headline (label-free) first.
+all_studies=(methods-unconditional methods sigma sigma-unconditional samples mixing pool views viewcount budget switches)
 studies=("$@")
 if [[ ${#studies[@]} -eq 0 ]]; then
   studies=("${all_studies[@]}")
 fi
 for study in "${studies[@]}"; do
   case "$study" in
-    sigma) experiment sigma ;;
+    methods-unconditional) experiment methods --generator "$unconditional" ;;
     sigma-unconditional) experiment sigma --generator "$unconditional" ;;
-    methods-unconditional) experiment methods --generator "$unconditional" --seeds 1 ;;
-    samples-unconditional) experiment samples --generator "$unconditional" --set experiment.methods=simclr-gaussian --seeds 1 ;;
-    mixing-unconditional) experiment mixing --generator "$unconditional" --set experiment.methods=mix-tx --seeds 1 ;;
-    pool) experiment pool --set experiment.methods=supcon-gaussian ;;
-    mixing) experiment mixing --set experiment.methods=mix-tx ;;
-    samples) experiment samples --set experiment.methods=simclr-gaussian ;;
-    switches) experiment switches ;;
-    samples-tx) experiment samples --set experiment.methods=simclr-tx --seeds 1 --run-name experiment-samples-tx ;;
-    mixing-gaussian) experiment mixing --set experiment.methods=mix-gaussian --seeds 1 --run-name experiment-mixing-gaussian ;;
-    pool-independent) experiment pool --set experiment.methods=supcon-independent --seeds 1 --run-name experiment-pool-independent ;;
-    views) experiment views --seeds 1 ;;
-    viewcount) experiment viewcount --seeds 1 ;;
-    budget) experiment budget --seeds 1 ;;
+    methods | sigma | samples | mixing | pool | views | viewcount | budget | switches) experiment "$study" ;;
     *)
       echo "studies: unknown study '$study'; known: ${all_studies[*]}" >&2
       exit 2 ;;

@@ -16,6 +16,7 @@
 #include "genrep/report/HtmlReport.h"
 #include "genrep/runtime/CpuFeatures.h"
 #include "genrep/runtime/Device.h"
+#include "genrep/runtime/Provenance.h"
 #include "genrep/settings/DataKeys.h"
 #include "genrep/settings/EvalKeys.h"
 #include "genrep/settings/LearnKeys.h"
@@ -208,6 +209,9 @@ const std::vector<Method>& methodTable() {
       // A share of each batch generated (source.share), the rest real.
       {"mix-tx", "SimCLR, mix, Tx only (the paper's recipe)", {"source.kind=mix", "learn.objective=simclr", "views.latent=none"}},
       {"mix-gaussian", "SimCLR, mix, gaussian Tz + Tx", {"source.kind=mix", "learn.objective=simclr", "views.latent=gaussian"}},
+      // The label-matched baseline of SupCon on a conditional generator: the real images' labels
+      // where the generator's views carry the labels it was trained with.
+      {"supcon-real", "SupCon, real images (their labels)", {"source.kind=real", "learn.objective=supcon"}},
   };
   return methods;
 }
@@ -258,6 +262,7 @@ nlohmann::json trainAndProbe(const Method& method, const Config& config, const C
     result = evaluateRun(config, &encoder, dataset, config.getInt("views.crop_size"));
     result["training"] = training;
   }
+  result["provenance"] = currentProvenance(selectDevice(deviceFromConfig(config)).str()).toJson();
   fmt::print("{:<38} linear {:.2f} %  kNN {:.2f} %  few-shot {:.2f} %\n", method.label, 100 * result["linear"]["top1"].get<double>(),
              100 * result["knn"]["top1"].get<double>(), 100 * result["few_shot"]["mean"].get<double>());
   return result;

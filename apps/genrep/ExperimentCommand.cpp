@@ -10,6 +10,8 @@
 #include <chrono>
 #include <cstdio>
 #include <functional>
+#include <map>
+#include <set>
 #include <stdexcept>
 #include <thread>
 #include <utility>
@@ -30,11 +32,14 @@
 #include "genrep/data/DatasetOpener.h"
 #include "genrep/eval/SeedSummary.h"
 #include "genrep/runtime/CpuFeatures.h"
+#include "genrep/runtime/Provenance.h"
 #include "genrep/settings/DataKeys.h"
 #include "genrep/settings/EvalKeys.h"
 #include "genrep/settings/GeneratorKeys.h"
 #include "genrep/settings/LearnKeys.h"
 #include "genrep/settings/ViewKeys.h"
+#include "genrep/study/Comparison.h"
+#include "genrep/study/PairedDifference.h"
 
 namespace genrep::app {
 namespace {
@@ -63,6 +68,9 @@ struct Study {
   // references stay one per seed. Values as for the first axis.
   std::string axis2 = {};
   std::vector<std::string> values2 = {};
+  // What the study is run to test, declared before its points ran ("A vs B", study/Comparison.h):
+  // the paired differences, intervals and verdicts of its table are these and no others.
+  std::vector<std::string> comparisons = {};
   // The second axis's values, or one empty one: what a loop over lines walks.
   std::vector<std::string> series() const { return values2.empty() ? std::vector<std::string>{""} : values2; }
   // A method's label on the line of `value2`.
@@ -80,7 +88,8 @@ void checkAxisKey(const ConfigSchema& schema, const std::string& key, const char
 }
 
 const std::vector<Study>& studyPresets() {
-  static const std::vector<Study> studies = {
+  static const std::vector<Study> studies = [] {
+  std::vector<Study> presets = {
       // The references are the two ends of the axis: Tx only is sigma 0; on a conditional
       // generator a neighbour keeps its anchor's class, so independent views (a fresh z of the
       // same class) are where a growing sigma leads.
@@ -100,7 +109,7 @@ const std::vector<Study>& studyPresets() {
        "isotropic N = 20: 74.5 vs Tx only 65.5 vs classifier 61.9; angular N = 1 / 5 / 20 -> 67.9 / 70.3 / 70.9",
        {"the paper: angular views, ImageNet-100", {1, 5, 20}, {67.9, 70.3, 70.9}}},
       {"budget", "the training budget: does the generator-only advantage hold as training gets longer?", "learn.steps",
-       {"200", "400", "800", "1600"}, true, {"simclr-gaussian", "simclr-tx", "simclr-real"}, {}, {}, ""},
+       {"200", "400", "800", "1600", "3200"}, true, {"simclr-gaussian", "simclr-tx", "simclr-real"}, {}, {}, ""},
       {"views", "the latent view kinds side by side (steering: the demo, which learns its walks)", "views.latent",
        {"none", "gaussian", "independent"}, false, {"simclr-latent", "supcon-latent"}, {}, {}, ""},
       {"viewcount", "views per anchor V at the same generated images per step (batch x V = 512; V > 2: multi-positive loss)",
@@ -110,9 +119,35 @@ const std::vector<Study>& studyPresets() {
        "views.refresh",
        {"1", "0.5", "0.25", "1|views.generator_precision=bf16|learn.precision=bf16", "1|learn.channels_last=true"}, false,
        {"simclr-gaussian"}, {}, {}, ""},
-      {"methods", "the demo's table: every method on the same budget, the baselines beside them (no axis)", "", {}, false, {},
-       demoMethodIds(), {}, "Table 1: views from the generator against real images, the inverter and the classifier"},
+      // SupCon on the real images with their labels: the label-matched baseline of SupCon on a
+      // conditional generator, whose views carry the labels it was trained with.
+      {"methods", "the demo's table: every method on the same budget, the baselines beside them (no axis), and SupCon on real images",
+       "", {}, false, {},
+       [] {
+         std::vector<std::string> ids = demoMethodIds();
+         ids.push_back("supcon-real");
+         return ids;
+       }(),
+       {}, "Table 1: views from the generator against real images, the inverter and the classifier"},
   };
+  // Each preset's comparisons: the paper's claim it tests first, then genrep's own (docs/experiments.md).
+  const std::map<std::string, std::vector<std::string>> declared = {
+      {"sigma",
+       {"simclr-gaussian@each vs simclr-tx", "simclr-gaussian@0.5 vs simclr-gaussian@2.0", "simclr-independent vs simclr-gaussian@each"}},
+      {"samples", {"@0 vs @each"}},
+      {"mixing", {"@each vs @0"}},
+      {"pool", {"@5 vs @1", "@20 vs @1"}},
+      {"budget", {"simclr-gaussian@each vs simclr-real@each", "simclr-gaussian@each vs simclr-tx@each"}},
+      {"views", {"@gaussian vs @none", "@independent vs @none"}},
+      {"viewcount", {"@each vs @2|learn.batch=256"}},
+      {"switches", {"@each vs @1"}},
+      {"methods",
+       {"simclr-gaussian vs simclr-tx", "simclr-steering vs simclr-tx", "simclr-steering vs simclr-gaussian", "simclr-gaussian vs simclr-real",
+        "simclr-tx vs simclr-real", "supcon-gaussian vs supcon-real", "inverter vs simclr-real", "simclr-gaussian vs pixels"}},
+  };
+  for (Study& study : presets) study.comparisons = declared.at(study.name);
+  return presets;
+  }();
   return studies;
 }
 
@@ -141,7 +176,8 @@ void leaveOutClassMethods(Study& study, const Config& config, const ConfigSchema
 
 // The study the config asks for: a preset (experiment.study) with the user's axis, values and
 // methods where set, or the user's own (experiment.study empty). Checked against the schema.
-Study studyFromConfig(const Config& config, const ConfigSchema& schema) {
+// Its comparisons are settled by studyFromConfig.
+Study studyLinesFromConfig(const Config& config, const ConfigSchema& schema) {
   Study study;
   const std::string name = config.getString("experiment.study");
   if (!name.empty()) {
@@ -203,6 +239,31 @@ Study studyFromConfig(const Config& config, const ConfigSchema& schema) {
   if (config.getBool("experiment.quick") && study.values.size() > 3) {
     study.values = {study.values.front(), study.values[study.values.size() / 2], study.values.back()};
   }
+  return study;
+}
+
+StudyLayout layoutOf(const Study& study) { return {study.methods, study.references, study.values, study.leftOut}; }
+
+// The study with its comparisons: the user's (experiment.compare), each checked against the
+// study's lines (std::invalid_argument naming the key), or the preset's that its lines still
+// hold (the user's own methods, or --quick's three values, may leave some without a side).
+Study studyFromConfig(const Config& config, const ConfigSchema& schema) {
+  Study study = studyLinesFromConfig(config, schema);
+  const StudyLayout layout = layoutOf(study);
+  if (const std::string compare = config.getString("experiment.compare"); !compare.empty()) {
+    study.comparisons = splitList(compare);
+    for (const std::string& declaration : study.comparisons) expandComparison(declaration, layout);
+    return study;
+  }
+  std::vector<std::string> kept;
+  for (const std::string& declaration : study.comparisons) {
+    try {
+      expandComparison(declaration, layout);
+      kept.push_back(declaration);
+    } catch (const std::invalid_argument&) {
+    }
+  }
+  study.comparisons = kept;
   return study;
 }
 
@@ -372,6 +433,115 @@ void checkPoints(const std::vector<Config>& configs, const ConfigSchema& schema,
   }
 }
 
+// The distinct machines, LibTorch versions and commits the finished points ran on (a result
+// without a provenance, older than it: "unrecorded"). Paired differences are clean only within
+// one machine and LibTorch, so a table whose points span several says so in its header.
+nlohmann::json provenanceSummary(const std::vector<nlohmann::json>& results) {
+  std::set<std::string> machines, libtorch, commits;
+  for (const nlohmann::json& r : results) {
+    if (r.is_null()) continue;
+    const Provenance p = Provenance::fromJson(r.value("provenance", nlohmann::json::object()));
+    machines.insert(p.cpuModel.empty() ? "unrecorded" : p.machine());
+    libtorch.insert(p.libtorch.empty() ? "unrecorded" : p.libtorch);
+    commits.insert(p.commit.empty() ? "unrecorded" : p.commit);
+  }
+  return {{"machines", machines}, {"libtorch", libtorch}, {"commits", commits}};
+}
+
+// The header line of a table whose points span machines or LibTorch versions; "" otherwise.
+std::string mixedProvenanceLine(const nlohmann::json& summary) {
+  const auto machines = summary["machines"].get<std::vector<std::string>>();
+  const auto libtorch = summary["libtorch"].get<std::vector<std::string>>();
+  if (machines.size() <= 1 && libtorch.size() <= 1) return "";
+  return fmt::format("mixed provenance: the points ran on {} machine(s) ({}) and {} LibTorch version(s) ({}); differences between "
+                     "them include the drift between those\n",
+                     machines.size(), fmt::join(machines, "; "), libtorch.size(), fmt::join(libtorch, ", "));
+}
+
+// A probe's accuracy in a point's result, in percent: linear and kNN top-1, few-shot's mean
+// over its draws.
+struct Probe {
+  const char* id;     // its record in a result (eval/Evaluation.h)
+  const char* field;  // the accuracy in that record
+  double percent(const nlohmann::json& result) const { return 100 * result[id][field].get<double>(); }
+};
+const std::vector<Probe>& probes() {
+  static const std::vector<Probe> all = {{"linear", "top1"}, {"knn", "top1"}, {"few_shot", "mean"}};
+  return all;
+}
+
+// Each declared comparison's paired difference per probe over the seeds both sides finished
+// (study/PairedDifference.h), in percentage points; a pair whose two points ran on different
+// machines or LibTorch versions is counted in mixed_pairs. Comparisons with no common seed yet
+// are listed with no probes.
+nlohmann::json comparisonResults(const Study& study, const std::vector<Point>& points, const std::vector<nlohmann::json>& results) {
+  const auto resultsOf = [&](const ComparisonSide& side) {
+    std::map<int64_t, const nlohmann::json*> bySeed;
+    for (size_t i = 0; i < points.size(); ++i) {
+      const Point& p = points[i];
+      if (p.method->id == side.method && p.value == side.value && p.value2.empty() && !results[i].is_null()) bySeed[p.seed] = &results[i];
+    }
+    return bySeed;
+  };
+  const auto origin = [](const nlohmann::json& r) {
+    const Provenance p = Provenance::fromJson(r.value("provenance", nlohmann::json::object()));
+    return p.machine() + "|" + p.libtorch;
+  };
+  nlohmann::json out = nlohmann::json::array();
+  for (const std::string& declaration : study.comparisons) {
+    for (const Comparison& c : expandComparison(declaration, layoutOf(study))) {
+      const auto a = resultsOf(c.ahead), b = resultsOf(c.behind);
+      nlohmann::json entry = {{"name", c.name()}, {"declared", declaration}, {"probes", nlohmann::json::object()}};
+      int64_t mixed = 0;
+      for (const auto& [seed, result] : a) {
+        if (const auto other = b.find(seed); other != b.end() && origin(*result) != origin(*other->second)) ++mixed;
+      }
+      entry["mixed_pairs"] = mixed;
+      for (const Probe& probe : probes()) {
+        std::map<int64_t, double> valuesA, valuesB;
+        for (const auto& [seed, result] : a) valuesA[seed] = probe.percent(*result);
+        for (const auto& [seed, result] : b) valuesB[seed] = probe.percent(*result);
+        try {
+          const PairedDifference d = pairedDifference(valuesA, valuesB);
+          entry["probes"][probe.id] = {{"seeds", d.seeds},  {"differences", d.differences}, {"mean", d.mean},
+                                       {"low", d.low},      {"high", d.high},               {"verdict", *nameOf(verdictNames(), d.verdict)}};
+        } catch (const std::invalid_argument&) {
+          break;  // no seed on both sides yet
+        }
+      }
+      out.push_back(entry);
+    }
+  }
+  return out;
+}
+
+// The comparisons as a Markdown table: per probe the mean difference in points, its 95 % interval
+// and the verdict; "" when the study declares none.
+std::string comparisonTable(const nlohmann::json& comparisons) {
+  if (comparisons.empty()) return "";
+  std::string table =
+      "\ncomparisons declared before the run: A - B in points, paired over seeds, mean [95 % t interval] and verdict\n\n"
+      "| comparison | seeds | linear | kNN | few-shot |\n|---|---|---|---|---|\n";
+  for (const nlohmann::json& c : comparisons) {
+    const nlohmann::json& byProbe = c["probes"];
+    const size_t seeds = byProbe.contains("linear") ? byProbe["linear"]["seeds"].size() : 0;
+    table += fmt::format("| {} | {}{} |", c["name"].get<std::string>(), seeds,
+                         c["mixed_pairs"].get<int64_t>() > 0 ? fmt::format(" ({} across machines)", c["mixed_pairs"].get<int64_t>()) : "");
+    for (const Probe& probe : probes()) {
+      if (!byProbe.contains(probe.id)) {
+        table += " not run yet |";
+        continue;
+      }
+      const nlohmann::json& d = byProbe[probe.id];
+      table += d["seeds"].size() < 2 ? fmt::format(" {:+.2f} ({}) |", d["mean"].get<double>(), d["verdict"].get<std::string>())
+                                     : fmt::format(" {:+.2f} [{:+.2f}, {:+.2f}] {} |", d["mean"].get<double>(), d["low"].get<double>(),
+                                                   d["high"].get<double>(), d["verdict"].get<std::string>());
+    }
+    table += "\n";
+  }
+  return table;
+}
+
 // results.json and table.md from the points finished so far: per method and axis value, mean
 // and spread over the seeds done.
 void writeResults(const std::filesystem::path& run, const Study& study, const Config& config, const std::vector<Point>& points,
@@ -439,7 +609,7 @@ void writeResults(const std::filesystem::path& run, const Study& study, const Co
   for (size_t i = 0; i < points.size(); ++i) {
     if (results[i].is_null()) continue;
     nlohmann::json p = {{"method", points[i].method->id}, {"value", points[i].value}, {"value2", points[i].value2}, {"seed", points[i].seed}};
-    for (const char* key : {"linear", "knn", "few_shot", "training", "wall_seconds", "reused_from"}) {
+    for (const char* key : {"linear", "knn", "few_shot", "training", "wall_seconds", "reused_from", "provenance"}) {
       if (results[i].contains(key)) p[key] = results[i][key];
     }
     all.push_back(p);
@@ -450,12 +620,15 @@ void writeResults(const std::filesystem::path& run, const Study& study, const Co
   for (const auto& [key, value] : resolved.items()) {
     if (!isOperationalKey(key)) settings[key] = value;
   }
+  const nlohmann::json provenance = provenanceSummary(results);
   const std::string header =
-      fmt::format("genrep experiment {}: {}\n{}{}{}; {} of {} points; mean ± spread over seeds (few-shot with one seed: over its draws)\n{}{}",
+      fmt::format("genrep experiment {}: {}\n{}{}{}; {} of {} points; mean ± spread over seeds (few-shot with one seed: over its draws)\n{}{}{}",
                   study.name, study.summary, study.axis.empty() ? "no axis" : "axis " + study.axis, study.logAxis ? " (log scale)" : "",
                   study.axis2.empty() ? "" : fmt::format(", lines per {} ({})", study.axis2, fmt::join(study.values2, ", ")), all.size(),
-                  points.size(), leftOutLine(study.leftOut), study.paper.empty() ? "" : "the paper: " + study.paper + "\n");
-  writeFileAtomic(run / "table.md", header + tables);
+                  points.size(), mixedProvenanceLine(provenance), leftOutLine(study.leftOut),
+                  study.paper.empty() ? "" : "the paper: " + study.paper + "\n");
+  const nlohmann::json comparisons = comparisonResults(study, points, results);
+  writeFileAtomic(run / "table.md", header + tables + comparisonTable(comparisons));
   writeFileAtomic(run / "results.json", nlohmann::json{{"study", study.name},
                                                        {"summary", study.summary},
                                                        {"axis", study.axis},
@@ -476,6 +649,8 @@ void writeResults(const std::filesystem::path& run, const Study& study, const Co
                                                        {"rows", rows},
                                                        {"points", all},
                                                        {"cpu", hostCpu().toJson()},
+                                                       {"provenance", provenance},
+                                                       {"comparisons", comparisons},
                                                        {"settings", settings}}
                                                 .dump(2) +
                                             "\n");
@@ -577,6 +752,7 @@ bool answerOrCheck(const Config& config, const ConfigSchema& schema) {
       } else {
         fmt::print("{:<9} {} ({}: {}; {})\n", s.name, s.summary, s.axis, fmt::join(s.values, ", "), fmt::join(s.methods, ", "));
       }
+      fmt::print("{:<9} compares {}\n", "", fmt::join(s.comparisons, "; "));
     }
     return true;
   }
@@ -755,6 +931,9 @@ CommandSpec experimentCommand() {
                      schema.addString("experiment.axis2", "", "a second setting to vary: each method is one line per its value");
                      schema.addString("experiment.values2", "", "the second axis's values, comma-separated");
                      schema.addString("experiment.methods", "", "methods compared, comma-separated ids (overrides the preset's)");
+                     schema.addString("experiment.compare", "",
+                                      "the comparisons the study tests, comma-separated 'A vs B' (A, B: method@value, method, "
+                                      "@value; value 'each' for every one), declared before it runs (overrides the preset's)");
                      schema.addString("experiment.references", "",
                                       "methods the axis does not change (baselines), run once per seed, comma-separated");
                      schema.addInt("experiment.seeds", 3, "seeds per point");

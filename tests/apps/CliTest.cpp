@@ -402,6 +402,34 @@ TEST_F(Cli, AnExperimentRunsItsPointsOnceAndRefusesBadStudies) {
   EXPECT_EQ(r["rows"].size(), 3u);
   EXPECT_NE(readFileText(dir_ / "runs" / "exp" / "table.md").find("| SimCLR, generator, gaussian Tz + Tx |"), std::string::npos);
 
+  const std::string version = genrep("--version").output;
+  const size_t libtorchAt = version.find("libtorch ") + 9;
+  const std::string libtorch = version.substr(libtorchAt, version.find(' ', libtorchAt) - libtorchAt);  // "libtorch 2.11.0 (oneDNN ...)"
+  for (const nlohmann::json& p : r["points"]) {
+    EXPECT_EQ(p["provenance"]["libtorch"], libtorch) << "every point records what made it";
+    EXPECT_FALSE(p["provenance"]["cpu_model"].get<std::string>().empty());
+    EXPECT_FALSE(p["provenance"]["commit"].get<std::string>().empty());
+  }
+  EXPECT_EQ(r["provenance"]["machines"].size(), 1u);
+  EXPECT_TRUE(r["comparisons"].empty()) << "the preset's comparisons name points this study does not have";
+
+  // Comparisons declared by the user: statistics over the finished points, which are reused.
+  const auto compared = genrep(study + " --set 'experiment.compare=simclr-gaussian@1.0 vs pixels, @each vs @0.25'");
+  ASSERT_EQ(compared.status, 0) << compared.output;
+  const nlohmann::json withComparisons = nlohmann::json::parse(readFileText(results));
+  ASSERT_EQ(withComparisons["comparisons"].size(), 2u);
+  const nlohmann::json& vsPixels = withComparisons["comparisons"][0];
+  EXPECT_EQ(vsPixels["name"], "simclr-gaussian@1.0 vs pixels");
+  double gaussian = 0, pixels = 0;
+  for (const nlohmann::json& p : r["points"]) {
+    if (p["method"] == "pixels") pixels = 100 * p["linear"]["top1"].get<double>();
+    if (p["value"] == "1.0") gaussian = 100 * p["linear"]["top1"].get<double>();
+  }
+  EXPECT_NEAR(vsPixels["probes"]["linear"]["mean"].get<double>(), gaussian - pixels, 1e-9);
+  EXPECT_EQ(vsPixels["probes"]["linear"]["verdict"], "1 seed: no verdict");
+  EXPECT_EQ(withComparisons["comparisons"][1]["name"], "simclr-gaussian@1.0 vs simclr-gaussian@0.25");
+  EXPECT_NE(readFileText(dir_ / "runs" / "exp" / "table.md").find("| simclr-gaussian@1.0 vs pixels | 1 |"), std::string::npos);
+
   const auto again = genrep(study + " --threads 1");
   ASSERT_EQ(again.status, 0) << again.output;
   EXPECT_EQ(again.output.find("== "), std::string::npos) << "nothing runs again: " << again.output;
@@ -512,7 +540,7 @@ TEST_F(Cli, AnExperimentRunsItsPointsOnceAndRefusesBadStudies) {
   const auto leftOut = genrep("experiment methods --dry-run --seeds 1 --generator " + quote(unconditional) + root);
   ASSERT_EQ(leftOut.status, 0) << leftOut.output;
   EXPECT_NE(leftOut.output.find("left out: supcon-gaussian, classifier"), std::string::npos) << leftOut.output;
-  EXPECT_NE(leftOut.output.find("7 points, 0 done"), std::string::npos) << leftOut.output;
+  EXPECT_NE(leftOut.output.find("8 points, 0 done"), std::string::npos) << leftOut.output;
 
   // Two axes: each method is a line per value of the second, a point per pair of values.
   test::writeText(dir_ / "grid.toml", "[experiment]\nname = \"grid\"\naxis = \"views.sigma\"\nvalues = \"0.25, 1.0\"\n"
@@ -550,6 +578,9 @@ TEST_F(Cli, AnExperimentRunsItsPointsOnceAndRefusesBadStudies) {
        "classifier needs the generator's classes"},
       {"value out of range", "experiment budget --set experiment.values=10,0" + bad, "learn.steps is 0; it must be >= 1"},
       {"unknown method", "experiment sigma --set experiment.methods=byol" + bad, "unknown method 'byol'"},
+      {"a comparison that is not 'A vs B'", "experiment sigma --set experiment.compare=simclr-tx" + bad, "is not 'A vs B'"},
+      {"a comparison of a method the study lacks", "experiment sigma --set 'experiment.compare=simclr-real vs simclr-tx'" + bad,
+       "'simclr-real', which is not a method of this study"},
       {"no jobs", "experiment sigma --jobs 0" + bad, "experiment.jobs is 0"},
       {"a point that is not there", "experiment sigma --set experiment.only=99" + bad, "experiment.only: '99'"},
       {"unknown key in the study file", "experiment --config " + quote(dir_ / "typo.toml") + bad, "experiment.values"},

@@ -52,7 +52,11 @@ struct Fixtures {
                     dumped({{"study", "samples"}, {"summary", "anchors"}, {"axis", "views.anchors"}, {"values", {"500", "5000", "0"}},
                             {"log_axis", true}, {"methods", {"simclr-gaussian", "simclr-tx"}}, {"references", nlohmann::json::array()},
                             {"paper", "sub-logarithmic"}, {"paper_series", nullptr}, {"seeds_done", 3}, {"rows", rows},
-                            {"points", nlohmann::json::array()}, {"cpu", {{"model", "test CPU"}}}}));
+                            {"points", nlohmann::json::array()}, {"cpu", {{"model", "test CPU"}}},
+                            {"provenance", {{"machines", {"test CPU (avx2)"}}, {"libtorch", {"2.11.0"}}, {"commits", {"0123abcd"}}}},
+                            {"comparisons", nlohmann::json::parse(R"([{"name": "simclr-gaussian@0 vs simclr-gaussian@500", "mixed_pairs": 0,
+                              "probes": {"linear": {"seeds": [0, 1, 2], "mean": 6.0, "low": 4.5, "high": 7.5, "verdict": "holds"},
+                                         "knn": {"seeds": [0], "mean": -1.0, "low": -1.0, "high": -1.0, "verdict": "1 seed: no verdict"}}}])")}}));
     test::writeText(experiment / "config.toml", "[experiment]\nstudy = 'samples'\n");
     // The same study on another generator: the page draws the two side by side.
     nlohmann::json other = nlohmann::json::parse(readFileText(experiment / "results.json"));
@@ -215,6 +219,10 @@ TEST(HtmlReportInBrowser, DrawsEveryFigureWithoutAnErrorAndShowsMessagesForBadDa
   // A second axis: two lines (its two values) of three points, each with its band.
   EXPECT_EQ(marks.at("experiment-grid-linear_top1"), 2 * 3 * 3);
   EXPECT_NE(dom.find("SimCLR, gaussian (learn.steps = 400)"), std::string::npos) << "the table has a row per line";
+  for (const char* cell : {"simclr-gaussian@0 vs simclr-gaussian@500", "+6.00 [+4.50, +7.50] holds", "-1.00 (1 seed: no verdict)",
+                           "not run yet", "ran on test CPU (avx2), LibTorch 2.11.0"}) {
+    EXPECT_NE(dom.find(cell), std::string::npos) << "the study's comparisons and provenance: " << cell;
+  }
   // Two runs of the study x two methods x three values, no bands.
   EXPECT_EQ(marks.at("compare-samples-linear_top1"), 2 * 2 * 3);
   EXPECT_NE(dom.find("and models/other-gan: one colour per run"), std::string::npos) << "the runs are named by their generator";

@@ -146,18 +146,42 @@
   }
 
   // ---- experiment: accuracy against the axis, one line per method, a band over seeds ----
+  // The declared comparisons (results.json "comparisons"): per probe the paired mean difference
+  // in points, its 95 % interval and the verdict genrep computed.
+  function comparisonTable(node, comparisons) {
+    if (!comparisons || comparisons.length === 0) return;
+    const cell = d => {
+      if (!d) return 'not run yet';
+      const sign = v => (v >= 0 ? '+' : '') + v.toFixed(2);
+      return d.seeds.length < 2 ? `${sign(d.mean)} (${d.verdict})` : `${sign(d.mean)} [${sign(d.low)}, ${sign(d.high)}] ${d.verdict}`;
+    };
+    const rows = comparisons.map(c => [c.name, (c.probes.linear ? c.probes.linear.seeds.length : 0) +
+                                       (c.mixed_pairs ? ` (${c.mixed_pairs} across machines)` : ''),
+                                       cell(c.probes.linear), cell(c.probes.knn), cell(c.probes.few_shot)]);
+    node.appendChild(el('h4', {}, 'Comparisons declared before the run: A - B in points, paired over seeds, mean [95 % t interval] and verdict'));
+    node.appendChild(table(['comparison', 'seeds', 'linear', 'kNN', 'few-shot'], rows));
+  }
+
+  function provenanceLine(r) {
+    const p = r.provenance;
+    if (!p || !p.machines) return `CPU ${r.cpu && r.cpu.model ? r.cpu.model : 'unknown'}`;
+    const mixed = p.machines.length > 1 || p.libtorch.length > 1 ? 'mixed provenance: ' : '';
+    return `${mixed}ran on ${p.machines.join('; ')}, LibTorch ${p.libtorch.join(', ')}`;
+  }
+
   function experiment(sec) {
     const r = sec.results;
     const node = section(`Study: ${r.study}`, sec);
     node.appendChild(el('p', {}, r.summary || ''));
     node.appendChild(el('p', {class: 'meta'}, `${r.axis ? 'axis ' + r.axis : 'no axis'}${r.axis2 ? `, lines per ${r.axis2}` : ''}; ${r.points.length} points done; seeds done: ${r.seeds_done}; ` +
-                        `CPU ${r.cpu && r.cpu.model ? r.cpu.model : 'unknown'}`));
+                        provenanceLine(r)));
     if (r.paper) node.appendChild(el('p', {class: 'meta'}, `the paper: ${r.paper}`));
     if (r.left_out && r.left_out.length) {
       node.appendChild(el('p', {class: 'meta'}, `left out: ${r.left_out.join(', ')} (they learn from the generator's classes; it has none)`));
     }
     if (!r.axis) {
       methodTable(node, r.rows, r.seeds_done, sec, `experiment-${r.study}`);
+      comparisonTable(node, r.comparisons);
       return;
     }
     const axis = studyAxis(r);
@@ -208,6 +232,7 @@
       node.appendChild(el('h4', {}, `${name} % (${r.axis} = columns)`));
       node.appendChild(table(columns, rows));
     });
+    comparisonTable(node, r.comparisons);
   }
 
   // ---- the same study from several folders (another generator): one chart per probe ----
