@@ -6,6 +6,7 @@
 //
 // Adding a subcommand: append a CommandSpec to its family's list, e.g.
 //   {{"data", "info"}, "what a dataset holds", addDatasetKeys, {{"--per-class", "info.per_class", "..."}}, runInfo}
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
@@ -58,6 +59,10 @@ struct CommandSpec {
   // The positional argument takes several values, joined with ',' into positionalKey, and at
   // least one is required (its absence is a usage error).
   bool positionalMany = false;
+  // The config file the positional argument names, layered below the user's --config (`genrep
+  // experiment sigma` reads the shipped study configs/studies/sigma.toml); std::invalid_argument
+  // when it names none.
+  std::function<std::filesystem::path(const std::string&)> positionalFile = {};
   // The run folder name from the config when run.name is empty (overrides defaultRunName).
   std::function<std::string(const Config&)> runNameFor = {};
   // Called with the resolved config before the run folder exists: it checks what the command

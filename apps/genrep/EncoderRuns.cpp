@@ -187,41 +187,6 @@ std::vector<FlagAlias> tableFlags(const std::string& seedsKey) {
   return flags;
 }
 
-const std::vector<Method>& methodTable() {
-  static const std::vector<Method> methods = {
-      {"simclr-tx", "SimCLR, generator, Tx only", {"source.kind=generator", "learn.objective=simclr", "views.latent=none"}},
-      {"simclr-gaussian", "SimCLR, generator, gaussian Tz + Tx", {"source.kind=generator", "learn.objective=simclr", "views.latent=gaussian"}},
-      {"supcon-gaussian", "SupCon, generator, gaussian Tz + Tx", {"source.kind=generator", "learn.objective=supcon", "views.latent=gaussian"}},
-      // views.walks is set by whoever runs it: walks learned first, in their own folder.
-      {"simclr-steering", "SimCLR, generator, steering Tz + Tx", {"source.kind=generator", "learn.objective=simclr", "views.latent=steering"}},
-      {"inverter", "Inverter, generator", {"source.kind=generator", "learn.objective=inverter", "views.latent=none"}},
-      {"classifier", "Classifier, generator", {"source.kind=generator", "learn.objective=classifier", "views.latent=none"}},
-      {"simclr-real", "SimCLR, real images", {"source.kind=real", "learn.objective=simclr"}},
-      {"random", "Random encoder (baseline)", {}},
-      {"pixels", "Raw pixels (baseline)", {}},
-      {"simclr-independent", "SimCLR, generator, independent Tz + Tx",
-       {"source.kind=generator", "learn.objective=simclr", "views.latent=independent"}},
-      {"supcon-independent", "SupCon, generator, independent Tz + Tx",
-       {"source.kind=generator", "learn.objective=supcon", "views.latent=independent"}},
-      // The latent view left to a study's axis (views.latent).
-      {"simclr-latent", "SimCLR, generator (latent view: the axis)", {"source.kind=generator", "learn.objective=simclr"}},
-      {"supcon-latent", "SupCon, generator (latent view: the axis)", {"source.kind=generator", "learn.objective=supcon"}},
-      // A share of each batch generated (source.share), the rest real.
-      {"mix-tx", "SimCLR, mix, Tx only (the paper's recipe)", {"source.kind=mix", "learn.objective=simclr", "views.latent=none"}},
-      {"mix-gaussian", "SimCLR, mix, gaussian Tz + Tx", {"source.kind=mix", "learn.objective=simclr", "views.latent=gaussian"}},
-      // The label-matched baseline of SupCon on a conditional generator: the real images' labels
-      // where the generator's views carry the labels it was trained with.
-      {"supcon-real", "SupCon, real images (their labels)", {"source.kind=real", "learn.objective=supcon"}},
-  };
-  return methods;
-}
-
-std::vector<std::string> demoMethodIds() {
-  std::vector<std::string> ids;
-  for (auto m = methodTable().begin(); m != methodTable().begin() + 9; ++m) ids.push_back(m->id);
-  return ids;
-}
-
 std::vector<std::string> methodsLackingClasses(const std::vector<std::string>& ids, const Config& config, const ConfigSchema& schema) {
   const std::string base = config.toToml();
   std::vector<std::string> needing;
@@ -237,13 +202,6 @@ std::vector<std::string> methodsLackingClasses(const std::vector<std::string>& i
 
 std::string leftOutLine(const std::vector<std::string>& leftOut) {
   return leftOut.empty() ? "" : fmt::format("left out: {} (they need the generator's classes; it has none)\n", fmt::join(leftOut, ", "));
-}
-
-const Method* findMethod(const std::string& id) {
-  for (const Method& method : methodTable()) {
-    if (method.id == id) return &method;
-  }
-  return nullptr;
 }
 
 nlohmann::json trainAndProbe(const Method& method, const Config& config, const ConfigSchema& schema, const std::filesystem::path& folder,

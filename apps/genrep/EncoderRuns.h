@@ -13,6 +13,7 @@
 #include "genrep/data/RealDataset.h"
 #include "genrep/gen/Generator.h"
 #include "genrep/learn/ResNetEncoder.h"
+#include "genrep/study/MethodTable.h"
 
 namespace genrep::app {
 
@@ -49,18 +50,6 @@ nlohmann::json evaluateRun(const Config& config, ResNetEncoder* encoder, const R
 // An encoder with the initial weights a training run of this config starts from.
 ResNetEncoder randomEncoder(const Config& config, int64_t channels);
 
-// A row of a results table: what it trains, on top of the run's config.
-struct Method {
-  std::string id;                      // "simclr-gaussian"; "pixels" and "random" are the baselines
-  std::string label;                   // "SimCLR, generator, gaussian Tz + Tx"
-  std::vector<std::string> overrides;  // on top of the run's config
-};
-// Every method the demo and the experiments compare, in the demo's order; nullptr if unknown.
-const std::vector<Method>& methodTable();
-const Method* findMethod(const std::string& id);
-// The rows of the method table that `genrep demo` and `genrep experiment methods` make: the
-// first nine of methodTable().
-std::vector<std::string> demoMethodIds();
 // The methods of `ids` that need the generator's classes (SupCon and the classifier on
 // generated views, independent latent views: a fresh z of the anchor's class) when the
 // config's generator (gen.path) has none; empty otherwise.

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <thread>
@@ -40,116 +41,10 @@
 #include "genrep/settings/ViewKeys.h"
 #include "genrep/study/Comparison.h"
 #include "genrep/study/PairedDifference.h"
+#include "genrep/study/StudyDefinition.h"
 
 namespace genrep::app {
 namespace {
-
-// The paper's own curve for a study, drawn faintly beside genrep's (another dataset and scale).
-struct PaperSeries {
-  std::string label;
-  std::vector<double> x, y;  // the axis values, linear top-1 %
-};
-
-struct Study {
-  std::string name;
-  std::string summary;
-  std::string axis;                 // a config key; empty: a table of methods (`references` only)
-  // Its values, as --set writes them; a value may bring more settings after '|' that go with
-  // it ("4|learn.batch=128": four views per anchor at the same images per step).
-  std::vector<std::string> values;
-  bool logAxis = false;             // a count: plotted on a log scale
-  std::vector<std::string> methods;     // ids in methodTable()
-  std::vector<std::string> references;  // methods the axis does not change: run once per seed
-  std::vector<std::string> base;        // settings of every point, below the user's
-  std::string paper;                    // what the paper measured, one line
-  PaperSeries paperSeries = {};         // the same as numbers, where they share the axis
-  std::vector<std::string> leftOut = {};  // preset methods this generator cannot train (leaveOutClassMethods)
-  // A second axis (a user's study): every method is a line per value2 ("" = none), the
-  // references stay one per seed. Values as for the first axis.
-  std::string axis2 = {};
-  std::vector<std::string> values2 = {};
-  // What the study is run to test, declared before its points ran ("A vs B", study/Comparison.h):
-  // the paired differences, intervals and verdicts of its table are these and no others.
-  std::vector<std::string> comparisons = {};
-  // The second axis's values, or one empty one: what a loop over lines walks.
-  std::vector<std::string> series() const { return values2.empty() ? std::vector<std::string>{""} : values2; }
-  // A method's label on the line of `value2`.
-  std::string lineLabel(const Method& method, const std::string& value2) const {
-    return value2.empty() ? method.label : fmt::format("{} ({} = {})", method.label, axis2, value2);
-  }
-};
-
-// A setting a study may vary; std::invalid_argument naming `which` (experiment.axis or axis2).
-void checkAxisKey(const ConfigSchema& schema, const std::string& key, const char* which) {
-  if (schema.find(key) && key.rfind("experiment.", 0) != 0 && key.rfind("run.", 0) != 0) return;
-  const std::string closest = schema.suggest(key);
-  throw std::invalid_argument(fmt::format("{}: '{}' is not a setting a study can vary{}", which, key,
-                                          closest.empty() ? "" : fmt::format(" (did you mean '{}'?)", closest)));
-}
-
-const std::vector<Study>& studyPresets() {
-  static const std::vector<Study> studies = [] {
-  std::vector<Study> presets = {
-      // The references are the two ends of the axis: Tx only is sigma 0; on a conditional
-      // generator a neighbour keeps its anchor's class, so independent views (a fresh z of the
-      // same class) are where a growing sigma leads.
-      {"sigma", "SimCLR on gaussian latent views as the step sigma grows (Tx only: sigma 0; independent: the same class, any z)",
-       "views.sigma", {"0.1", "0.25", "0.5", "1.0", "1.5", "2.0"}, false, {"simclr-gaussian"}, {"simclr-tx", "simclr-independent"}, {},
-       "BigBiGAN, ImageNet-100, linear top-1: sigma 0.05 / 0.1 / 0.2 / 0.3 / 0.4 -> 60.2 / 63.2 / 65.5 / 65.4 / 64.4",
-       {"the paper: BigBiGAN, ImageNet-100", {0.05, 0.1, 0.2, 0.3, 0.4}, {60.2, 63.2, 65.5, 65.4, 64.4}}},
-      {"samples", "a fixed set of A distinct anchors at a fixed number of updates (0 = a stream)", "views.anchors",
-       {"500", "2000", "10000", "25000", "0"}, true, {"simclr-gaussian", "simclr-tx"}, {}, {},
-       "gains are sub-logarithmic in the number of distinct samples"},
-      {"mixing", "a share p of each batch generated, 1 - p real, at the same budget", "source.share",
-       {"0", "0.05", "0.25", "0.5", "1"}, false, {"mix-tx", "mix-gaussian"}, {}, {},
-       "% synthetic 0 / 5 / 25 / 50 / 100 -> 67.4 / 67.5 / 66.1 / 64.7 / 58.6 (the paper's recipe: Tx views only)",
-       {"the paper: its recipe, ImageNet-100", {0, 0.05, 0.25, 0.5, 1}, {67.4, 67.5, 66.1, 64.7, 58.6}}},
-      {"pool", "a fixed set of 2000 anchors with N neighbours each (SupCon)", "views.pool", {"1", "5", "20"}, true,
-       {"supcon-gaussian", "supcon-independent"}, {}, {"views.anchors=2000"},
-       "isotropic N = 20: 74.5 vs Tx only 65.5 vs classifier 61.9; angular N = 1 / 5 / 20 -> 67.9 / 70.3 / 70.9",
-       {"the paper: angular views, ImageNet-100", {1, 5, 20}, {67.9, 70.3, 70.9}}},
-      {"budget", "the training budget: does the generator-only advantage hold as training gets longer?", "learn.steps",
-       {"200", "400", "800", "1600", "3200"}, true, {"simclr-gaussian", "simclr-tx", "simclr-real"}, {}, {}, ""},
-      {"views", "the latent view kinds side by side (steering: the demo, which learns its walks)", "views.latent",
-       {"none", "gaussian", "independent"}, false, {"simclr-latent", "supcon-latent"}, {}, {}, ""},
-      {"viewcount", "views per anchor V at the same generated images per step (batch x V = 512; V > 2: multi-positive loss)",
-       "views.count", {"2|learn.batch=256", "3|learn.batch=170", "4|learn.batch=128", "6|learn.batch=85"}, false,
-       {"simclr-gaussian"}, {}, {}, "StableRep: more positives per anchor help at a fixed image budget"},
-      {"switches", "the speed switches at the full budget: reuse (views.refresh), bf16 generator and encoder, channels_last",
-       "views.refresh",
-       {"1", "0.5", "0.25", "1|views.generator_precision=bf16|learn.precision=bf16", "1|learn.channels_last=true"}, false,
-       {"simclr-gaussian"}, {}, {}, ""},
-      // SupCon on the real images with their labels: the label-matched baseline of SupCon on a
-      // conditional generator, whose views carry the labels it was trained with.
-      {"methods", "the demo's table: every method on the same budget, the baselines beside them (no axis), and SupCon on real images",
-       "", {}, false, {},
-       [] {
-         std::vector<std::string> ids = demoMethodIds();
-         ids.push_back("supcon-real");
-         return ids;
-       }(),
-       {}, "Table 1: views from the generator against real images, the inverter and the classifier"},
-  };
-  // Each preset's comparisons: the paper's claim it tests first, then genrep's own (docs/experiments.md).
-  const std::map<std::string, std::vector<std::string>> declared = {
-      {"sigma",
-       {"simclr-gaussian@each vs simclr-tx", "simclr-gaussian@0.5 vs simclr-gaussian@2.0", "simclr-independent vs simclr-gaussian@each"}},
-      {"samples", {"@0 vs @each"}},
-      {"mixing", {"@each vs @0"}},
-      {"pool", {"@5 vs @1", "@20 vs @1"}},
-      {"budget", {"simclr-gaussian@each vs simclr-real@each", "simclr-gaussian@each vs simclr-tx@each"}},
-      {"views", {"@gaussian vs @none", "@independent vs @none"}},
-      {"viewcount", {"@each vs @2|learn.batch=256"}},
-      {"switches", {"@each vs @1"}},
-      {"methods",
-       {"simclr-gaussian vs simclr-tx", "simclr-steering vs simclr-tx", "simclr-steering vs simclr-gaussian", "simclr-gaussian vs simclr-real",
-        "simclr-tx vs simclr-real", "supcon-gaussian vs supcon-real", "inverter vs simclr-real", "simclr-gaussian vs pixels"}},
-  };
-  for (Study& study : presets) study.comparisons = declared.at(study.name);
-  return presets;
-  }();
-  return studies;
-}
 
 // --quick: rough numbers in minutes (the demo's quick budget, one seed, three axis values).
 std::vector<std::string> quickPreset() {
@@ -159,7 +54,7 @@ std::vector<std::string> quickPreset() {
 
 // Methods that need the generator's classes on a generator without classes: a preset
 // leaves them out (study.leftOut); methods the user named are refused.
-void leaveOutClassMethods(Study& study, const Config& config, const ConfigSchema& schema, bool named) {
+void leaveOutClassMethods(StudyDefinition& study, const Config& config, const ConfigSchema& schema, bool named) {
   std::vector<std::string> ids = study.methods;
   ids.insert(ids.end(), study.references.begin(), study.references.end());
   const std::vector<std::string> needing = methodsLackingClasses(ids, config, schema);
@@ -174,96 +69,18 @@ void leaveOutClassMethods(Study& study, const Config& config, const ConfigSchema
   study.leftOut = needing;
 }
 
-// The study the config asks for: a preset (experiment.study) with the user's axis, values and
-// methods where set, or the user's own (experiment.study empty). Checked against the schema.
-// Its comparisons are settled by studyFromConfig.
-Study studyLinesFromConfig(const Config& config, const ConfigSchema& schema) {
-  Study study;
-  const std::string name = config.getString("experiment.study");
-  if (!name.empty()) {
-    const auto& presets = studyPresets();
-    const auto found = std::find_if(presets.begin(), presets.end(), [&](const Study& s) { return s.name == name; });
-    if (found == presets.end()) {
-      std::vector<std::string> names;
-      for (const Study& s : presets) names.push_back(s.name);
-      throw std::invalid_argument(fmt::format("experiment.study: no study '{}' ({}; `genrep experiment --list` says what each is)", name,
-                                              fmt::join(names, ", ")));
-    }
-    study = *found;
-  } else {
-    study.name = config.getString("experiment.name");
-    study.summary = "a study from " + study.name;
-  }
-  if (const std::string axis = config.getString("experiment.axis"); !axis.empty()) study.axis = axis;
-  if (const std::string values = config.getString("experiment.values"); !values.empty()) study.values = splitList(values);
-  if (const std::string methods = config.getString("experiment.methods"); !methods.empty()) {
-    study.methods = splitList(methods);
-    study.references.clear();
-  }
-  if (const std::string references = config.getString("experiment.references"); !references.empty()) {
-    study.references = splitList(references);
-  }
-  if (study.axis.empty()) {
-    // No axis: a table of methods, each run once per seed (the demo's kind of table).
-    if (!study.values.empty()) throw std::invalid_argument("experiment.values: values but no experiment.axis; name the setting they are for");
-    study.references.insert(study.references.end(), study.methods.begin(), study.methods.end());
-    study.methods.clear();
-    if (study.references.empty()) throw std::invalid_argument("experiment.methods: no methods to compare");
-  }
-  for (const std::vector<std::string>* ids : {&study.methods, &study.references}) {
-    for (const std::string& id : *ids) {
-      if (!findMethod(id)) {
-        std::vector<std::string> known;
-        for (const Method& m : methodTable()) known.push_back(m.id);
-        throw std::invalid_argument(fmt::format("experiment.methods: unknown method '{}' ({})", id, fmt::join(known, ", ")));
-      }
-    }
-  }
-  leaveOutClassMethods(study, config, schema,
-                       !config.getString("experiment.methods").empty() || !config.getString("experiment.references").empty());
-  study.axis2 = config.getString("experiment.axis2");
-  if (const std::string values2 = config.getString("experiment.values2"); !values2.empty()) study.values2 = splitList(values2);
-  if (study.axis2.empty() != study.values2.empty()) {
-    throw std::invalid_argument(study.axis2.empty() ? "experiment.values2: values but no experiment.axis2; name the setting they are for"
-                                                    : fmt::format("experiment.values2: no values for {}", study.axis2));
-  }
-  if (study.axis.empty()) {
-    if (!study.axis2.empty()) throw std::invalid_argument("experiment.axis2: a second axis needs a first (experiment.axis)");
-    return study;
-  }
-  checkAxisKey(schema, study.axis, "experiment.axis");
-  if (!study.axis2.empty()) checkAxisKey(schema, study.axis2, "experiment.axis2");
-  if (study.axis2 == study.axis) throw std::invalid_argument(fmt::format("experiment.axis2: {} is the first axis already", study.axis2));
-  if (study.values.empty()) throw std::invalid_argument(fmt::format("experiment.values: no values for {}", study.axis));
-  if (study.methods.empty()) throw std::invalid_argument("experiment.methods: no methods to compare");
-  if (config.getBool("experiment.quick") && study.values.size() > 3) {
-    study.values = {study.values.front(), study.values[study.values.size() / 2], study.values.back()};
-  }
-  return study;
-}
-
-StudyLayout layoutOf(const Study& study) { return {study.methods, study.references, study.values, study.leftOut}; }
-
-// The study with its comparisons: the user's (experiment.compare), each checked against the
-// study's lines (std::invalid_argument naming the key), or the preset's that its lines still
-// hold (the user's own methods, or --quick's three values, may leave some without a side).
-Study studyFromConfig(const Config& config, const ConfigSchema& schema) {
-  Study study = studyLinesFromConfig(config, schema);
-  const StudyLayout layout = layoutOf(study);
-  if (const std::string compare = config.getString("experiment.compare"); !compare.empty()) {
-    study.comparisons = splitList(compare);
-    for (const std::string& declaration : study.comparisons) expandComparison(declaration, layout);
-    return study;
-  }
-  std::vector<std::string> kept;
-  for (const std::string& declaration : study.comparisons) {
-    try {
-      expandComparison(declaration, layout);
-      kept.push_back(declaration);
-    } catch (const std::invalid_argument&) {
-    }
-  }
-  study.comparisons = kept;
+// The study the config asks for: the preset's file (experiment.study, layered below the user's
+// settings) or the user's own, with the methods this generator cannot train left out and its
+// comparisons settled. What the user changed from the preset's file is strict: methods this
+// generator cannot train are refused, comparisons that name no line are errors.
+StudyDefinition studyOf(const Config& config, const ConfigSchema& schema) {
+  StudyDefinition study = studyFromConfig(config, schema, config.getBool("experiment.quick"));
+  const std::string preset = config.getString("experiment.study");
+  const std::optional<Config> file =
+      preset.empty() ? std::nullopt : std::optional<Config>(Config::resolve(schema, shippedStudyFile(preset), {}));
+  const auto userSet = [&](const char* key) { return file ? config.getString(key) != file->getString(key) : !config.getString(key).empty(); };
+  leaveOutClassMethods(study, config, schema, userSet("experiment.methods") || userSet("experiment.references"));
+  settleComparisons(study, userSet("experiment.compare"));
   return study;
 }
 
@@ -287,11 +104,11 @@ void addAxisValue(std::vector<std::string>& overrides, const std::string& axis, 
   overrides.insert(overrides.end(), parts.begin() + 1, parts.end());
 }
 
-std::vector<Point> pointsOf(const Study& study, int64_t firstSeed, int64_t seeds) {
+std::vector<Point> pointsOf(const StudyDefinition& study, int64_t firstSeed, int64_t seeds) {
   std::vector<Point> points;
   for (int64_t s = firstSeed; s < firstSeed + seeds; ++s) {  // seed by seed: each seed's grid is whole before the next
     const auto add = [&](const std::string& id, const std::string& value, const std::string& value2) {
-      Point p{findMethod(id), value, s, study.base, value2};
+      Point p{findMethod(id), value, s, {}, value2};
       p.overrides.insert(p.overrides.end(), p.method->overrides.begin(), p.method->overrides.end());
       if (!value.empty()) addAxisValue(p.overrides, study.axis, value);
       if (!value2.empty()) addAxisValue(p.overrides, study.axis2, value2);
@@ -474,7 +291,7 @@ const std::vector<Probe>& probes() {
 // (study/PairedDifference.h), in percentage points; a pair whose two points ran on different
 // machines or LibTorch versions is counted in mixed_pairs. Comparisons with no common seed yet
 // are listed with no probes.
-nlohmann::json comparisonResults(const Study& study, const std::vector<Point>& points, const std::vector<nlohmann::json>& results) {
+nlohmann::json comparisonResults(const StudyDefinition& study, const std::vector<Point>& points, const std::vector<nlohmann::json>& results) {
   const auto resultsOf = [&](const ComparisonSide& side) {
     std::map<int64_t, const nlohmann::json*> bySeed;
     for (size_t i = 0; i < points.size(); ++i) {
@@ -489,7 +306,7 @@ nlohmann::json comparisonResults(const Study& study, const std::vector<Point>& p
   };
   nlohmann::json out = nlohmann::json::array();
   for (const std::string& declaration : study.comparisons) {
-    for (const Comparison& c : expandComparison(declaration, layoutOf(study))) {
+    for (const Comparison& c : expandComparison(declaration, study.layout())) {
       const auto a = resultsOf(c.ahead), b = resultsOf(c.behind);
       nlohmann::json entry = {{"name", c.name()}, {"declared", declaration}, {"probes", nlohmann::json::object()}};
       int64_t mixed = 0;
@@ -544,7 +361,7 @@ std::string comparisonTable(const nlohmann::json& comparisons) {
 
 // results.json and table.md from the points finished so far: per method and axis value, mean
 // and spread over the seeds done.
-void writeResults(const std::filesystem::path& run, const Study& study, const Config& config, const std::vector<Point>& points,
+void writeResults(const std::filesystem::path& run, const StudyDefinition& study, const Config& config, const std::vector<Point>& points,
                   const std::vector<nlohmann::json>& results, int64_t firstSeed) {
   nlohmann::json rows = nlohmann::json::array(), all = nlohmann::json::array();
   std::string tables;
@@ -640,10 +457,10 @@ void writeResults(const std::filesystem::path& run, const Study& study, const Co
                                                        {"references", study.references},
                                                        {"left_out", study.leftOut},
                                                        {"paper", study.paper},
-                                                       {"paper_series", study.paperSeries.x.empty() ? nlohmann::json(nullptr)
-                                                                                                    : nlohmann::json{{"label", study.paperSeries.label},
-                                                                                                                     {"x", study.paperSeries.x},
-                                                                                                                     {"y", study.paperSeries.y}}},
+                                                       {"paper_series", study.paperX.empty() ? nlohmann::json(nullptr)
+                                                                                             : nlohmann::json{{"label", study.paperLabel},
+                                                                                                              {"x", study.paperX},
+                                                                                                              {"y", study.paperY}}},
                                                        {"first_seed", firstSeed},
                                                        {"seeds_done", seedsDone},
                                                        {"rows", rows},
@@ -690,7 +507,7 @@ std::vector<size_t> onlyPoints(const Config& config, size_t count) {
 // What a study's run knows while it runs: its points, their configs and folders, and the
 // results so far (null: not finished).
 struct StudyRun {
-  Study study;
+  StudyDefinition study;
   int64_t firstSeed = 0;
   std::vector<Point> points;
   std::vector<Config> configs;
@@ -701,7 +518,7 @@ struct StudyRun {
 
   // `adopt`: rename points named by an older genrep (pointFolder); a dry run only looks.
   StudyRun(const Config& config, const ConfigSchema& schema, const std::filesystem::path& runFolder, bool adopt = true)
-      : study(studyFromConfig(config, schema)), firstSeed(static_cast<int64_t>(runOptionsFromConfig(config).seed)) {
+      : study(studyOf(config, schema)), firstSeed(static_cast<int64_t>(runOptionsFromConfig(config).seed)) {
     const std::string pointsIn = config.getString("experiment.points_in");
     home = pointsIn.empty() ? runFolder : std::filesystem::path(pointsIn);
     points = pointsOf(study, firstSeed, config.getInt("experiment.seeds"));
@@ -746,7 +563,8 @@ std::pair<double, size_t> meanPointSeconds(const std::vector<nlohmann::json>& re
 // --list, --dry-run and the checks, before any folder is made.
 bool answerOrCheck(const Config& config, const ConfigSchema& schema) {
   if (config.getBool("experiment.list")) {
-    for (const Study& s : studyPresets()) {
+    for (const std::string& name : shippedStudyNames()) {
+      const StudyDefinition s = studyFromConfig(Config::resolve(schema, shippedStudyFile(name), {}), schema);
       if (s.axis.empty()) {
         fmt::print("{:<9} {} ({})\n", s.name, s.summary, fmt::join(s.references, ", "));
       } else {
@@ -924,18 +742,10 @@ CommandSpec experimentCommand() {
                      addTrainKeys(schema);
                      addEvalKeys(schema);
                      addSteerKeys(schema);  // the walks of steering points (learnWalksOnce)
-                     schema.addString("experiment.study", "", "a preset study (`genrep experiment --list`); empty = experiment.axis");
-                     schema.addString("experiment.name", "custom", "the name of a study without a preset (its run folder)");
-                     schema.addString("experiment.axis", "", "the setting the study varies (overrides the preset's)");
-                     schema.addString("experiment.values", "", "its values, comma-separated (overrides the preset's)");
-                     schema.addString("experiment.axis2", "", "a second setting to vary: each method is one line per its value");
-                     schema.addString("experiment.values2", "", "the second axis's values, comma-separated");
-                     schema.addString("experiment.methods", "", "methods compared, comma-separated ids (overrides the preset's)");
-                     schema.addString("experiment.compare", "",
-                                      "the comparisons the study tests, comma-separated 'A vs B' (A, B: method@value, method, "
-                                      "@value; value 'each' for every one), declared before it runs (overrides the preset's)");
-                     schema.addString("experiment.references", "",
-                                      "methods the axis does not change (baselines), run once per seed, comma-separated");
+                     schema.addString("experiment.study", "",
+                                      "a shipped study (configs/studies/<name>.toml, below the user's settings: `genrep experiment --list`); "
+                                      "empty = the study the config describes");
+                     addStudyKeys(schema);
                      schema.addInt("experiment.seeds", 3, "seeds per point");
                      schema.addInt("experiment.jobs", 1, "points run at once, each in its own process with run.threads / jobs threads");
                      schema.addString("experiment.only", "", "the points this process runs, by index (what --jobs gives each process)");
@@ -951,6 +761,7 @@ CommandSpec experimentCommand() {
                    },
                    flags, runExperiment};
   spec.positionalKey = "experiment.study";
+  spec.positionalFile = shippedStudyFile;
   spec.positionalHelp = "the preset study to run";
   spec.runNameFor = experimentName;
   spec.beforeRun = answerOrCheck;

@@ -216,10 +216,12 @@ int runCommand(const ParsedCommand& parsed) {
       presets.insert(presets.end(), alias.preset.begin(), alias.preset.end());
     }
   }
+  std::vector<std::filesystem::path> files = {parsed.configFile};
   if (auto it = parsed.flagValues.find(spec.positionalKey); !spec.positionalKey.empty() && it != parsed.flagValues.end()) {
     overrides.push_back(spec.positionalKey + "=" + it->second);
+    if (spec.positionalFile) files.insert(files.begin(), spec.positionalFile(it->second));
   }
-  const Config config = Config::resolve(schema, parsed.configFile, overrides, presets);
+  const Config config = Config::resolve(schema, files, overrides, presets);
   if (parsed.printConfig) {
     fmt::print("{}", config.toToml());
     return 0;

@@ -194,14 +194,26 @@ Config::Config(const ConfigSchema& schema) : schema_(schema) {
 
 Config Config::resolve(const ConfigSchema& schema, const std::filesystem::path& file,
                        const std::vector<std::string>& overrides, const std::vector<std::string>& presets) {
-  if (file.empty()) return fromToml(schema, "", "", overrides, presets);
-  std::string text;
-  try {
-    text = readFileText(file);
-  } catch (const std::runtime_error& error) {
-    throw std::invalid_argument(fmt::format("config: {} (check the --config path)", error.what()));
+  return resolve(schema, std::vector<std::filesystem::path>{file}, overrides, presets);
+}
+
+Config Config::resolve(const ConfigSchema& schema, const std::vector<std::filesystem::path>& files,
+                       const std::vector<std::string>& overrides, const std::vector<std::string>& presets) {
+  Config config(schema);
+  for (const std::string& assignment : presets) config.applyOverride(assignment);
+  for (const std::filesystem::path& file : files) {
+    if (file.empty()) continue;
+    std::string text;
+    try {
+      text = readFileText(file);
+    } catch (const std::runtime_error& error) {
+      throw std::invalid_argument(fmt::format("config: {} (check the --config path)", error.what()));
+    }
+    config.applyToml(text, file.string());
   }
-  return fromToml(schema, text, file.string(), overrides, presets);
+  for (const std::string& assignment : overrides) config.applyOverride(assignment);
+  config.checkChoices();
+  return config;
 }
 
 Config Config::fromToml(const ConfigSchema& schema, const std::string& tomlText, const std::string& source,

@@ -72,6 +72,10 @@ class Config {
   // naming the file or override and the key on any problem.
   static Config resolve(const ConfigSchema& schema, const std::filesystem::path& file,
                         const std::vector<std::string>& overrides, const std::vector<std::string>& presets = {});
+  // As resolve(), with several files, each above the one before (a study's file below the
+  // user's --config); empty paths are skipped.
+  static Config resolve(const ConfigSchema& schema, const std::vector<std::filesystem::path>& files,
+                        const std::vector<std::string>& overrides, const std::vector<std::string>& presets = {});
   // As resolve(), from TOML text; `source` names it in errors.
   static Config fromToml(const ConfigSchema& schema, const std::string& tomlText, const std::string& source,
                          const std::vector<std::string>& overrides, const std::vector<std::string>& presets = {});

@@ -101,6 +101,15 @@ class SettingBinding {
                 },
                 std::move(help));
   }
+  // A list of words, written as a comma-separated string ("simclr-tx, pixels"; items trimmed,
+  // empty items dropped: core/TextList.h).
+  SettingBinding& add(std::string key, std::vector<std::string> Options::*field, std::string help) {
+    return bind(std::move(key),
+                [=](ConfigSchema& s, const std::string& k, const Options& d, const std::string& h) {
+                  s.addString(k, fmt::format("{}", fmt::join(d.*field, ", ")), h);
+                },
+                [=](const Config& c, const std::string& k, Options& o) { o.*field = splitList(c.getString(k)); }, std::move(help));
+  }
   // An enum written as one of the names of its table (the schema's choices, in this order).
   template <class Enum>
   SettingBinding& add(std::string key, Enum Options::*field, std::string help, NameTable<Enum> names) {
