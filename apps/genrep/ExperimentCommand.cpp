@@ -342,7 +342,9 @@ std::string comparisonTable(const nlohmann::json& comparisons) {
   for (const nlohmann::json& c : comparisons) {
     const nlohmann::json& byProbe = c["probes"];
     const size_t seeds = byProbe.contains("linear") ? byProbe["linear"]["seeds"].size() : 0;
-    table += fmt::format("| {} | {}{} |", c["name"].get<std::string>(), seeds,
+    std::string name = c["name"].get<std::string>();
+    for (size_t at = name.find('|'); at != std::string::npos; at = name.find('|', at + 2)) name.insert(at, "\\");  // a '|' inside a cell
+    table += fmt::format("| {} | {}{} |", name, seeds,
                          c["mixed_pairs"].get<int64_t>() > 0 ? fmt::format(" ({} across machines)", c["mixed_pairs"].get<int64_t>()) : "");
     for (const Probe& probe : probes()) {
       if (!byProbe.contains(probe.id)) {
