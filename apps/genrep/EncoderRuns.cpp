@@ -35,6 +35,7 @@ void addTrainKeys(ConfigSchema& schema) {
 
 void addEvalKeys(ConfigSchema& schema) {
   addEvaluationKeys(schema);
+  addProbeDatasetKeys(schema);
   if (!schema.find("run.device")) addDeviceKey(schema);
 }
 
@@ -139,7 +140,10 @@ nlohmann::json trainEncoderRun(const Config& config, const ConfigSchema& schema,
   return training;
 }
 
-nlohmann::json evaluateRun(const Config& config, ResNetEncoder* encoder, const RealDataset& dataset, int64_t inputSize) {
+namespace {
+
+// Every probe on one dataset.
+nlohmann::json probeOn(const Config& config, ResNetEncoder* encoder, const RealDataset& dataset, int64_t inputSize) {
   EvaluationOptions options = evaluationOptionsFromConfig(config);
   options.limits.inputSize = encoder ? inputSize : 0;
   const torch::Device device = selectDevice(deviceFromConfig(config));
@@ -148,7 +152,21 @@ nlohmann::json evaluateRun(const Config& config, ResNetEncoder* encoder, const R
   result["input_transform"] = inputTransform(dataset.test.height, dataset.test.width, options.limits.inputSize);
   if (result["input_transform"] != "none") fmt::print("eval input {}\n", result["input_transform"].get<std::string>());
   result["dataset"] = {{"format", dataset.format}, {"source", dataset.source}, {"val_fraction", dataset.valFraction},
-                       {"split_seed", dataset.splitSeed}};
+                       {"split_seed", dataset.splitSeed}, {"classes", dataset.classNames.size()}};
+  return result;
+}
+
+}  // namespace
+
+nlohmann::json evaluateRun(const Config& config, ResNetEncoder* encoder, const RealDataset& dataset, int64_t inputSize) {
+  nlohmann::json result = probeOn(config, encoder, dataset, inputSize);
+  if (const std::optional<DatasetSpec> second = probeDatasetSpecFromConfig(config)) {
+    result["transfer"] = probeOn(config, encoder, openDataset(*second), inputSize);
+    const nlohmann::json& t = result["transfer"];
+    fmt::print("transfer   {} ({} classes): linear {:.2f} %  kNN {:.2f} %  few-shot {:.2f} %\n", t["dataset"]["source"].get<std::string>(),
+               t["dataset"]["classes"].get<size_t>(), 100 * t["linear"]["top1"].get<double>(), 100 * t["knn"]["top1"].get<double>(),
+               100 * t["few_shot"]["mean"].get<double>());
+  }
   return result;
 }
 

@@ -43,7 +43,8 @@ nlohmann::json trainEncoderRun(const Config& config, const ConfigSchema& schema,
 // Why `data` cannot feed the online monitor of views with `viewChannels`; empty when it can.
 std::string monitorRefusal(const RealDataset* data, int64_t viewChannels);
 
-// Every probe on the real dataset for an encoder, or for the raw pixels when `encoder` is null.
+// Every probe on the real dataset for an encoder, or for the raw pixels when `encoder` is null;
+// with a second probe dataset (eval.format, settings/DataKeys.h) its probes too, as "transfer".
 // `inputSize`: the side the encoder trained on (views.crop_size; 0 = the images' own): real
 // images of another size are resized and centre-cropped to it (eval/FeatureSet.h).
 nlohmann::json evaluateRun(const Config& config, ResNetEncoder* encoder, const RealDataset& dataset, int64_t inputSize = 0);

@@ -278,13 +278,30 @@ std::string mixedProvenanceLine(const nlohmann::json& summary) {
 // A probe's accuracy in a point's result, in percent: linear and kNN top-1, few-shot's mean
 // over its draws.
 struct Probe {
-  const char* id;     // its record in a result (eval/Evaluation.h)
-  const char* field;  // the accuracy in that record
-  double percent(const nlohmann::json& result) const { return 100 * result[id][field].get<double>(); }
+  const char* id;    // its name in results.json's comparisons
+  const char* path;  // the accuracy in a point's result (eval/Evaluation.h), a JSON pointer
+  bool scored(const nlohmann::json& result) const { return result.contains(nlohmann::json::json_pointer(path)); }
+  double percent(const nlohmann::json& result) const { return 100 * result.at(nlohmann::json::json_pointer(path)).get<double>(); }
 };
+// The probes on the training dataset, then on the second probe dataset (eval.format).
 const std::vector<Probe>& probes() {
-  static const std::vector<Probe> all = {{"linear", "top1"}, {"knn", "top1"}, {"few_shot", "mean"}};
+  static const std::vector<Probe> all = {{"linear", "/linear/top1"},
+                                         {"knn", "/knn/top1"},
+                                         {"few_shot", "/few_shot/mean"},
+                                         {"transfer_linear", "/transfer/linear/top1"},
+                                         {"transfer_knn", "/transfer/knn/top1"},
+                                         {"transfer_few_shot", "/transfer/few_shot/mean"}};
   return all;
+}
+
+// "<folder>, <k> classes" of the second probe dataset the results were scored on.
+std::string transferName(const std::vector<nlohmann::json>& results) {
+  for (const nlohmann::json& r : results) {
+    if (r.is_null() || !r.contains("transfer")) continue;
+    const nlohmann::json& d = r["transfer"]["dataset"];
+    return fmt::format("{}, {} classes", d.value("source", "?"), d.value("classes", size_t{0}));
+  }
+  return "";
 }
 
 // Each declared comparison's paired difference per probe over the seeds both sides finished
@@ -316,14 +333,18 @@ nlohmann::json comparisonResults(const StudyDefinition& study, const std::vector
       entry["mixed_pairs"] = mixed;
       for (const Probe& probe : probes()) {
         std::map<int64_t, double> valuesA, valuesB;
-        for (const auto& [seed, result] : a) valuesA[seed] = probe.percent(*result);
-        for (const auto& [seed, result] : b) valuesB[seed] = probe.percent(*result);
+        for (const auto& [seed, result] : a) {
+          if (probe.scored(*result)) valuesA[seed] = probe.percent(*result);
+        }
+        for (const auto& [seed, result] : b) {
+          if (probe.scored(*result)) valuesB[seed] = probe.percent(*result);
+        }
         try {
-          const PairedDifference d = pairedDifference(valuesA, valuesB);
+          const PairedDifference d = pairedDifference(valuesA, valuesB);  // throws when no seed has both
           entry["probes"][probe.id] = {{"seeds", d.seeds},  {"differences", d.differences}, {"mean", d.mean},
                                        {"low", d.low},      {"high", d.high},               {"verdict", *nameOf(verdictNames(), d.verdict)}};
         } catch (const std::invalid_argument&) {
-          break;  // no seed on both sides yet
+          continue;  // no seed on both sides yet (or not scored on this probe's dataset)
         }
       }
       out.push_back(entry);
@@ -336,9 +357,14 @@ nlohmann::json comparisonResults(const StudyDefinition& study, const std::vector
 // and the verdict; "" when the study declares none.
 std::string comparisonTable(const nlohmann::json& comparisons) {
   if (comparisons.empty()) return "";
-  std::string table =
+  // The second probe dataset's columns where some comparison has them.
+  const bool transfer = std::any_of(comparisons.begin(), comparisons.end(), [](const nlohmann::json& c) { return c["probes"].contains("transfer_linear"); });
+  std::vector<Probe> columns = probes();
+  if (!transfer) columns.resize(3);
+  std::string table = fmt::format(
       "\ncomparisons declared before the run: A - B in points, paired over seeds, mean [95 % t interval] and verdict\n\n"
-      "| comparison | seeds | linear | kNN | few-shot |\n|---|---|---|---|---|\n";
+      "| comparison | seeds | linear | kNN | few-shot |{}\n|---|---|---|---|---|{}\n",
+      transfer ? " transfer linear | transfer kNN | transfer few-shot |" : "", transfer ? "---|---|---|" : "");
   for (const nlohmann::json& c : comparisons) {
     const nlohmann::json& byProbe = c["probes"];
     const size_t seeds = byProbe.contains("linear") ? byProbe["linear"]["seeds"].size() : 0;
@@ -346,7 +372,7 @@ std::string comparisonTable(const nlohmann::json& comparisons) {
     for (size_t at = name.find('|'); at != std::string::npos; at = name.find('|', at + 2)) name.insert(at, "\\");  // a '|' inside a cell
     table += fmt::format("| {} | {}{} |", name, seeds,
                          c["mixed_pairs"].get<int64_t>() > 0 ? fmt::format(" ({} across machines)", c["mixed_pairs"].get<int64_t>()) : "");
-    for (const Probe& probe : probes()) {
+    for (const Probe& probe : columns) {
       if (!byProbe.contains(probe.id)) {
         table += " not run yet |";
         continue;
@@ -378,12 +404,37 @@ void writeResults(const std::filesystem::path& run, const StudyDefinition& study
     rows.push_back(summariseOverSeeds(id, findMethod(id)->label, done, firstSeed));
     rows.back()["value"] = "";
   }
-  if (study.axis.empty()) tables = "\n" + methodTableMarkdown(rows, seedsDone > 1, config.getInt("eval.few_shot_per_class"));
-  using ProbeTable = std::pair<const char*, const char*>;  // a probe, its table's title
-  const std::vector<ProbeTable> probeTables =
-      study.axis.empty() ? std::vector<ProbeTable>{}
-                         : std::vector<ProbeTable>{{"linear_top1", "linear top-1 %"}, {"knn_top1", "kNN top-1 %"}, {"few_shot", "few-shot top-1 %"}};
-  for (const auto& [probe, title] : probeTables) {
+  // The second probe dataset (eval.format), where the points were scored on one.
+  const bool transfer = std::any_of(results.begin(), results.end(), [](const nlohmann::json& r) { return !r.is_null() && r.contains("transfer"); });
+  const std::string transferTitle = transfer ? fmt::format("on the second probe dataset ({})", transferName(results)) : "";
+  if (study.axis.empty()) {
+    tables = "\n" + methodTableMarkdown(rows, seedsDone > 1, config.getInt("eval.few_shot_per_class"));
+    if (transfer) {
+      nlohmann::json transferRows = nlohmann::json::array();
+      for (const std::string& id : study.references) {
+        std::vector<nlohmann::json> done;
+        for (size_t i = 0; i < points.size(); ++i) {
+          if (points[i].method->id == id && !results[i].is_null() && results[i].contains("transfer")) done.push_back(results[i]["transfer"]);
+        }
+        if (!done.empty()) transferRows.push_back(summariseOverSeeds(id, findMethod(id)->label, done, firstSeed));
+      }
+      tables += fmt::format("\n{}\n\n{}", transferTitle, methodTableMarkdown(transferRows, seedsDone > 1, config.getInt("eval.few_shot_per_class")));
+    }
+  }
+  struct ProbeTable {
+    const char* probe;  // a row of summariseOverSeeds
+    std::string title;
+    bool transfer;      // of the second probe dataset
+  };
+  std::vector<ProbeTable> probeTables;
+  for (const bool second : {false, true}) {
+    if (study.axis.empty() || (second && !transfer)) continue;
+    const std::string where = second ? " " + transferTitle : "";
+    for (const auto& [probe, title] : {std::pair{"linear_top1", "linear top-1 %"}, {"knn_top1", "kNN top-1 %"}, {"few_shot", "few-shot top-1 %"}}) {
+      probeTables.push_back({probe, title + where, second});
+    }
+  }
+  for (const auto& [probe, title, second] : probeTables) {
     std::string table = fmt::format("\n{} ({} = columns)\n\n| method |", title, study.axis);
     std::vector<std::string> columns = study.values;
     if (!study.references.empty()) columns.insert(columns.begin(), "");
@@ -405,7 +456,12 @@ void writeResults(const std::filesystem::path& run, const StudyDefinition& study
         std::vector<nlohmann::json> done;
         for (size_t i = 0; i < points.size(); ++i) {
           const Point& p = points[i];
-          if (p.method == method && p.value == v && p.value2 == value2 && !results[i].is_null()) done.push_back(results[i]);
+          if (p.method != method || p.value != v || p.value2 != value2 || results[i].is_null()) continue;
+          if (!second) {
+            done.push_back(results[i]);
+          } else if (results[i].contains("transfer")) {
+            done.push_back(results[i]["transfer"]);
+          }
         }
         if (reference != v.empty() || done.empty()) {
           table += " |";
@@ -415,7 +471,7 @@ void writeResults(const std::filesystem::path& run, const StudyDefinition& study
         nlohmann::json row = summariseOverSeeds(id, label, done, firstSeed);
         // One seed: linear and kNN have no spread to show; few-shot's is over its draws.
         table += " " + percentCell(row, probe, done.size() > 1 || std::string(probe) == "few_shot") + " |";
-        if (std::string(probe) == "linear_top1") {
+        if (std::string(probe) == "linear_top1" && !second) {
           row["value"] = v;
           row["value2"] = value2;
           rows.push_back(row);
@@ -428,7 +484,7 @@ void writeResults(const std::filesystem::path& run, const StudyDefinition& study
   for (size_t i = 0; i < points.size(); ++i) {
     if (results[i].is_null()) continue;
     nlohmann::json p = {{"method", points[i].method->id}, {"value", points[i].value}, {"value2", points[i].value2}, {"seed", points[i].seed}};
-    for (const char* key : {"linear", "knn", "few_shot", "training", "wall_seconds", "reused_from", "provenance"}) {
+    for (const char* key : {"linear", "knn", "few_shot", "transfer", "training", "wall_seconds", "reused_from", "provenance"}) {
       if (results[i].contains(key)) p[key] = results[i][key];
     }
     all.push_back(p);

@@ -380,6 +380,49 @@ TEST_F(Cli, TrainEvalAndDemoLearnEncodersAndTheDemoReusesItsWork) {
   EXPECT_NE(otherWalks.output.find("walks learned with other settings"), std::string::npos) << otherWalks.output;
 }
 
+// A second probe dataset (eval.format, eval.path, eval.classes): every point of a study is
+// scored on it as well, its tables and comparisons say so, and its numbers are what `genrep
+// eval` gives on that dataset as the primary one.
+TEST_F(Cli, ASecondProbeDatasetScoresAStudysPointsAsWell) {
+  const fs::path generator = trainTinyGan();
+  ASSERT_FALSE(generator.empty());
+  const std::string probes = " --set eval.few_shot_per_class=2 --set eval.few_shot_draws=2 --set eval.knn_k=5 --set eval.linear_epochs=2"
+                             " --set eval.few_shot_steps=5";
+  const std::string study = "experiment methods --generator " + quote(generator) + " --path " + quote(data_) + " --set run.root=" +
+                            quote(dir_ / "runs") + probes +
+                            " --set encoder.stages=2 --set encoder.width=4 --set learn.head_dim=8 --set learn.batch=8 --set learn.steps=3"
+                            " --seeds 2 --set experiment.methods=simclr-tx,pixels --set 'experiment.compare=simclr-tx vs pixels'"
+                            " --set eval.format=fashion-mnist --set eval.path=" + quote(data_) + " --set eval.classes=5,6,7,8,9";
+  const auto run = genrep(study + " --run-name transfer");
+  ASSERT_EQ(run.status, 0) << run.output;
+  EXPECT_NE(run.output.find("transfer   "), std::string::npos) << run.output;
+  const nlohmann::json r = nlohmann::json::parse(readFileText(dir_ / "runs" / "transfer" / "results.json"));
+  ASSERT_EQ(r["points"].size(), 4u);
+  nlohmann::json pixelsSeed0;
+  for (const nlohmann::json& p : r["points"]) {
+    ASSERT_TRUE(p.contains("transfer")) << p.dump();
+    EXPECT_EQ(p["transfer"]["dataset"]["classes"], 5);
+    if (p["method"] == "pixels" && p["seed"] == 0) pixelsSeed0 = p;
+  }
+  const nlohmann::json& probesOfComparison = r["comparisons"][0]["probes"];
+  ASSERT_TRUE(probesOfComparison.contains("transfer_linear")) << r["comparisons"].dump();
+  EXPECT_EQ(probesOfComparison["transfer_linear"]["seeds"].size(), 2u);
+  const std::string table = readFileText(dir_ / "runs" / "transfer" / "table.md");
+  EXPECT_NE(table.find("on the second probe dataset"), std::string::npos) << table;
+  EXPECT_NE(table.find("transfer linear"), std::string::npos) << table;
+
+  // The same dataset as the primary one of `genrep eval`: the same numbers.
+  const auto direct = genrep("eval --baseline pixels --path " + quote(data_) + " --set data.classes=5,6,7,8,9 --set run.root=" +
+                             quote(dir_ / "runs") + probes + " --run-name direct");
+  ASSERT_EQ(direct.status, 0) << direct.output;
+  const nlohmann::json d = nlohmann::json::parse(readFileText(dir_ / "runs" / "direct" / "eval.json"));
+  for (const char* probe : {"linear", "knn", "few_shot"}) EXPECT_EQ(pixelsSeed0["transfer"][probe], d[probe]) << probe;
+
+  const auto badClass = genrep(study + " --set eval.classes=5,12 --run-name bad-class");
+  EXPECT_NE(badClass.status, 0);
+  EXPECT_NE(badClass.output.find("eval.classes: "), std::string::npos) << badClass.output;
+}
+
 // A study: every point once, reused when asked again, a changed setting makes new points, and
 // a bad study is refused before anything runs.
 TEST_F(Cli, AnExperimentRunsItsPointsOnceAndRefusesBadStudies) {

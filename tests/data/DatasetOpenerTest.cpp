@@ -49,6 +49,36 @@ TEST(DatasetOpener, PlainIdxGetsNumericClassNames) {
   EXPECT_EQ(d.classNames.size(), 10u);
 }
 
+TEST(DatasetOpener, AClassSubsetKeepsItsImagesRenumberedInItsOrder) {
+  test::TempDir dir;
+  writeIdxFolder(dir.path(), 200, 50, false);
+  const RealDataset all = openDataset(spec("fashion-mnist", dir.path()));
+  DatasetSpec some = spec("fashion-mnist", dir.path());
+  some.classes = {9, 2};
+  const RealDataset d = openDataset(some);
+  EXPECT_EQ(d.classNames, (std::vector<std::string>{"Ankle boot", "Pullover"}));
+  for (const auto& [part, whole] : {std::pair{&d.train, &all.train}, std::pair{&d.test, &all.test}}) {
+    // A naive loop over the whole dataset: the images of classes 9 and 2, in order, relabelled 0 and 1.
+    std::vector<int64_t> expected;
+    std::vector<uint8_t> pixels;
+    const int64_t size = whole->channels * whole->height * whole->width;
+    for (int64_t i = 0; i < whole->count; ++i) {
+      const int64_t label = whole->labels[static_cast<size_t>(i)];
+      if (label != 9 && label != 2) continue;
+      expected.push_back(label == 9 ? 0 : 1);
+      pixels.insert(pixels.end(), whole->pixels.begin() + i * size, whole->pixels.begin() + (i + 1) * size);
+    }
+    EXPECT_EQ(part->labels, expected);
+    EXPECT_EQ(part->pixels, pixels);
+    EXPECT_EQ(part->count, static_cast<int64_t>(expected.size()));
+  }
+  EXPECT_EQ(d.split.held.size() + d.split.kept.size(), static_cast<size_t>(d.train.count)) << "the validation split is carved from the subset";
+  some.classes = {3, 10};
+  EXPECT_NE(errorOf([&] { openDataset(some); }).find("data.classes: "), std::string::npos);
+  some.classes = {3, 3};
+  EXPECT_NE(errorOf([&] { openDataset(some); }).find("class 3 is named twice"), std::string::npos);
+}
+
 TEST(DatasetOpener, MnistLabelsOutsideZeroToNineAreRefusedAndIdxInfersItsClasses) {
   test::TempDir dir;
   writeIdxFolder(dir.path(), 30, 10, false);

@@ -101,6 +101,25 @@ class SettingBinding {
                 },
                 std::move(help));
   }
+  // A list of integers, written as a comma-separated string ("0,1,2"; empty: none), each within
+  // `bounds`.
+  SettingBinding& add(std::string key, std::vector<int64_t> Options::*field, std::string help, Bounds<int64_t> bounds = {}) {
+    return bind(std::move(key),
+                [=](ConfigSchema& s, const std::string& k, const Options& d, const std::string& h) {
+                  s.addString(k, fmt::format("{}", fmt::join(d.*field, ",")), h);
+                },
+                [=](const Config& c, const std::string& k, Options& o) {
+                  std::vector<int64_t> values;
+                  for (const double value : parseNumberList(k, c.getString(k))) {
+                    if (value != static_cast<double>(static_cast<int64_t>(value))) {
+                      throw std::invalid_argument(fmt::format("{}: {} is not a whole number", k, value));
+                    }
+                    values.push_back(checked(k, static_cast<int64_t>(value), bounds));
+                  }
+                  o.*field = std::move(values);
+                },
+                std::move(help));
+  }
   // A list of words, written as a comma-separated string ("simclr-tx, pixels"; items trimmed,
   // empty items dropped: core/TextList.h).
   SettingBinding& add(std::string key, std::vector<std::string> Options::*field, std::string help) {

@@ -23,7 +23,7 @@ fs::path requireFolder(const DatasetSpec& spec) {
   fs::path folder = spec.path;
   if (folder.empty()) {
     if (spec.format != "fashion-mnist") {
-      throw std::invalid_argument(fmt::format("data.path is empty; data.format '{}' needs the folder that holds it", spec.format));
+      throw std::invalid_argument(fmt::format("{0}.path is empty; {0}.format '{1}' needs the folder that holds it", spec.keys, spec.format));
     }
     folder = kFashionMnistPath;
   }
@@ -31,7 +31,7 @@ fs::path requireFolder(const DatasetSpec& spec) {
   if (!fs::is_directory(folder, ec)) {
     const std::string hint = spec.format == "fashion-mnist" && spec.path.empty()
                                  ? "install it with: apt-get install dataset-fashion-mnist"
-                                 : "check data.path";
+                                 : "check " + spec.keys + ".path";
     throw std::invalid_argument(fmt::format("{} dataset folder {} does not exist ({})", spec.format, folder.string(), hint));
   }
   return folder;
@@ -166,6 +166,32 @@ RealDataset openFolder(const DatasetSpec& spec, const fs::path& folder) {
   return dataset;
 }
 
+// The images of `classes` only, renumbered by their place in it; the class names follow.
+void keepClasses(RealDataset& dataset, const std::vector<int64_t>& classes, const std::string& keys) {
+  const auto count = static_cast<int64_t>(dataset.classNames.size());
+  std::vector<int64_t> renumbered(static_cast<size_t>(count), -1);
+  for (size_t i = 0; i < classes.size(); ++i) {
+    const int64_t c = classes[i];
+    if (c < 0 || c >= count) {
+      throw std::invalid_argument(fmt::format("{}.classes: {} has classes 0..{}; there is no class {}", keys, dataset.source, count - 1, c));
+    }
+    if (renumbered[static_cast<size_t>(c)] >= 0) throw std::invalid_argument(fmt::format("{}.classes: class {} is named twice", keys, c));
+    renumbered[static_cast<size_t>(c)] = static_cast<int64_t>(i);
+  }
+  for (ImageArray* part : {&dataset.train, &dataset.test}) {
+    std::vector<int64_t> kept;
+    for (int64_t i = 0; i < part->count; ++i) {
+      const int64_t label = part->labels[static_cast<size_t>(i)];
+      if (label >= 0 && renumbered[static_cast<size_t>(label)] >= 0) kept.push_back(i);
+    }
+    *part = part->select(kept);
+    for (int64_t& label : part->labels) label = renumbered[static_cast<size_t>(label)];
+  }
+  std::vector<std::string> names;
+  for (const int64_t c : classes) names.push_back(dataset.classNames[static_cast<size_t>(c)]);
+  dataset.classNames = names;
+}
+
 }  // namespace
 
 RealDataset openDataset(const DatasetSpec& spec) {
@@ -187,6 +213,7 @@ RealDataset openDataset(const DatasetSpec& spec) {
   dataset.source = folder.string();
   dataset.train.checkConsistent(dataset.source + " (train)");
   dataset.test.checkConsistent(dataset.source + " (test)");
+  if (!spec.classes.empty()) keepClasses(dataset, spec.classes, spec.keys);
   dataset.valFraction = spec.valFraction;
   dataset.splitSeed = spec.splitSeed;
   dataset.split = carveHoldOut(dataset.train.labels, spec.valFraction, deriveSeed(spec.splitSeed, "data.val"));

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "genrep/data/RealDataset.h"
 
@@ -19,6 +20,12 @@ struct DatasetSpec {
   double testFraction = 0.2;
   uint64_t splitSeed = 0;
   int64_t channels = 0;
+  // A subset of the classes, by their index in the full dataset, renumbered 0..k-1 in this
+  // order (a generator trained on five classes, probed on the other five); empty = all.
+  std::vector<int64_t> classes;
+  // The settings the format, path and classes came from, named in errors ("eval": the second
+  // probe dataset, settings/DataKeys.h).
+  std::string keys = "data";
 };
 
 inline constexpr const char* kFashionMnistPath = "/usr/share/datasets/fashion-mnist";
