@@ -5,9 +5,13 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "genrep/core/AtomicFile.h"
 #include "genrep/core/Random.h"
 #include "genrep/data/DatasetOpener.h"
+#include "genrep/data/ImageTensor.h"
 #include "genrep/eval/Evaluation.h"
+#include "genrep/eval/FeatureMap.h"
+#include "genrep/eval/FeatureSet.h"
 #include "genrep/eval/KnnMonitor.h"
 #include "genrep/gen/GeneratorLoader.h"
 #include "genrep/learn/EncoderFile.h"
@@ -21,6 +25,7 @@
 #include "genrep/settings/EvalKeys.h"
 #include "genrep/settings/LearnKeys.h"
 #include "genrep/settings/ViewKeys.h"
+#include "genrep/views/LatentView.h"
 
 namespace genrep::app {
 void addTrainKeys(ConfigSchema& schema) {
@@ -210,9 +215,9 @@ std::vector<std::string> methodsLackingClasses(const std::vector<std::string>& i
   std::vector<std::string> needing;
   for (const std::string& id : ids) {
     const Config c = Config::fromToml(schema, base, "method " + id, findMethod(id)->overrides);
-    const std::string objective = c.getString("learn.objective");
-    const bool classViews = c.getString("views.latent") == "independent";  // a fresh z of the anchor's class
-    if (sourceNeedsGenerator(c) && (objective == "supcon" || objective == "classifier" || classViews)) needing.push_back(id);
+    const bool classes = objectiveNeedsClasses(parseObjectiveKind(c.getString("learn.objective"))) ||
+                         latentViewNeedsClasses(parseLatentViewKind(c.getString("views.latent")));
+    if (sourceNeedsGenerator(c) && classes) needing.push_back(id);
   }
   if (needing.empty() || readGeneratorManifest(generatorPathFromConfig(config)).value("classes", int64_t{0}) > 0) return {};
   return needing;
@@ -222,20 +227,38 @@ std::string leftOutLine(const std::vector<std::string>& leftOut) {
   return leftOut.empty() ? "" : fmt::format("left out: {} (they need the generator's classes; it has none)\n", fmt::join(leftOut, ", "));
 }
 
+void writeFeatureMap(const Config& config, ResNetEncoder* encoder, const RealDataset& dataset, int64_t inputSize,
+                     const std::filesystem::path& file) {
+  const EvaluationOptions options = evaluationOptionsFromConfig(config);
+  const ImageArray test = seededSubset(dataset.test, kFeatureMapImages, deriveSeed(options.limits.seed, "eval.map"));
+  const torch::Tensor images = imagesToTensor(test);
+  const torch::Tensor features =
+      encoder ? encodeImages(*encoder, resizeAndCentreCrop(images, inputSize), options.limits.batch, selectDevice(deviceFromConfig(config)))
+              : images.flatten(1);
+  nlohmann::json map = principalMap(features, torch::tensor(test.labels)).toJson();
+  map["images"] = test.count;
+  map["class_names"] = dataset.classNames;
+  writeFileAtomic(file, map.dump() + "\n");
+}
+
 nlohmann::json trainAndProbe(const Method& method, const Config& config, const ConfigSchema& schema, const std::filesystem::path& folder,
                              std::shared_ptr<Generator> generator, const RealDataset& dataset) {
   nlohmann::json result;
+  std::filesystem::create_directories(folder);
   if (method.id == "pixels") {
     result = evaluateRun(config, nullptr, dataset);
+    writeFeatureMap(config, nullptr, dataset, 0, folder / kFeatureMapFile);
   } else if (method.id == "random") {
     ResNetEncoder encoder = randomEncoder(config, dataset.train.channels);
     result = evaluateRun(config, &encoder, dataset, config.getInt("views.crop_size"));
+    writeFeatureMap(config, &encoder, dataset, config.getInt("views.crop_size"), folder / kFeatureMapFile);
   } else {
     MetricsLog metrics(folder / "metrics.jsonl");
     const nlohmann::json training = trainEncoderRun(config, schema, folder, metrics, sourceNeedsGenerator(config) ? generator : nullptr,
                                                     sourceNeedsDataset(config) ? &dataset : nullptr, &dataset);
     ResNetEncoder encoder = loadEncoder(folder / "encoder");
     result = evaluateRun(config, &encoder, dataset, config.getInt("views.crop_size"));
+    writeFeatureMap(config, &encoder, dataset, config.getInt("views.crop_size"), folder / kFeatureMapFile);
     result["training"] = training;
   }
   result["provenance"] = currentProvenance(selectDevice(deviceFromConfig(config)).str()).toJson();

@@ -61,8 +61,16 @@ std::string leftOutLine(const std::vector<std::string>& leftOut);
 // few-shot | views/s. `several`: linear and kNN with their spread over seeds.
 std::string methodTableMarkdown(const nlohmann::json& rows, bool several, int64_t fewShotPerClass);
 
+// The 2-D principal map (eval/FeatureMap.h) of kFeatureMapImages seeded test images' features,
+// the encoder's or the raw pixels' (null), written to `file` for the report's scatter by class.
+inline constexpr int64_t kFeatureMapImages = 1000;
+inline constexpr const char* kFeatureMapFile = "map.json";
+void writeFeatureMap(const Config& config, ResNetEncoder* encoder, const RealDataset& dataset, int64_t inputSize,
+                     const std::filesystem::path& file);
+
 // One method as a sub-run in `folder`: the raw-pixel or random-encoder baseline, or an encoder
-// trained (resuming) from `config` and probed. Prints one line of its probes.
+// trained (resuming) from `config` and probed, and its feature map (map.json). Prints one line
+// of its probes.
 nlohmann::json trainAndProbe(const Method& method, const Config& config, const ConfigSchema& schema, const std::filesystem::path& folder,
                              std::shared_ptr<Generator> generator, const RealDataset& dataset);
 

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <functional>
 #include <map>
 #include <optional>
@@ -42,6 +43,7 @@
 #include "genrep/study/Comparison.h"
 #include "genrep/study/PairedDifference.h"
 #include "genrep/study/StudyDefinition.h"
+#include "genrep/views/LatentView.h"
 
 namespace genrep::app {
 namespace {
@@ -86,7 +88,8 @@ StudyDefinition studyOf(const Config& config, const ConfigSchema& schema) {
 
 // Steering views with no walks named: the study's own walks.
 bool usesStudyWalks(const Config& config) {
-  return sourceNeedsGenerator(config) && config.getString("views.latent") == "steering" && config.getString("views.walks").empty();
+  return sourceNeedsGenerator(config) && latentViewNeedsWalks(parseLatentViewKind(config.getString("views.latent"))) &&
+         config.getString("views.walks").empty();
 }
 
 struct Point {
@@ -243,7 +246,7 @@ void checkPoints(const std::vector<Config>& configs, const ConfigSchema& schema,
   std::error_code ec;
   const bool walksLearned = std::filesystem::exists(walks / "walks.json", ec);
   for (const Config& c : configs) {
-    const bool studyWalks = c.getString("views.latent") == "steering" && c.getString("views.walks") == walks.string();
+    const bool studyWalks = latentViewNeedsWalks(parseLatentViewKind(c.getString("views.latent"))) && c.getString("views.walks") == walks.string();
     checkTrainSettings(studyWalks && !walksLearned ? Config::fromToml(schema, c.toToml(), "experiment point", {"views.latent=none"}) : c,
                        schema);
     evaluationOptionsFromConfig(c);
@@ -434,6 +437,9 @@ void writeResults(const std::filesystem::path& run, const StudyDefinition& study
       probeTables.push_back({probe, title + where, second});
     }
   }
+  // What each point cost: a user pays in compute, not in steps (the budget study reads it so).
+  const bool costed = std::any_of(results.begin(), results.end(), [](const nlohmann::json& r) { return !r.is_null() && r.contains("cpu_seconds"); });
+  if (!study.axis.empty() && costed) probeTables.push_back({"cpu_seconds", "CPU seconds per point (training and probes, mean over seeds)", false});
   for (const auto& [probe, title, second] : probeTables) {
     std::string table = fmt::format("\n{} ({} = columns)\n\n| method |", title, study.axis);
     std::vector<std::string> columns = study.values;
@@ -467,6 +473,14 @@ void writeResults(const std::filesystem::path& run, const StudyDefinition& study
           table += " |";
           continue;
         }
+        if (std::string(probe) == "cpu_seconds") {
+          std::vector<double> seconds;
+          for (const nlohmann::json& r : done) {
+            if (r.contains("cpu_seconds")) seconds.push_back(r["cpu_seconds"].get<double>());
+          }
+          table += seconds.empty() ? " |" : fmt::format(" {:.0f} |", meanAndSpread(seconds).mean);
+          continue;
+        }
         seedsDone = std::max<int64_t>(seedsDone, static_cast<int64_t>(done.size()));
         nlohmann::json row = summariseOverSeeds(id, label, done, firstSeed);
         // One seed: linear and kNN have no spread to show; few-shot's is over its draws.
@@ -484,7 +498,7 @@ void writeResults(const std::filesystem::path& run, const StudyDefinition& study
   for (size_t i = 0; i < points.size(); ++i) {
     if (results[i].is_null()) continue;
     nlohmann::json p = {{"method", points[i].method->id}, {"value", points[i].value}, {"value2", points[i].value2}, {"seed", points[i].seed}};
-    for (const char* key : {"linear", "knn", "few_shot", "transfer", "training", "wall_seconds", "reused_from", "provenance"}) {
+    for (const char* key : {"linear", "knn", "few_shot", "transfer", "training", "wall_seconds", "cpu_seconds", "reused_from", "provenance"}) {
       if (results[i].contains(key)) p[key] = results[i][key];
     }
     all.push_back(p);
@@ -678,9 +692,13 @@ void runPoints(CommandContext& context, StudyRun& s, const std::vector<size_t>& 
     const std::string label = fmt::format("{} {}={}{} seed {}", point.method->id, s.study.axis, point.value.empty() ? "(ref)" : point.value,
                                           point.value2.empty() ? "" : fmt::format(" {}={}", s.study.axis2, point.value2), point.seed);
     const auto start = std::chrono::steady_clock::now();
+    const std::clock_t cpuStart = std::clock();  // this process's CPU time, every thread's
     s.results[i] = runner.run({point.method->id, label, s.folders[i]}, s.configs[i], [&](const Config& pc, const std::filesystem::path& f) {
       nlohmann::json r = trainAndProbe(*point.method, pc, context.schema, f, generator, dataset);
+      // What the point cost (generation included) as a user pays it; a point resumed after an
+      // interruption counts only the part run by this process.
       r["wall_seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      r["cpu_seconds"] = static_cast<double>(std::clock() - cpuStart) / CLOCKS_PER_SEC;
       return r;
     });
     finishedOne(i);

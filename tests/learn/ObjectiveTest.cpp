@@ -37,6 +37,11 @@ TEST(Objective, EveryKindHasOneNameThatParsesBack) {
   const std::string error = test::errorOf<std::invalid_argument>([] { parseObjectiveKind("byol"); });
   EXPECT_NE(error.find("learn.objective"), std::string::npos) << error;
   EXPECT_NE(error.find("simclr, supcon"), std::string::npos) << error;
+  // What each learns from: the studies leave out the ones needing classes on a generator without.
+  EXPECT_TRUE(objectiveNeedsClasses(ObjectiveKind::SupCon));
+  EXPECT_TRUE(objectiveNeedsClasses(ObjectiveKind::Classifier));
+  EXPECT_FALSE(objectiveNeedsClasses(ObjectiveKind::SimClr));
+  EXPECT_FALSE(objectiveNeedsClasses(ObjectiveKind::Inverter));
 }
 
 TEST(Objective, SupConIsSimClrWhenNoTwoAnchorsShareAClassAndDiffersWhenTheyDo) {

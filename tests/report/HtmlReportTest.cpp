@@ -90,6 +90,17 @@ struct Fixtures {
                                       row("pixels", "Raw pixels (baseline)", "", 0.83), row("random", "Random encoder (baseline)", "", 0.66)}},
                             {"seeds", 1}, {"first_seed", 0}, {"generator_quality", {{"class_consistency", 0.9}}}, {"cpu", {{"model", "test"}}}}));
 
+    // The demo's sub-runs: two methods' curves at one seed.
+    for (const char* method : {"simclr-tx", "supcon-gaussian"}) {
+      std::string curve;
+      for (int step = 10; step <= 30; step += 10) {
+        curve += fmt::format("{{\"step\":{},\"loss\":{}}}\n{{\"event\":\"monitor\",\"step\":{},\"knn_top1\":0.6}}\n", step, 6.0 - step * 0.1, step);
+      }
+      test::writeText(demo / "seed-0" / method / "metrics.jsonl", curve);
+      test::writeText(demo / "seed-0" / method / "map.json",
+                      R"({"x": [0.5, -1, 2], "y": [1, 0, -0.5], "labels": [0, 1, 1], "explained": 0.4, "images": 3, "class_names": ["a", "b"]})");
+    }
+
     std::string metrics;
     for (int step = 10; step <= 40; step += 10) {
       metrics += fmt::format("{{\"step\":{},\"loss\":{},\"lr\":0.03,\"views_per_second\":300,\"generate_share\":0.5,\"augment_share\":0.02}}\n",
@@ -132,6 +143,7 @@ struct Fixtures {
     test::writeText(views / "views.json", dumped({{"rows", 2}, {"columns", 4}, {"groups", {{{"view", "anchor"}, {"columns", 1}},
                                                                                           {{"view", "gaussian 0.5"}, {"columns", 3}}}}}));
     test::writeBytes(views / "views.png", greyPng());
+    test::writeText(views / "metrics.jsonl", "");  // as `genrep views` leaves it: no training, and no error section for it
 
     test::writeText(broken / "results.json", "{\"study\": \"sigma\", \"rows\": [");  // a torn file
   }
@@ -206,6 +218,10 @@ TEST(HtmlReportInBrowser, DrawsEveryFigureWithoutAnErrorAndShowsMessagesForBadDa
   EXPECT_NE(dom.find("data-rendered=\"yes\""), std::string::npos) << "the script ran to its end";
   EXPECT_NE(dom.find("data-errors=\"0\""), std::string::npos) << "no error in the console";
   const std::map<std::string, int> marks = drawnMarks(dom);
+  // The demo's learning curves: two methods x three steps each, on the loss and on the monitor.
+  EXPECT_EQ(marks.at("demo-curve-loss"), 2 * 3);
+  EXPECT_EQ(marks.at("demo-curve-knn_top1"), 2 * 3);
+  EXPECT_EQ(marks.at("demo-map-simclr-tx"), 3) << "a point per test image of the map";
   for (const char* expected : {"experiment-samples-linear_top1", "experiment-samples-knn_top1", "experiment-samples-few_shot",
                                "experiment-methods-linear_top1", "experiment-methods-few_shot", "demo-linear_top1",
                                "demo-knn_top1", "demo-few_shot", "encoder-loss", "encoder-monitor", "encoder-speed", "gan-losses", "gan-quality",
@@ -230,6 +246,7 @@ TEST(HtmlReportInBrowser, DrawsEveryFigureWithoutAnErrorAndShowsMessagesForBadDa
   EXPECT_EQ(marks.at("generator-classes"), 3 + 3) << "a bar per class and the uniform share's line";
   EXPECT_EQ(marks.at("generator-neighbours"), 2 + 2) << "a point per sigma and the independent share's line";
   EXPECT_NE(dom.find("anchor (1)"), std::string::npos) << "the view panel's columns are labelled";
+  EXPECT_NE(dom.find("<span class=\"gap\""), std::string::npos) << "the empty cell between view groups has its spacer in the labels";
   EXPECT_NE(dom.find("class=\"message\""), std::string::npos) << "the torn results.json shows a message";
   EXPECT_NE(dom.find((f.broken / "results.json").string()), std::string::npos);
 

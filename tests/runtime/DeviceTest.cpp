@@ -38,7 +38,7 @@ class OnDevice : public ::testing::TestWithParam<std::string> {
 };
 
 INSTANTIATE_TEST_SUITE_P(Devices, OnDevice, ::testing::Values("cpu", "cuda"),
-                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+                         [](const ::testing::TestParamInfo<std::string>& device) { return device.param; });
 
 // Generator, latent and pixel views, a training run and the probes' features, all on the
 // device: the losses fall and stay finite, and the features match the same encoder's on the CPU.

@@ -12,6 +12,19 @@ torch::Tensor ramp(int64_t batch, int64_t channels, int64_t size) {  // [B, C, S
   return torch::linspace(-1, 1, batch * channels * size * size).view({batch, channels, size, size});
 }
 
+TEST(PixelEdit, TheTableHoldsEveryEditInEnumOrderAndNamesRoundTrip) {
+  const std::vector<EditFacts>& table = editTable();
+  ASSERT_EQ(table.size(), 9u);
+  for (size_t i = 0; i < table.size(); ++i) {
+    EXPECT_EQ(static_cast<size_t>(table[i].kind), i) << table[i].name;
+    EXPECT_EQ(parseEditKind(table[i].name), table[i].kind);
+  }
+  EXPECT_TRUE(isColourEdit(EditKind::Green));
+  EXPECT_FALSE(isColourEdit(EditKind::Contrast));
+  EXPECT_TRUE(defaultEditRange(EditKind::Zoom).logScale);
+  EXPECT_THROW(parseEditKind("zom"), std::invalid_argument);
+}
+
 TEST(PixelEdit, NoAmountIsTheIdentityWithEveryPixelDefined) {
   const torch::Tensor x = ramp(2, 3, 8);
   const torch::Tensor one = torch::ones({2}), zero = torch::zeros({2});

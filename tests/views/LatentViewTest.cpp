@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "genrep/data/SyntheticShard.h"
 #include "support/Fixtures.h"
 
 namespace genrep {
@@ -28,6 +29,18 @@ Moments momentsOf(const std::vector<double>& values) {
 
 constexpr int64_t kDim = 16;
 constexpr uint64_t kAnchors = 4000;
+
+// The shard format stores a kind's value (data/SyntheticShard.h, which cannot see views/): its
+// count of kinds must grow with the table, or a new kind's shards would be refused as corrupt.
+TEST(LatentView, TheKindTableIsInValueOrderAndTheShardFormatCountsEveryKind) {
+  const NameTable<LatentViewKind>& kinds = latentViewKinds();
+  for (size_t i = 0; i < kinds.size(); ++i) EXPECT_EQ(static_cast<size_t>(kinds[i].first), i) << kinds[i].second;
+  EXPECT_EQ(static_cast<size_t>(kShardLatentViewKinds), kinds.size());
+  EXPECT_TRUE(latentViewNeedsClasses(LatentViewKind::Independent));
+  EXPECT_FALSE(latentViewNeedsClasses(LatentViewKind::Gaussian));
+  EXPECT_TRUE(latentViewNeedsWalks(LatentViewKind::Steering));
+  EXPECT_FALSE(latentViewNeedsWalks(LatentViewKind::None));
+}
 
 TEST(LatentView, AnchorsFollowTheScaledTruncatedNormalAndUniformClasses) {
   const LatentSampler sampler({LatentViewKind::None, 0.5, 1.5, false, nullptr}, kDim, 10, 7);

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "genrep/core/Random.h"
+#include "genrep/core/Progress.h"
 #include "genrep/core/Stopwatch.h"
 #include "genrep/data/ImageTensor.h"
 #include "genrep/gen/FrechetDistance.h"
@@ -142,6 +143,9 @@ nlohmann::json measureGeneratorQuality(Generator& generator, const RealDataset& 
   const torch::Tensor testImages = imagesToTensor(dataset.test);
   const torch::Tensor testLabels = labelsToTensor(dataset.test);
 
+  // The parts before train-on-synthetic (which has its own line) take about a minute on a CPU.
+  Progress progress("quality", options.neighbourSigmas.empty() ? 2 : 3, "parts");
+  progress.setNote("samples and their classes");
   // Generated images shared by consistency and the Fréchet distance.
   auto start = SteadyClock::now();
   torch::Generator rng = makeRng(options.seed, "quality.samples");
@@ -175,6 +179,8 @@ nlohmann::json measureGeneratorQuality(Generator& generator, const RealDataset& 
     report["rarest_class_share"] = shares.min().item<double>() * static_cast<double>(classes);  // of a uniform share
   }
 
+  progress.advance();
+  progress.setNote("Fréchet distance, precision and recall");
   // Fréchet distance and precision / recall: generated vs real test, and the floors real train
   // vs real test.
   const torch::Tensor testFeatures = classifierFeatures(classifier.net, testImages);
@@ -194,10 +200,14 @@ nlohmann::json measureGeneratorQuality(Generator& generator, const RealDataset& 
   report["precision_recall_floor"] = {{"precision", prFloor.precision}, {"recall", prFloor.recall}};
   report["precision_recall_k"] = kPrecisionRecallK;
 
+  progress.advance();
   if (!options.neighbourSigmas.empty()) {
+    progress.setNote("latent neighbours' classes");
     report["neighbour_class_change"] =
         neighbourClassChange(generator, classifier.net, options.neighbourSigmas, options.samples, options.truncation, options.seed);
+    progress.advance();
   }
+  progress.finish();
 
   // Train on synthetic, test on real.
   if (info.classes > 0) {

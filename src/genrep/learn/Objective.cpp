@@ -114,19 +114,29 @@ std::string objectiveName(ObjectiveKind kind) {
   return name ? *name : "?";
 }
 
+// Switches without a default: a kind added to the enum and not here is a compiler warning.
+bool objectiveNeedsClasses(ObjectiveKind kind) {
+  switch (kind) {
+    case ObjectiveKind::SimClr:
+    case ObjectiveKind::Inverter: return false;
+    case ObjectiveKind::SupCon:
+    case ObjectiveKind::Classifier: return true;
+  }
+  throw std::invalid_argument("learn.objective: unknown objective value " + std::to_string(static_cast<int>(kind)));
+}
+
 std::shared_ptr<Objective> makeObjective(const ObjectiveOptions& options, int64_t featureDim, int64_t classes, int64_t latentDim) {
-  if (options.kind == ObjectiveKind::SimClr) return std::make_shared<ContrastiveObjective>(options, featureDim);
-  if (options.kind == ObjectiveKind::SupCon) {
-    if (classes <= 0) throw std::invalid_argument("learn.objective=supcon needs classes: a conditional generator or labelled images");
-    return std::make_shared<ContrastiveObjective>(options, featureDim);
-  }
-  if (options.kind == ObjectiveKind::Inverter) {
-    if (latentDim <= 0) throw std::invalid_argument("learn.objective=inverter needs a generator source (source.kind=generator or mix)");
-    return std::make_shared<InverterObjective>(featureDim, classes, latentDim);
-  }
-  if (options.kind == ObjectiveKind::Classifier) {
-    if (classes <= 0) throw std::invalid_argument("learn.objective=classifier needs a class-conditional generator");
-    return std::make_shared<ClassifierObjective>(featureDim, classes);
+  switch (options.kind) {
+    case ObjectiveKind::SimClr: return std::make_shared<ContrastiveObjective>(options, featureDim);
+    case ObjectiveKind::SupCon:
+      if (classes <= 0) throw std::invalid_argument("learn.objective=supcon needs classes: a conditional generator or labelled images");
+      return std::make_shared<ContrastiveObjective>(options, featureDim);
+    case ObjectiveKind::Inverter:
+      if (latentDim <= 0) throw std::invalid_argument("learn.objective=inverter needs a generator source (source.kind=generator or mix)");
+      return std::make_shared<InverterObjective>(featureDim, classes, latentDim);
+    case ObjectiveKind::Classifier:
+      if (classes <= 0) throw std::invalid_argument("learn.objective=classifier needs a class-conditional generator");
+      return std::make_shared<ClassifierObjective>(featureDim, classes);
   }
   throw std::invalid_argument("learn.objective: unknown objective value " + std::to_string(static_cast<int>(options.kind)));
 }

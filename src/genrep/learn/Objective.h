@@ -31,6 +31,8 @@ enum class ObjectiveKind { SimClr = 0, SupCon = 1, Inverter = 2, Classifier = 3 
 const NameTable<ObjectiveKind>& objectiveKinds();
 ObjectiveKind parseObjectiveKind(const std::string& name);  // throws std::invalid_argument naming learn.objective
 std::string objectiveName(ObjectiveKind kind);
+// Whether it learns from classes (SupCon's positives, the classifier's targets).
+bool objectiveNeedsClasses(ObjectiveKind kind);
 std::string objectiveNameList();  // "simclr, supcon, inverter, classifier"
 
 struct ObjectiveOptions {

@@ -1,5 +1,7 @@
 #include "genrep/report/RunReport.h"
 
+#include <algorithm>
+
 #include <functional>
 #include <sstream>
 #include <stdexcept>
@@ -80,9 +82,58 @@ nlohmann::json studySection(const fs::path& folder, const nlohmann::json& result
   return s;
 }
 
+// Each trained method's learning curves, per seed (seed-<s>/<method>/metrics.jsonl): the loss
+// and the online kNN monitor's readings, the rest of each record left out.
+nlohmann::json demoCurves(const fs::path& folder) {
+  nlohmann::json curves = nlohmann::json::array();
+  std::error_code ec;
+  for (const auto& seed : fs::directory_iterator(folder, ec)) {
+    const std::string seedName = seed.path().filename().string();
+    if (!seed.is_directory(ec) || seedName.rfind("seed-", 0) != 0) continue;
+    for (const auto& method : fs::directory_iterator(seed.path(), ec)) {
+      if (!present(method.path() / "metrics.jsonl")) continue;
+      nlohmann::json loss = nlohmann::json::array(), knn = nlohmann::json::array();
+      for (const nlohmann::json& r : metricsOf(method.path() / "metrics.jsonl")) {
+        if (r.contains("loss") && r.contains("step")) loss.push_back({r["step"], r["loss"]});
+        if (r.value("event", "") == "monitor" && r.contains("knn_top1")) knn.push_back({r["step"], r["knn_top1"]});
+      }
+      if (loss.empty() && knn.empty()) continue;
+      curves.push_back({{"method", method.path().filename().string()}, {"seed", seedName}, {"loss", loss}, {"knn_top1", knn}});
+    }
+  }
+  return curves;
+}
+
+// The feature maps (map.json, 2-D principal coordinates of test images by class) of the first
+// seed's methods.
+nlohmann::json demoMaps(const fs::path& folder) {
+  std::vector<fs::path> seeds;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(folder, ec)) {
+    if (entry.is_directory(ec) && entry.path().filename().string().rfind("seed-", 0) == 0) seeds.push_back(entry.path());
+  }
+  nlohmann::json maps = nlohmann::json::array();
+  if (seeds.empty()) return maps;
+  std::sort(seeds.begin(), seeds.end());
+  std::vector<fs::path> methods;
+  for (const auto& entry : fs::directory_iterator(seeds.front(), ec)) {
+    if (present(entry.path() / "map.json")) methods.push_back(entry.path());
+  }
+  std::sort(methods.begin(), methods.end());
+  for (const fs::path& method : methods) {
+    nlohmann::json map = readJsonFile(method / "map.json");
+    map["method"] = method.filename().string();
+    map["seed"] = seeds.front().filename().string();
+    maps.push_back(std::move(map));
+  }
+  return maps;
+}
+
 nlohmann::json demoSection(const fs::path& folder, const nlohmann::json& results) {
   nlohmann::json s = section("demo", folder, configCommand("demo", folder));
   s["results"] = results;
+  s["curves"] = demoCurves(folder);
+  s["maps"] = demoMaps(folder);
   return s;
 }
 
@@ -168,8 +219,10 @@ std::vector<nlohmann::json> sectionsOf(const fs::path& folder) {
     });
   }
   if (present(folder / "walks.json")) attempt("walks", [&] { return walksSection(folder); });
-  if (present(folder / "views.json") || present(folder / "views.png")) attempt("views", [&] { return viewsSection(folder); });
-  if (present(folder / "metrics.jsonl") && !present(folder / "walks.json") && !present(folder / "results.json")) {
+  const bool viewPanel = present(folder / "views.json") || present(folder / "views.png");
+  if (viewPanel) attempt("views", [&] { return viewsSection(folder); });
+  // Every run folder has a metrics.jsonl; those of walks, results and view panels hold no training.
+  if (present(folder / "metrics.jsonl") && !present(folder / "walks.json") && !present(folder / "results.json") && !viewPanel) {
     attempt("training", [&] {
       nlohmann::json metrics = metricsOf(folder / "metrics.jsonl");
       for (const nlohmann::json& record : metrics) {

@@ -24,41 +24,46 @@ EditedImages resample(const torch::Tensor& images, const torch::Tensor& theta) {
 
 }  // namespace
 
-EditKind parseEditKind(const std::string& name) {
-  for (EditKind kind : {EditKind::Zoom, EditKind::ShiftX, EditKind::ShiftY, EditKind::Rotate, EditKind::Brightness,
-                        EditKind::Contrast, EditKind::Red, EditKind::Green, EditKind::Blue}) {
-    if (editName(kind) == name) return kind;
-  }
-  throw std::invalid_argument(fmt::format(
-      "steer.edits: unknown edit '{}' (zoom, shift_x, shift_y, rotate, brightness, contrast, red, green, blue)", name));
+const std::vector<EditFacts>& editTable() {
+  static const std::vector<EditFacts> table = {
+      {EditKind::Zoom, "zoom", {0.5, 2.0, true}},
+      {EditKind::ShiftX, "shift_x", {-0.25, 0.25, false}},
+      {EditKind::ShiftY, "shift_y", {-0.25, 0.25, false}},
+      {EditKind::Rotate, "rotate", {-30.0, 30.0, false}},
+      {EditKind::Brightness, "brightness", {-0.5, 0.5, false}},
+      {EditKind::Contrast, "contrast", {-0.5, 0.5, false}},
+      {EditKind::Red, "red", {-0.5, 0.5, false}, 0},
+      {EditKind::Green, "green", {-0.5, 0.5, false}, 1},
+      {EditKind::Blue, "blue", {-0.5, 0.5, false}, 2},
+  };
+  return table;
 }
 
-std::string editName(EditKind kind) {
-  switch (kind) {
-    case EditKind::Zoom: return "zoom";
-    case EditKind::ShiftX: return "shift_x";
-    case EditKind::ShiftY: return "shift_y";
-    case EditKind::Rotate: return "rotate";
-    case EditKind::Brightness: return "brightness";
-    case EditKind::Contrast: return "contrast";
-    case EditKind::Red: return "red";
-    case EditKind::Green: return "green";
-    case EditKind::Blue: return "blue";
-  }
-  return "?";
+const NameTable<EditKind>& editKinds() {
+  static const NameTable<EditKind> names = [] {
+    NameTable<EditKind> table;
+    for (const EditFacts& facts : editTable()) table.emplace_back(facts.kind, facts.name);
+    return table;
+  }();
+  return names;
 }
 
-bool isColourEdit(EditKind kind) { return kind == EditKind::Red || kind == EditKind::Green || kind == EditKind::Blue; }
+namespace {
 
-EditRange defaultEditRange(EditKind kind) {
-  switch (kind) {
-    case EditKind::Zoom: return {0.5, 2.0, true};
-    case EditKind::ShiftX:
-    case EditKind::ShiftY: return {-0.25, 0.25, false};
-    case EditKind::Rotate: return {-30.0, 30.0, false};
-    default: return {-0.5, 0.5, false};
-  }
+const EditFacts& factsOf(EditKind kind) {
+  const std::vector<EditFacts>& table = editTable();
+  return table.at(static_cast<size_t>(kind));  // in enum order (tests/steer/PixelEditTest.cpp)
 }
+
+}  // namespace
+
+EditKind parseEditKind(const std::string& name) { return valueNamedOrThrow(editKinds(), name, "steer.edits", "edit"); }
+
+std::string editName(EditKind kind) { return factsOf(kind).name; }
+
+bool isColourEdit(EditKind kind) { return factsOf(kind).channel >= 0; }
+
+EditRange defaultEditRange(EditKind kind) { return factsOf(kind).range; }
 
 EditedImages applyEdit(EditKind kind, const torch::Tensor& images, const torch::Tensor& alpha) {
   if (images.dim() != 4 || alpha.dim() != 1 || alpha.size(0) != images.size(0)) {
@@ -99,7 +104,7 @@ EditedImages applyEdit(EditKind kind, const torch::Tensor& images, const torch::
     if (images.size(1) != 3) {
       throw std::invalid_argument(fmt::format("pixel edit {} needs RGB images, these have {} channel(s)", editName(kind), images.size(1)));
     }
-    const int64_t channel = kind == EditKind::Red ? 0 : kind == EditKind::Green ? 1 : 2;
+    const int64_t channel = factsOf(kind).channel;
     out.images = images.clone();
     out.images.select(1, channel).add_(shift.view({b, 1, 1})).clamp_(-1, 1);
   }

@@ -8,23 +8,37 @@
 //   torch::Tensor alpha = torch::full({B}, 0.25);              // shift by a quarter of the width
 //   EditedImages e = applyEdit(EditKind::ShiftX, images, alpha);  // e.images, e.mask [B, 1, H, W]
 #include <string>
+#include <vector>
 
 #include <torch/torch.h>
+
+#include "genrep/core/NameTable.h"
 
 namespace genrep {
 
 enum class EditKind { Zoom, ShiftX, ShiftY, Rotate, Brightness, Contrast, Red, Green, Blue };
 
-EditKind parseEditKind(const std::string& name);  // zoom, shift_x, shift_y, rotate, brightness, contrast, red, green, blue
-std::string editName(EditKind kind);
-bool isColourEdit(EditKind kind);  // red, green, blue: RGB images only
-
 struct EditRange {
   double min = -1, max = 1;
   bool logScale = false;  // zoom: log-uniform
 };
-// The defaults, scaled from the paper's: zoom 0.5-2 (log-uniform), shift +-25 % of the width,
-// rotation +-30 degrees, brightness, contrast and colour +-0.5.
+
+// An edit with its facts: its name, its default range (scaled from the paper's: zoom 0.5-2
+// log-uniform, shift +-25 % of the width, rotation +-30 degrees, brightness, contrast and colour
+// +-0.5) and the channel a colour edit moves (-1: not a colour edit; RGB images only).
+struct EditFacts {
+  EditKind kind;
+  std::string name;
+  EditRange range;
+  int channel = -1;
+};
+// Every edit, in enum order: the one list that parsing, names, ranges and the colour check come from.
+const std::vector<EditFacts>& editTable();
+const NameTable<EditKind>& editKinds();
+
+EditKind parseEditKind(const std::string& name);  // throws std::invalid_argument naming steer.edits
+std::string editName(EditKind kind);
+bool isColourEdit(EditKind kind);
 EditRange defaultEditRange(EditKind kind);
 
 struct EditedImages {

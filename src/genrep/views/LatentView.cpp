@@ -20,6 +20,27 @@ const NameTable<LatentViewKind>& latentViewKinds() {
 
 std::string latentViewNameList() { return joinedNames(latentViewKinds()); }
 
+// Switches without a default: a kind added to the enum and not here is a compiler warning.
+bool latentViewNeedsClasses(LatentViewKind kind) {
+  switch (kind) {
+    case LatentViewKind::None:
+    case LatentViewKind::Gaussian:
+    case LatentViewKind::Steering: return false;
+    case LatentViewKind::Independent: return true;
+  }
+  throw std::invalid_argument("views.latent: no such kind");
+}
+
+bool latentViewNeedsWalks(LatentViewKind kind) {
+  switch (kind) {
+    case LatentViewKind::None:
+    case LatentViewKind::Gaussian:
+    case LatentViewKind::Independent: return false;
+    case LatentViewKind::Steering: return true;
+  }
+  throw std::invalid_argument("views.latent: no such kind");
+}
+
 LatentViewKind parseLatentViewKind(const std::string& name) {
   return valueNamedOrThrow(latentViewKinds(), name, "views.latent", "latent view");
 }
@@ -86,25 +107,26 @@ LatentCode LatentSampler::neighbour(uint64_t anchorIndex, uint64_t k) const {
   if (k == 0 && options_.kind == LatentViewKind::Steering) {
     for (const SteeringWalk& walk : options_.walks->walks) code.params.push_back(walk.logScale ? 1.0F : 0.0F);  // no edit
   }
-  if (k == 0 || options_.kind == LatentViewKind::None) return code;
+  if (k == 0) return code;
   RandomStream rng = stream(anchorIndex, k);
-  if (options_.kind == LatentViewKind::Steering) {
-    for (const SteeringWalk& walk : options_.walks->walks) {
-      const double alpha = walk.drawAlpha(rng);
-      const auto step = static_cast<float>(walk.step(alpha));
-      for (size_t i = 0; i < code.z.size(); ++i) code.z[i] += step * walk.direction[i];
-      code.params.push_back(static_cast<float>(alpha));
-    }
-    return code;
+  switch (options_.kind) {  // no default: a new kind is a compiler warning here
+    case LatentViewKind::None: return code;
+    case LatentViewKind::Gaussian:
+      for (float& value : code.z) value += static_cast<float>(options_.sigma * truncatedNormal(rng, 2.0));
+      return code;
+    case LatentViewKind::Independent:  // a fresh anchor-distributed z of the same class
+      for (float& value : code.z) value = static_cast<float>(options_.truncation * truncatedNormal(rng, 2.0));
+      return code;
+    case LatentViewKind::Steering:
+      for (const SteeringWalk& walk : options_.walks->walks) {
+        const double alpha = walk.drawAlpha(rng);
+        const auto step = static_cast<float>(walk.step(alpha));
+        for (size_t i = 0; i < code.z.size(); ++i) code.z[i] += step * walk.direction[i];
+        code.params.push_back(static_cast<float>(alpha));
+      }
+      return code;
   }
-  for (float& value : code.z) {
-    if (options_.kind == LatentViewKind::Gaussian) {
-      value += static_cast<float>(options_.sigma * truncatedNormal(rng, 2.0));
-    } else {  // independent: a fresh anchor-distributed z of the same class
-      value = static_cast<float>(options_.truncation * truncatedNormal(rng, 2.0));
-    }
-  }
-  return code;
+  throw std::invalid_argument("views.latent: no such kind");
 }
 
 }  // namespace genrep

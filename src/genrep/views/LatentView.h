@@ -35,6 +35,9 @@ const NameTable<LatentViewKind>& latentViewKinds();
 LatentViewKind parseLatentViewKind(const std::string& name);  // throws std::invalid_argument naming views.latent
 std::string latentViewName(LatentViewKind kind);
 std::string latentViewNameList();  // "none, gaussian, independent, steering"
+// What a kind needs beyond a generator: its classes (a fresh z of the anchor's class), learned walks.
+bool latentViewNeedsClasses(LatentViewKind kind);
+bool latentViewNeedsWalks(LatentViewKind kind);
 
 struct LatentViewOptions {
   LatentViewKind kind = LatentViewKind::Gaussian;

@@ -66,7 +66,9 @@
   }
   function imageFigure(parent, spec, src, header) {
     const img = el('img', {src: src, alt: spec.title});
-    const fig = el('figure', {class: 'figure wide', 'data-figure': spec.id}, el('h4', {}, spec.title), header || null, img,
+    // The header (column labels) sits in one box with the image, as wide as the image.
+    const panel = el('div', {class: 'panel'}, header || null, img);
+    const fig = el('figure', {class: 'figure wide', 'data-figure': spec.id}, el('h4', {}, spec.title), panel,
                    el('figcaption', {}, spec.caption || '', command(spec.command)));
     img.addEventListener('load', () => fig.setAttribute('data-marks', img.naturalWidth > 0 ? '1' : '0'));
     img.addEventListener('error', () => message(fig, 'The image does not decode.'));
@@ -303,7 +305,57 @@
     const node = section('genrep demo: methods on the same budget', sec);
     node.appendChild(el('p', {class: 'meta'}, `seeds: ${r.seeds}; CPU ${r.cpu && r.cpu.model ? r.cpu.model : 'unknown'}`));
     methodTable(node, r.rows, r.seeds, sec, 'demo');
+    demoCurves(node, sec);
+    demoMaps(node, sec);
     if (r.generator_quality) node.appendChild(details('generator quality', JSON.stringify(r.generator_quality, null, 2)));
+  }
+
+  // Each method's features of the same test images on their first two principal components
+  // (sec.maps, from map.json): a scatter per method, a colour per class.
+  function demoMaps(node, sec) {
+    const maps = sec.maps || [];
+    if (maps.length === 0) return;
+    node.appendChild(el('h4', {}, `Features of ${maps[0].images} test images on their first two principal components (${maps[0].seed})`));
+    const grid = el('div', {class: 'grid'});
+    node.appendChild(grid);
+    maps.forEach(m => {
+      const names = m.class_names || [];
+      const classes = [...new Set(m.labels)].sort((a, b) => a - b);
+      const datasets = classes.map(c => ({
+        label: names[c] || String(c), backgroundColor: colour(c, 0.6), borderColor: colour(c, 0.6), pointRadius: 1.5,
+        data: m.labels.map((l, i) => (l === c ? {x: m.x[i], y: m.y[i]} : null)).filter(p => p !== null)}));
+      chartFigure(grid, {id: `demo-map-${m.method}`, title: m.method, command: sec.command,
+                         caption: `PCA of the features; the two components hold ${(100 * m.explained).toFixed(1)} % of their variance. `},
+                  {type: 'scatter', data: {datasets: datasets}, options: options('first component', 'second component')});
+    });
+  }
+
+  // The learning curves of every trained method (sec.curves: per method and seed, [step, value]
+  // pairs): one chart per quantity, a line per method, the mean over its seeds at each step.
+  function demoCurves(node, sec) {
+    const curves = sec.curves || [];
+    if (curves.length === 0) return;
+    const methods = [...new Set(curves.map(c => c.method))].sort();
+    const grid = el('div', {class: 'grid'});
+    node.appendChild(grid);
+    [['loss', 'loss (window mean)', 1, 'Training loss'], ['knn_top1', 'kNN top-1 % (validation)', 100, 'Online kNN monitor']]
+      .forEach(([key, yTitle, scale, title]) => {
+        const datasets = methods.map((method, i) => {
+          const sums = new Map();
+          curves.filter(c => c.method === method).forEach(c => c[key].forEach(([step, value]) => {
+            const s = sums.get(step) || {total: 0, count: 0};
+            s.total += scale * value;
+            s.count += 1;
+            sums.set(step, s);
+          }));
+          const points = [...sums.entries()].sort((a, b) => a[0] - b[0]).map(([step, s]) => ({x: step, y: s.total / s.count}));
+          return line(method, points, i, {pointRadius: 0});
+        }).filter(d => d.data.length > 0);
+        const figure = chartFigure(grid, {id: `demo-curve-${key}`, title: `${title}, per method`, command: sec.command,
+                                          caption: 'Mean over the seeds at each logged step. '},
+                                   {type: 'line', data: {datasets: datasets}, options: options('step (updates)', yTitle)});
+        if (datasets.length === 0) figure.setAttribute('data-empty', 'no readings (learn.monitor_every = 0, or runs before it)');
+      });
   }
 
   // ---- encoder run: loss, monitor, speed; the probes when evaluated ----
@@ -462,7 +514,12 @@
     const layout = sec.layout || {};
     const header = el('div', {class: 'columns'});
     const total = layout.columns || 1;
-    (layout.groups || []).forEach(g => header.appendChild(el('span', {style: `flex: ${g.columns / total}`}, `${g.view} (${g.columns})`)));
+    // The panel leaves one empty cell between groups (layout.columns counts them): a spacer of
+    // that width keeps each label over its group.
+    (layout.groups || []).forEach((g, i) => {
+      if (i > 0) header.appendChild(el('span', {class: 'gap', style: `flex: ${1 / total}`}, ''));
+      header.appendChild(el('span', {style: `flex: ${g.columns / total}`}, `${g.view} (${g.columns})`));
+    });
     imageFigure(node, {id: 'views-panel', title: 'View panel', command: sec.command,
                        caption: `${layout.rows || '?'} anchors, one per row; each column group is one kind of view, labelled above. `},
                 sec.image, header);
