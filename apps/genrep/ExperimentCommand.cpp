@@ -397,11 +397,22 @@ void writeResults(const std::filesystem::path& run, const StudyDefinition& study
   nlohmann::json rows = nlohmann::json::array(), all = nlohmann::json::array();
   std::string tables;
   int64_t seedsDone = 0;
-  for (const std::string& id : study.axis.empty() ? study.references : std::vector<std::string>{}) {  // a table of methods
+  // The results of the finished points `pick` admits: their probes on the training dataset, or
+  // (`second`) on the second probe dataset (eval.format) where they were scored on one.
+  const auto recordsOf = [&](const std::function<bool(const Point&)>& pick, bool second) {
     std::vector<nlohmann::json> done;
     for (size_t i = 0; i < points.size(); ++i) {
-      if (points[i].method->id == id && !results[i].is_null()) done.push_back(results[i]);
+      if (results[i].is_null() || !pick(points[i])) continue;
+      if (!second) {
+        done.push_back(results[i]);
+      } else if (results[i].contains("transfer")) {
+        done.push_back(results[i]["transfer"]);
+      }
     }
+    return done;
+  };
+  for (const std::string& id : study.axis.empty() ? study.references : std::vector<std::string>{}) {  // a table of methods
+    const std::vector<nlohmann::json> done = recordsOf([&](const Point& p) { return p.method->id == id; }, false);
     if (done.empty()) continue;
     seedsDone = std::max<int64_t>(seedsDone, static_cast<int64_t>(done.size()));
     rows.push_back(summariseOverSeeds(id, findMethod(id)->label, done, firstSeed));
@@ -415,10 +426,7 @@ void writeResults(const std::filesystem::path& run, const StudyDefinition& study
     if (transfer) {
       nlohmann::json transferRows = nlohmann::json::array();
       for (const std::string& id : study.references) {
-        std::vector<nlohmann::json> done;
-        for (size_t i = 0; i < points.size(); ++i) {
-          if (points[i].method->id == id && !results[i].is_null() && results[i].contains("transfer")) done.push_back(results[i]["transfer"]);
-        }
+        const std::vector<nlohmann::json> done = recordsOf([&](const Point& p) { return p.method->id == id; }, true);
         if (!done.empty()) transferRows.push_back(summariseOverSeeds(id, findMethod(id)->label, done, firstSeed));
       }
       tables += fmt::format("\n{}\n\n{}", transferTitle, methodTableMarkdown(transferRows, seedsDone > 1, config.getInt("eval.few_shot_per_class")));
@@ -459,16 +467,8 @@ void writeResults(const std::filesystem::path& run, const StudyDefinition& study
       const std::string label = study.lineLabel(*method, value2);
       table += "| " + label + " |";
       for (const std::string& v : columns) {
-        std::vector<nlohmann::json> done;
-        for (size_t i = 0; i < points.size(); ++i) {
-          const Point& p = points[i];
-          if (p.method != method || p.value != v || p.value2 != value2 || results[i].is_null()) continue;
-          if (!second) {
-            done.push_back(results[i]);
-          } else if (results[i].contains("transfer")) {
-            done.push_back(results[i]["transfer"]);
-          }
-        }
+        const std::vector<nlohmann::json> done =
+            recordsOf([&](const Point& p) { return p.method == method && p.value == v && p.value2 == value2; }, second);
         if (reference != v.empty() || done.empty()) {
           table += " |";
           continue;
