@@ -28,6 +28,7 @@
 #include "genrep/core/AtomicFile.h"
 #include "genrep/core/Stopwatch.h"
 #include "genrep/gen/GeneratorLoader.h"
+#include "genrep/learn/EncoderTrainer.h"
 #include "genrep/learn/Objective.h"
 #include "genrep/learn/ResNetEncoder.h"
 #include "genrep/runtime/Autocast.h"
@@ -174,7 +175,9 @@ int run(const Settings& s) {
   const bool channelsLast = s.channelsLast && applyChannelsLast(*encoder, "--channels-last");
   std::vector<torch::Tensor> parameters = encoder->parameters();
   for (const torch::Tensor& p : objective->parameters()) parameters.push_back(p);
-  torch::optim::SGD optimizer(parameters, torch::optim::SGDOptions(0.03 * static_cast<double>(s.batch) / 256).momentum(0.9).weight_decay(1e-4));
+  EncoderTrainingOptions training;  // genrep train's optimiser at this batch (learn.* defaults)
+  training.batch = s.batch;
+  const std::unique_ptr<torch::optim::SGD> optimizer = makeEncoderOptimizer(parameters, training);
   encoder->train();
   objective->train();
 
@@ -200,12 +203,12 @@ int run(const Settings& s) {
     const double value = loss.item<double>();  // waits for the forward pass (on a GPU too)
     part.forward = secondsSince(start);
     start = SteadyClock::now();
-    optimizer.zero_grad();
+    optimizer->zero_grad();
     loss.backward();
     if (device.is_cuda()) parameters.front().grad().sum().item<double>();  // wait for the backward kernels
     part.backward = secondsSince(start);
     start = SteadyClock::now();
-    optimizer.step();
+    optimizer->step();
     if (device.is_cuda()) parameters.front().sum().item<double>();  // wait for the update's kernels
     part.update = secondsSince(start);
     if (step < s.warmup) continue;
@@ -299,12 +302,12 @@ int main(int argc, char** argv) {
   app.add_option("--batch", s.batch, "anchors per step (2 views each)")->check(CLI::PositiveNumber);
   app.add_option("--threads", s.threads, "LibTorch threads (0 = every core)")->check(CLI::NonNegativeNumber);
   app.add_option("--arch", s.arch, "encoder: resnet (genrep's small one), resnet18, resnet34, resnet50")
-      ->check(CLI::IsMember({"resnet", "resnet18", "resnet34", "resnet50"}));
-  app.add_option("--stem", s.stem, "torchvision archs: imagenet or cifar")->check(CLI::IsMember({"imagenet", "cifar"}));
-  app.add_option("--input-norm", s.inputNorm, "none or imagenet (RGB)")->check(CLI::IsMember({"none", "imagenet"}));
+      ->check(CLI::IsMember(namesOf(encoderKinds())));
+  app.add_option("--stem", s.stem, "torchvision archs: imagenet or cifar")->check(CLI::IsMember(namesOf(encoderStems())));
+  app.add_option("--input-norm", s.inputNorm, "none or imagenet (RGB)")->check(CLI::IsMember(namesOf(inputNorms())));
   app.add_option("--crop-size", s.cropSize, "side of the pixel views (0 = the generator's image size)")->check(CLI::NonNegativeNumber);
-  app.add_option("--encoder-precision", s.encoderPrecision, "fp32 or bf16 (autocast)")->check(CLI::IsMember({"fp32", "bf16"}));
-  app.add_option("--generator-precision", s.generatorPrecision, "fp32 or bf16 (autocast)")->check(CLI::IsMember({"fp32", "bf16"}));
+  app.add_option("--encoder-precision", s.encoderPrecision, "fp32 or bf16 (autocast)")->check(CLI::IsMember(namesOf(precisionNames())));
+  app.add_option("--generator-precision", s.generatorPrecision, "fp32 or bf16 (autocast)")->check(CLI::IsMember(namesOf(precisionNames())));
   app.add_flag("--channels-last", s.channelsLast, "NHWC encoder weights and views");
   app.add_flag("--generator-channels-last", s.generatorChannelsLast, "NHWC generator weights");
   app.add_option("--refresh", s.refresh, "stream: share of each batch generated afresh, the rest reused from --window")

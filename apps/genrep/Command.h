@@ -23,10 +23,10 @@
 namespace genrep::app {
 
 // A command-line flag that is sugar for one config key: `--threads 4` == `--set run.threads=4`.
+// Its help is the key's, from the key's declaration (what --print-config says), with its choices.
 struct FlagAlias {
   std::string flag;  // "--threads"
   std::string key;   // "run.threads"
-  std::string help;
   bool isSwitch = false;  // a switch sets the key to true and takes no value
   // A switch with a preset also applies these assignments, below the config file and
   // --set in precedence: `--quick` = a smaller budget that any explicit setting overrides.
@@ -75,6 +75,9 @@ struct CommandSpec {
 std::vector<FlagAlias> runFlags();
 // --format and --path, for the commands that read a real dataset (data.* keys).
 std::vector<FlagAlias> datasetFlags();
+// --generator (gen.path) and --device (run.device), for the commands that take them.
+FlagAlias generatorFlag();
+FlagAlias deviceFlag();
 
 
 // The command families.

@@ -3,14 +3,18 @@
 namespace genrep::app {
 
 std::vector<FlagAlias> runFlags() {
-  return {{"--threads", "run.threads", "CPU threads (0 = every core)", false},
-          {"--seed", "run.seed", "seed of the run's random streams", false},
-          {"--run-name", "run.name", "run folder name under run.root", false},
-          {"--resume-changed", "run.resume_changed", "continue from a checkpoint made with other settings", true}};
+  return {{"--threads", "run.threads"},
+          {"--seed", "run.seed"},
+          {"--run-name", "run.name"},
+          {"--resume-changed", "run.resume_changed", true}};
 }
 
 std::vector<FlagAlias> datasetFlags() {
-  return {{"--format", "data.format", "real dataset format", false}, {"--path", "data.path", "real dataset folder", false}};
+  return {{"--format", "data.format"}, {"--path", "data.path"}};
 }
+
+FlagAlias generatorFlag() { return {"--generator", "gen.path"}; }
+
+FlagAlias deviceFlag() { return {"--device", "run.device"}; }
 
 }  // namespace genrep::app

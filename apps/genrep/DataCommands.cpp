@@ -89,7 +89,7 @@ void runInfo(CommandContext& context) {
 
 std::vector<CommandSpec> dataCommands() {
   std::vector<FlagAlias> infoFlags = datasetFlags();
-  infoFlags.push_back({"--per-class", "info.per_class", "images per class in samples.png", false});
+  infoFlags.push_back({"--per-class", "info.per_class"});
   return {
       {{"data", "info"},
        "what a real dataset holds: counts, shape, classes, pixel statistics, splits (writes info.json, samples.png)",

@@ -19,6 +19,7 @@
 #include "genrep/runtime/CpuFeatures.h"
 #include "genrep/settings/DataKeys.h"
 #include "genrep/settings/LearnKeys.h"
+#include "genrep/study/StudyDefinition.h"
 
 namespace genrep::app {
 namespace {
@@ -106,7 +107,7 @@ void runDemo(CommandContext& context) {
   std::vector<std::vector<nlohmann::json>> results(methods.size());  // [method][seed]
   const std::string demoToml = config.toToml();
   const std::filesystem::path walks = learnWalksOnce(config, generator, context.run.path() / "walks");
-  const SubRunner runner(schema, {"demo."});  // demo.* keys only choose which sub-runs to make
+  const SubRunner runner(schema, {KeyRole::Decides, KeyRole::Measures, KeyRole::Walks});
   for (int64_t s = 0; s < seeds; ++s) {
     for (size_t m = 0; m < methods.size(); ++m) {
       std::vector<std::string> overrides = methods[m].overrides;
@@ -125,15 +126,15 @@ void runDemo(CommandContext& context) {
 
 CommandSpec demoCommand() {
   std::vector<FlagAlias> flags = tableFlags("demo.seeds");
-  flags.push_back({"--quick", "demo.quick", "the same table in a few minutes (rough numbers)", true, quickPreset()});
+  flags.push_back({"--quick", "demo.quick", true, quickPreset()});
   CommandSpec spec{{"demo"},
                    "the main job: encoders from the shipped generator by every method, the real-data and raw baselines, one table",
                    [](ConfigSchema& schema) {
                      addTrainKeys(schema);
                      addEvalKeys(schema);
                      addSteerKeys(schema);
-                     schema.addInt("demo.seeds", 1, "seeds per method");
-                     schema.addBool("demo.quick", false, "the quick preset is in effect");
+                     schema.addInt("demo.seeds", 1, "seeds per method").role(KeyRole::Chooses);
+                     schema.addBool("demo.quick", false, "the same table in a few minutes (rough numbers)").role(KeyRole::Chooses);
                      // The demo's budget: about 20 minutes per seed on 2 cores (docs/demo.md).
                      schema.setDefault("learn.steps", int64_t{400});
                      schema.setDefault("learn.batch", int64_t{256});

@@ -10,7 +10,7 @@
 #include "genrep/gen/GanGenerator.h"
 #include "genrep/gen/GanTrainer.h"
 #include "genrep/gen/GeneratorLoader.h"
-#include "genrep/gen/GeneratorQuality.h"
+#include "genrep/eval/GeneratorQuality.h"
 #include "genrep/gen/QualityClassifier.h"
 #include "genrep/report/GeneratorSheet.h"
 #include "genrep/settings/DataKeys.h"
@@ -138,11 +138,11 @@ void runEval(CommandContext& context) {
 std::vector<CommandSpec> ganCommands() {
   const std::vector<FlagAlias> dataFlags = datasetFlags();
   std::vector<FlagAlias> trainFlags = dataFlags;
-  trainFlags.push_back({"--steps", "gan.steps", "training steps", false});
-  trainFlags.push_back({"--out", "gan.out", "generator folder to write", false});
+  trainFlags.push_back({"--steps", "gan.steps"});
+  trainFlags.push_back({"--out", "gan.out"});
   std::vector<FlagAlias> evalFlags = dataFlags;
-  evalFlags.push_back({"--generator", "gen.path", "generator folder", false});
-  evalFlags.push_back({"--save-in-generator", "quality.save_in_generator", "also write quality.json into the generator folder", true});
+  evalFlags.push_back(generatorFlag());
+  evalFlags.push_back({"--save-in-generator", "quality.save_in_generator", true});
   CommandSpec train{{"gan", "train"},
                     "train genrep's own GAN on a real dataset (writes a generator folder; resumes from the run's checkpoint)",
                     [](ConfigSchema& schema) {
@@ -166,14 +166,14 @@ std::vector<CommandSpec> ganCommands() {
          addGeneratorKeys(schema);
          addSheetKeys(schema);
        },
-       {{"--generator", "gen.path", "generator folder", false}}, runSample},
+       {generatorFlag()}, runSample},
       {{"gan", "eval"},
        "generator quality on real data: class consistency, Frechet distance, train-on-synthetic/test-on-real",
        [](ConfigSchema& schema) {
          addGeneratorKeys(schema);
          addDatasetKeys(schema);
          addQualityKeys(schema);
-         schema.addBool("quality.save_in_generator", false, "also write quality.json into the generator folder");
+         schema.addBool("quality.save_in_generator", false, "also write quality.json into the generator folder").role(KeyRole::Operational);
        },
        evalFlags, runEval},
   };

@@ -88,18 +88,18 @@ void runEval(CommandContext& context) {
 
 std::vector<CommandSpec> learnCommands() {
   std::vector<FlagAlias> trainFlags = datasetFlags();
-  trainFlags.insert(trainFlags.end(), {{"--generator", "gen.path", "generator folder", false},
-                                       {"--source", "source.kind", joinedNames(sourceKinds()), false},
-                                       {"--objective", "learn.objective", objectiveNameList(), false},
-                                       {"--latent-view", "views.latent", latentViewNameList(), false},
-                                       {"--walks", "views.walks", "steering walks folder (genrep steer train)", false},
-                                       {"--steps", "learn.steps", "gradient updates", false},
-                                       {"--batch", "learn.batch", "anchors per step", false},
-                                       {"--device", "run.device", "auto, cpu, cuda, cuda:N", false}});
+  trainFlags.insert(trainFlags.end(), {generatorFlag(),
+                                       {"--source", "source.kind"},
+                                       {"--objective", "learn.objective"},
+                                       {"--latent-view", "views.latent"},
+                                       {"--walks", "views.walks"},
+                                       {"--steps", "learn.steps"},
+                                       {"--batch", "learn.batch"},
+                                       deviceFlag()});
   std::vector<FlagAlias> evalFlags = datasetFlags();
-  evalFlags.insert(evalFlags.end(), {{"--encoder", "eval.encoder", "encoder folder (a train run's encoder/)", false},
-                                     {"--baseline", "eval.baseline", "pixels or random (instead of --encoder)", false},
-                                     {"--device", "run.device", "auto, cpu, cuda, cuda:N", false}});
+  evalFlags.insert(evalFlags.end(), {{"--encoder", "eval.encoder"},
+                                     {"--baseline", "eval.baseline"},
+                                     deviceFlag()});
   CommandSpec train{{"train"},
                     "train an encoder on views from a generator, real images or a mix (resumes from the run's checkpoint)",
                     addTrainKeys,
@@ -116,8 +116,8 @@ std::vector<CommandSpec> learnCommands() {
          addDatasetKeys(schema);
          addEncoderKeys(schema);
          addEvalKeys(schema);
-         schema.addString("eval.encoder", "", "encoder folder to evaluate");
-         schema.addString("eval.baseline", "none", "evaluate a baseline instead of an encoder", {"none", "pixels", "random"});
+         schema.addString("eval.encoder", "", "encoder folder to evaluate").role(KeyRole::Measures);
+         schema.addString("eval.baseline", "none", "evaluate a baseline instead of an encoder", {"none", "pixels", "random"}).role(KeyRole::Measures);
        },
        evalFlags, runEval},
       demoCommand(),

@@ -32,9 +32,9 @@ std::vector<CommandSpec> reportCommands() {
                    "one offline HTML page of run folders: studies, the demo, encoder and GAN runs, generators, walks, view panels",
                    [](ConfigSchema& schema) {
                      schema.addString("report.folders", "", "run or generator folders, comma-separated (the positional FOLDER...)");
-                     schema.addString("report.out", "", "the page to write; empty = report.html in the first folder");
+                     schema.addString("report.out", "", "the page to write; empty = report.html in the first folder").role(KeyRole::Operational);
                    },
-                   {{"--out", "report.out", "the page to write (default: FIRST_FOLDER/report.html)", false}},
+                   {{"--out", "report.out"}},
                    [](CommandContext&) {}};
   spec.positionalKey = "report.folders";
   spec.positionalHelp = "the folders to report on";

@@ -11,65 +11,16 @@
 #include "genrep/core/TextList.h"
 #include "genrep/gen/GeneratorLoader.h"
 #include "genrep/runtime/Device.h"
+#include "genrep/settings/SteerKeys.h"
 #include "genrep/steer/WalkTrainer.h"
 
 namespace genrep::app {
-namespace {
-
-// The edits and their ranges from steer.*; empty steer.edits = every edit the images allow.
-std::vector<EditSpec> editsFromConfig(const Config& config, int64_t channels) {
-  std::vector<EditSpec> edits;
-  const std::string names = config.getString("steer.edits");
-  if (names.empty()) {
-    edits = defaultEdits(channels);
-  } else {
-    for (const std::string& name : splitList(names)) edits.push_back({parseEditKind(name), defaultEditRange(parseEditKind(name))});
-  }
-  for (EditSpec& e : edits) {
-    switch (e.kind) {
-      case EditKind::Zoom: e.range = {config.getFloat("steer.zoom_min"), config.getFloat("steer.zoom_max"), true}; break;
-      case EditKind::ShiftX:
-      case EditKind::ShiftY: e.range = {-config.getFloat("steer.shift"), config.getFloat("steer.shift"), false}; break;
-      case EditKind::Rotate: e.range = {-config.getFloat("steer.rotate"), config.getFloat("steer.rotate"), false}; break;
-      case EditKind::Brightness: e.range = {-config.getFloat("steer.brightness"), config.getFloat("steer.brightness"), false}; break;
-      case EditKind::Contrast: e.range = {-config.getFloat("steer.contrast"), config.getFloat("steer.contrast"), false}; break;
-      default: e.range = {-config.getFloat("steer.colour"), config.getFloat("steer.colour"), false}; break;
-    }
-  }
-  return edits;
-}
-
-}  // namespace
-
-void addSteerKeys(ConfigSchema& schema) {
-  schema.addString("steer.edits", "", "comma-separated edits to learn; empty = zoom, shift_x, shift_y, rotate, brightness, "
-                                      "contrast (and red, green, blue for RGB)");
-  schema.addInt("steer.steps", 300, "Adam steps (each trains every walk on one batch)");
-  schema.addInt("steer.batch", 32, "latents per step and walk");
-  schema.addFloat("steer.lr", 0.01, "Adam learning rate of the walks");
-  schema.addFloat("steer.truncation", 1.0, "z = truncation * TN(-2, 2)");
-  schema.addInt("steer.eval_samples", 256, "held-out samples that measure each walk");
-  schema.addFloat("steer.zoom_min", 0.5, "zoom factor range (log-uniform)");
-  schema.addFloat("steer.zoom_max", 2.0, "zoom factor range (log-uniform)");
-  schema.addFloat("steer.shift", 0.25, "shifts: +- this share of the width / height");
-  schema.addFloat("steer.rotate", 30.0, "rotation: +- degrees");
-  schema.addFloat("steer.brightness", 0.5, "brightness: +- amount on the [0, 1] pixel scale");
-  schema.addFloat("steer.contrast", 0.5, "contrast: factor 1 +- amount");
-  schema.addFloat("steer.colour", 0.5, "red, green, blue: +- amount on the [0, 1] pixel scale");
-}
 
 nlohmann::json trainWalksRun(const Config& config, std::shared_ptr<Generator> generator, const std::filesystem::path& folder,
                              MetricsLog& metrics, std::shared_ptr<DataParallel> ranks) {
   if (!ranks) ranks = DataParallel::single();
-  WalkTrainingOptions options;
+  WalkTrainingOptions options = walkTrainingOptionsFromConfig(config, generator->info().channels);
   options.ranks = ranks;
-  options.edits = editsFromConfig(config, generator->info().channels);
-  options.steps = config.getInt("steer.steps");
-  options.batch = config.getInt("steer.batch");
-  options.lr = config.getFloat("steer.lr");
-  options.truncation = config.getFloat("steer.truncation");
-  options.evalSamples = config.getInt("steer.eval_samples");
-  options.seed = runOptionsFromConfig(config).seed;
   const torch::Device device = selectDevice(deviceFromConfig(config));
   options.validate(generator->info());  // before anything is printed or written
   fmt::print("generator  {}  {}\n", generatorPathFromConfig(config), generator->info().description);
@@ -105,7 +56,7 @@ std::filesystem::path learnWalksOnce(const Config& config, std::shared_ptr<Gener
   nlohmann::json settings = nlohmann::json::object();
   const nlohmann::json all = config.toJson();  // items() must not outlive the json it walks
   for (const auto& [key, value] : all.items()) {
-    if (key.rfind("steer.", 0) == 0) settings[key] = value;  // keys are flat
+    if (config.schema().find(key)->role == KeyRole::Walks) settings[key] = value;  // keys are flat
   }
   settings["generator"] = generatorPathFromConfig(config);
   settings["seed"] = static_cast<int64_t>(runOptionsFromConfig(config).seed);
@@ -149,10 +100,10 @@ std::vector<CommandSpec> steerCommands() {
          addDeviceKey(schema);
          addSteerKeys(schema);
        },
-       {{"--generator", "gen.path", "generator folder", false},
-        {"--edits", "steer.edits", "comma-separated edits", false},
-        {"--steps", "steer.steps", "Adam steps", false},
-        {"--device", "run.device", "auto, cpu, cuda, cuda:N", false}},
+       {generatorFlag(),
+        {"--edits", "steer.edits"},
+        {"--steps", "steer.steps"},
+        deviceFlag()},
        runSteerTrain, "", /*dataParallel=*/true},
   };
 }

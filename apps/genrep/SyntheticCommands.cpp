@@ -93,14 +93,14 @@ void runViews(CommandContext& context) {
 
 std::vector<CommandSpec> syntheticCommands() {
   const std::vector<FlagAlias> generateFlags = {
-      {"--generator", "gen.path", "generator folder", false},
-      {"--anchors", "generate.anchors", "anchors M (per class for a conditional generator)", false},
-      {"--pool", "generate.pool", "neighbours K per anchor", false},
-      {"--latent-view", "views.latent", latentViewNameList(), false},
-      {"--walks", "views.walks", "steering walks folder", false},
-      {"--sigma", "views.sigma", "gaussian latent view: z' = z + sigma * TN(-2, 2)", false},
-      {"--out", "generate.out", "dataset folder (default: the run folder)", false},
-      {"--device", "run.device", "auto, cpu, cuda, cuda:N", false}};
+      generatorFlag(),
+      {"--anchors", "generate.anchors"},
+      {"--pool", "generate.pool"},
+      {"--latent-view", "views.latent"},
+      {"--walks", "views.walks"},
+      {"--sigma", "views.sigma"},
+      {"--out", "generate.out"},
+      deviceFlag()};
   return {
       {{"generate"},
        "write an offline synthetic dataset: M anchors (per class), each with K neighbours, as shards (resumable)",
@@ -112,7 +112,7 @@ std::vector<CommandSpec> syntheticCommands() {
          schema.addInt("generate.pool", 10, "neighbours K per anchor (0 only with views.latent=none)");
          schema.addInt("generate.shard_anchors", 1000, "anchors per shard file");
          schema.addInt("generate.batch", 256, "images per generator call");
-         schema.addString("generate.out", "", "dataset folder; empty = the run folder");
+         schema.addString("generate.out", "", "dataset folder; empty = the run folder").role(KeyRole::Operational);
        },
        generateFlags, runGenerate},
       {{"views"},
@@ -126,10 +126,10 @@ std::vector<CommandSpec> syntheticCommands() {
          schema.addFloat("panel.truncation", 1.0, "anchors: z = truncation * TN(-2, 2)");
          schema.addString("panel.walks", "", "steering walks folder (`genrep steer train`): adds a steering group");
        },
-       {{"--generator", "gen.path", "generator folder", false},
-        {"--anchors", "panel.anchors", "rows", false},
-        {"--sigmas", "panel.sigmas", "comma-separated sigmas", false},
-        {"--walks", "panel.walks", "steering walks folder", false}},
+       {generatorFlag(),
+        {"--anchors", "panel.anchors"},
+        {"--sigmas", "panel.sigmas"},
+        {"--walks", "panel.walks"}},
        runViews},
   };
 }

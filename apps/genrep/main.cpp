@@ -68,8 +68,12 @@ void registerCommand(CLI::App& root, const CommandSpec& spec, ParsedCommand& par
   cli->add_flag("--print-config", parsed.printConfig, "print the resolved config as TOML and exit");
   std::vector<FlagAlias> flags = runFlags();
   flags.insert(flags.end(), spec.flags.begin(), spec.flags.end());
+  const ConfigSchema schema = schemaFor(spec);
   for (const FlagAlias& alias : flags) {
-    const std::string help = fmt::format("{} (= --set {}=...)", alias.help, alias.key);
+    const ConfigKey* key = schema.find(alias.key);
+    if (!key) throw std::logic_error(fmt::format("{}: flag {} names {}, which the command does not have", commandName(spec), alias.flag, alias.key));
+    const std::string choices = key->choices.empty() ? "" : fmt::format(": {}", fmt::join(key->choices, ", "));
+    const std::string help = fmt::format("{}{} (= --set {}=...)", key->help, choices, alias.key);
     if (alias.isSwitch) {
       cli->add_flag_callback(alias.flag, [&parsed, alias] { parsed.flagValues[alias.flag] = "true"; }, help);
     } else {

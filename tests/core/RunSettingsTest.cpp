@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "genrep/core/Config.h"
+#include "genrep/settings/RunKeys.h"
 
 namespace genrep {
 namespace {
@@ -11,34 +12,42 @@ namespace {
 ConfigSchema schema() {
   ConfigSchema s;
   s.addInt("run.seed", 0, "seed");
-  s.addInt("run.threads", 0, "threads");
-  s.addString("run.name", "", "name");
+  s.addInt("run.threads", 0, "threads").role(KeyRole::Operational);
+  s.addString("run.name", "", "name").role(KeyRole::Operational);
   s.addInt("learn.steps", 10, "steps");
-  s.addInt("learn.checkpoint_every", 100, "operational");
-  s.addBool("learn.resume", true, "operational");
+  s.addInt("learn.checkpoint_every", 100, "operational").role(KeyRole::Operational);
+  s.addBool("learn.resume", true, "operational").role(KeyRole::Operational);
+  s.addInt("learn.log_every", 10, "operational").role(KeyRole::Operational);
   s.addFloat("views.sigma", 0.5, "sigma");
-  s.addInt("demo.seeds", 1, "bookkeeping");
+  s.addInt("eval.fit_images", 100, "probe").role(KeyRole::Measures);
+  s.addInt("demo.seeds", 1, "bookkeeping").role(KeyRole::Chooses);
   return s;
 }
 
 RunSettings settings(const std::vector<std::string>& overrides, std::vector<std::string> sections = {},
-                     std::vector<std::string> exempt = {}) {
+                     std::vector<KeyRole> counted = {KeyRole::Decides}) {
   const ConfigSchema s = schema();
-  return RunSettings(Config::fromToml(s, "", "test", overrides), s, std::move(sections), std::move(exempt));
+  return RunSettings(Config::fromToml(s, "", "test", overrides), s, std::move(sections), std::move(counted));
 }
 
-TEST(RunSettings, KeepsTheDecidingKeysOfTheChosenSections) {
-  EXPECT_TRUE(isOperationalKey("run.threads"));
-  EXPECT_FALSE(isOperationalKey("run.seed"));
-  EXPECT_TRUE(isOperationalKey("gan.eval_every"));
-  EXPECT_FALSE(isOperationalKey("learn.steps"));
-  EXPECT_TRUE(isOperationalKey("views.prefetch_threads")) << "the same views (tests/views/PrefetchedViewSourceTest.cpp)";
-  EXPECT_TRUE(isOperationalKey("views.cache_mb")) << "the same views up to float rounding (tests/views/GeneratorViewSourceTest.cpp)";
-  EXPECT_EQ(nlohmann::json::parse(settings({}).json()),
-            (nlohmann::json{{"run.seed", 0}, {"learn.steps", 10}, {"views.sigma", 0.5}, {"demo.seeds", 1}}));
+TEST(RunSettings, KeepsTheKeysOfTheCountedRolesInTheChosenSections) {
+  EXPECT_EQ(nlohmann::json::parse(settings({}).json()), (nlohmann::json{{"run.seed", 0}, {"learn.steps", 10}, {"views.sigma", 0.5}}))
+      << "operational keys and a command's choices never decide";
   EXPECT_EQ(nlohmann::json::parse(settings({}, {"learn"}).json()), (nlohmann::json{{"run.seed", 0}, {"learn.steps", 10}}));
-  EXPECT_EQ(nlohmann::json::parse(settings({}, {}, {"demo.", "learn.steps"}).json()),
-            (nlohmann::json{{"run.seed", 0}, {"views.sigma", 0.5}}));
+  EXPECT_EQ(nlohmann::json::parse(settings({}, {}, {KeyRole::Decides, KeyRole::Measures}).json()),
+            (nlohmann::json{{"run.seed", 0}, {"learn.steps", 10}, {"views.sigma", 0.5}, {"eval.fit_images", 100}}))
+      << "a probed result counts how it is measured";
+  EXPECT_EQ(nlohmann::json::parse(settings({}, {}, {KeyRole::Chooses}).json()), (nlohmann::json{{"demo.seeds", 1}}));
+}
+
+TEST(RunSettings, TheShippedDeclarationsSayWhatDecides) {
+  ConfigSchema s;
+  addRunKeys(s);
+  addDeviceKey(s);
+  for (const char* key : {"run.root", "run.name", "run.threads", "run.resume_changed", "run.timeout_s", "run.device"}) {
+    EXPECT_EQ(s.find(key)->role, KeyRole::Operational) << key;
+  }
+  EXPECT_EQ(s.find("run.seed")->role, KeyRole::Decides);
 }
 
 TEST(RunSettings, ListsWhatChangedAndIgnoresWhereItRuns) {
@@ -53,6 +62,7 @@ TEST(RunSettings, KeysAddedLaterCountAtTheirDefaultAndRemovedKeysCount) {
   older.erase("views.sigma");              // made before views.sigma existed
   older["learn.threads_per_step"] = 3;     // a key genrep no longer has
   older["learn.log_every"] = 7;            // operational: ignored
+  older["demo.seeds"] = 3;                 // a command's choice: ignored
   const auto changes = settings({}).changesSince(older.dump());
   EXPECT_EQ(changes, (std::vector<std::string>{"learn.threads_per_step: 3 -> (no longer a setting)"}));
   older.erase("learn.threads_per_step");

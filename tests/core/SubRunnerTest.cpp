@@ -14,9 +14,9 @@ namespace {
 ConfigSchema schema() {
   ConfigSchema s;
   s.addInt("run.seed", 0, "seed");
-  s.addInt("run.threads", 0, "operational");
+  s.addInt("run.threads", 0, "operational").role(KeyRole::Operational);
   s.addFloat("views.sigma", 0.5, "decides");
-  s.addInt("demo.seeds", 1, "bookkeeping");
+  s.addInt("demo.seeds", 1, "bookkeeping").role(KeyRole::Chooses);
   return s;
 }
 
@@ -33,7 +33,7 @@ struct CountingWork {
 TEST(SubRunner, MakesStoresAndThenReusesAResultWithTheSameSettings) {
   test::TempDir dir;
   const ConfigSchema s = schema();
-  const SubRunner runner(s, {"demo."});
+  const SubRunner runner(s, {KeyRole::Decides});
   CountingWork work;
   const SubRun sub{"gaussian", "Gaussian views", dir / "seed-0" / "gaussian"};
   const auto run = [&](std::vector<std::string> overrides) {
@@ -63,7 +63,7 @@ TEST(SubRunner, MakesStoresAndThenReusesAResultWithTheSameSettings) {
 TEST(SubRunner, RunsAgainWhereTheResultPredatesSignaturesOrWasNeverWritten) {
   test::TempDir dir;
   const ConfigSchema s = schema();
-  const SubRunner runner(s, {});
+  const SubRunner runner(s, {KeyRole::Decides});
   CountingWork work;
   const SubRun sub{"tx", "Tx only", dir / "tx"};
   const Config config = Config::fromToml(s, "", "test", {});

@@ -166,8 +166,8 @@ TEST(GanTrainer, SeveralDUpdatesPerStepAreCountedAndResumeExactly) {
 RunSettings ganSettings(double lrD) {
   ConfigSchema schema;
   schema.addFloat("gan.lr_d", 4e-4, "D learning rate");
-  schema.addInt("gan.steps", 4000, "steps");
-  return RunSettings(Config::fromToml(schema, "", "test", {fmt::format("gan.lr_d={}", lrD)}), schema, {"gan"}, {"gan.steps"});
+  schema.addInt("gan.steps", 4000, "steps").role(KeyRole::Extent);
+  return RunSettings(Config::fromToml(schema, "", "test", {fmt::format("gan.lr_d={}", lrD)}), schema, {"gan"});
 }
 
 TEST(GanTrainer, MoreStepsContinueButOtherSettingsAreRefused) {

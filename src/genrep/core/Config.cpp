@@ -125,6 +125,12 @@ ConfigSchema& ConfigSchema::add(ConfigKey key) {
   return *this;
 }
 
+ConfigSchema& ConfigSchema::role(KeyRole role) {
+  if (keys_.empty()) throw std::logic_error("ConfigSchema: role() before any key");
+  keys_.back().role = role;
+  return *this;
+}
+
 ConfigSchema& ConfigSchema::setDefault(const std::string& name, ConfigValue value) {
   for (ConfigKey& key : keys_) {
     if (key.name != name) continue;

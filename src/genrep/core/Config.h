@@ -33,12 +33,25 @@ using ConfigValue = std::variant<bool, int64_t, double, std::string>;
 
 const char* configTypeName(ConfigType type);
 
+// What a setting decides, declared with the key: whether a checkpoint, a reused sub-run or a
+// study point made with another value is another result (core/RunSettings.h).
+enum class KeyRole {
+  Decides,      // what a run computes (the default)
+  Operational,  // how a run runs or watches itself: threads, device, folders, logging, checkpoint
+                // cadence, resuming, prefetching, caches, monitors (read off the weights, never fed back)
+  Measures,     // how a trained encoder is measured (eval.*): a probe's result, not the weights
+  Walks,        // how steering walks are learned (steer.*): the walks, which a run names by folder
+  Chooses,      // which runs a command makes (demo.*, experiment.*): never one run's result
+  Extent,       // how far a run goes (gan.steps): its checkpoint continues to more
+};
+
 struct ConfigKey {
   std::string name;  // dotted: "section.key"
   ConfigType type;
   ConfigValue defaultValue;
   std::string help;
   std::vector<std::string> choices;  // strings only; empty = any
+  KeyRole role = KeyRole::Decides;
 };
 
 class ConfigSchema {
@@ -48,6 +61,9 @@ class ConfigSchema {
   ConfigSchema& addFloat(const std::string& name, double defaultValue, std::string help);
   ConfigSchema& addString(const std::string& name, std::string defaultValue, std::string help,
                           std::vector<std::string> choices = {});
+
+  // The role of the key declared last: schema.addInt("run.threads", 0, "...").role(KeyRole::Operational).
+  ConfigSchema& role(KeyRole role);
 
   // A command's own default for a shared key (the demo's budget); the type must match.
   ConfigSchema& setDefault(const std::string& name, ConfigValue value);
@@ -88,6 +104,8 @@ class Config {
   // Every key of the schema with its resolved value, as TOML / as a JSON object.
   std::string toToml() const;
   nlohmann::json toJson() const;
+  // The schema it was resolved against.
+  const ConfigSchema& schema() const { return schema_; }
 
  private:
   explicit Config(const ConfigSchema& schema);

@@ -1,5 +1,6 @@
 #include "genrep/core/RunSettings.h"
 
+#include <algorithm>
 #include <variant>
 
 #include <fmt/format.h>
@@ -16,19 +17,10 @@ std::string shown(const nlohmann::json& value) { return value.is_null() ? "(none
 
 }  // namespace
 
-bool isOperationalKey(const std::string& key) {
-  if (startsWith(key, "run.")) return key != "run.seed";
-  const std::string last = key.substr(key.rfind('.') + 1);
-  // What a run watches itself with (monitor_*) is read off the weights, never fed back; which
-  // thread makes the views (prefetch_threads) does not change them, and keeping a fixed set's
-  // images (cache_mb) changes them only by float rounding, as the thread count does.
-  return last == "checkpoint_every" || last == "log_every" || last == "eval_every" || last == "resume" || last == "prefetch_threads" ||
-         last == "cache_mb" || startsWith(last, "monitor_");
-}
-
 RunSettings::RunSettings(const Config& config, const ConfigSchema& schema, std::vector<std::string> sections,
-                         std::vector<std::string> exempt)
-    : sections_(std::move(sections)), exempt_(std::move(exempt)) {
+                         std::vector<KeyRole> counted)
+    : sections_(std::move(sections)), counted_(std::move(counted)) {
+  for (const ConfigKey& key : schema.keys()) roles_[key.name] = key.role;
   nlohmann::json values = nlohmann::json::object(), defaults = nlohmann::json::object();
   const nlohmann::json all = config.toJson();
   for (const auto& [key, value] : all.items()) {
@@ -55,9 +47,8 @@ bool RunSettings::decides(const std::string& key) const {
   for (const std::string& e : extra_) {
     if (key == e) return true;
   }
-  if (isOperationalKey(key)) return false;
-  for (const std::string& e : exempt_) {
-    if (e.back() == '.' ? startsWith(key, e) : key == e) return false;
+  if (const auto known = roles_.find(key); known != roles_.end()) {
+    if (std::find(counted_.begin(), counted_.end(), known->second) == counted_.end()) return false;
   }
   if (key == "run.seed" || sections_.empty()) return true;
   for (const std::string& section : sections_) {

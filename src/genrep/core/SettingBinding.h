@@ -56,6 +56,16 @@ struct Bounds {
 template <class Options>
 class SettingBinding {
  public:
+  // `role`: what the keys declared here decide unless one says otherwise (core/Config.h).
+  explicit SettingBinding(KeyRole role = KeyRole::Decides) : defaultRole_(role) {}
+
+  // The role of the setting declared last: .add("learn.log_every", ...).role(KeyRole::Operational).
+  SettingBinding& role(KeyRole role) {
+    if (settings_.empty()) throw std::logic_error("SettingBinding: role() before any setting");
+    settings_.back().role = role;
+    return *this;
+  }
+
   SettingBinding& add(std::string key, bool Options::*field, std::string help) {
     return bind(std::move(key), [=](ConfigSchema& s, const std::string& k, const Options& d, const std::string& h) { s.addBool(k, d.*field, h); },
                 [=](const Config& c, const std::string& k, Options& o) { o.*field = c.getBool(k); }, std::move(help));
@@ -148,7 +158,10 @@ class SettingBinding {
 
   // The keys, in declaration order, with the defaults of `defaults`.
   void addKeys(ConfigSchema& schema, const Options& defaults = Options{}) const {
-    for (const Setting& s : settings_) s.declare(schema, s.key, defaults, s.help);
+    for (const Setting& s : settings_) {
+      s.declare(schema, s.key, defaults, s.help);
+      schema.role(s.role);
+    }
   }
   // Fills the bound fields of `options` (others are left as they are); a value outside its
   // bounds throws std::invalid_argument: "gan.steps is 0; it must be >= 1".
@@ -173,10 +186,11 @@ class SettingBinding {
     std::string key, help;
     Declare declare;
     Read read;
+    KeyRole role;
   };
 
   SettingBinding& bind(std::string key, Declare declare, Read read, std::string help) {
-    settings_.push_back({std::move(key), std::move(help), std::move(declare), std::move(read)});
+    settings_.push_back({std::move(key), std::move(help), std::move(declare), std::move(read), defaultRole_});
     return *this;
   }
   template <class T>
@@ -185,6 +199,7 @@ class SettingBinding {
     return value;
   }
 
+  KeyRole defaultRole_;
   std::vector<Setting> settings_;
 };
 

@@ -11,13 +11,13 @@
 
 namespace genrep {
 
-SubRunner::SubRunner(const ConfigSchema& schema, std::vector<std::string> exempt) : schema_(schema), exempt_(std::move(exempt)) {}
+SubRunner::SubRunner(const ConfigSchema& schema, std::vector<KeyRole> counted) : schema_(schema), counted_(std::move(counted)) {}
 
 nlohmann::json SubRunner::run(const SubRun& sub, const Config& config, const Work& work) const {
   const std::filesystem::path resultFile = sub.folder / kResultFile;
-  // Every key decides but the exempt and operational ones; a result made before some key
+  // The keys of the counted roles decide; a result made before some key
   // existed is reused while that key holds its default (RunSettings::changesSince).
-  const RunSettings settings(config, schema_, {}, exempt_);
+  const RunSettings settings(config, schema_, {}, counted_);
   removeStaleTemporaries(sub.folder);  // what a killed run was writing here
   std::error_code ec;
   if (std::filesystem::exists(resultFile, ec)) {

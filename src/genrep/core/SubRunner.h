@@ -6,7 +6,7 @@
 // from its own checkpoint there), and its result is stamped with the settings' signature and
 // written atomically, so a killed run leaves either no result or a whole one.
 //
-//   SubRunner runner(schema, {"demo."});                 // demo.* keys do not decide a result
+//   SubRunner runner(schema, {KeyRole::Decides, KeyRole::Measures});   // what decides a probed encoder
 //   nlohmann::json r = runner.run({"simclr-tx", "SimCLR, Tx only", folder}, config,
 //                                 [&](const Config& c, const std::filesystem::path& f) { return trainAndProbe(c, f); });
 #include <filesystem>
@@ -16,10 +16,9 @@
 
 #include <nlohmann/json.hpp>
 
-namespace genrep {
+#include "genrep/core/Config.h"
 
-class Config;
-class ConfigSchema;
+namespace genrep {
 
 struct SubRun {
   std::string id;     // "simclr-tx": stored in the result as "method"
@@ -34,9 +33,9 @@ class SubRunner {
   static constexpr const char* kResultFile = "eval.json";
 
   // `schema`: the one every sub-run's config is resolved against (defaults of keys newer than
-  // a stored result). `exempt`: keys, or prefixes ending in '.', that do not decide a result;
-  // operational keys (threads, folders, how often to log) never do (core/RunSettings.h).
-  SubRunner(const ConfigSchema& schema, std::vector<std::string> exempt);
+  // a stored result). `counted`: the roles of the keys that decide a result (core/Config.h
+  // KeyRole; operational keys and a command's choices never do).
+  SubRunner(const ConfigSchema& schema, std::vector<KeyRole> counted);
 
   // The result of `sub` under `config`: reused, or made by `work` and stored. Throws
   // std::invalid_argument naming the result file when it was made with other settings.
@@ -44,7 +43,7 @@ class SubRunner {
 
  private:
   const ConfigSchema& schema_;
-  std::vector<std::string> exempt_;
+  std::vector<KeyRole> counted_;
 };
 
 }  // namespace genrep

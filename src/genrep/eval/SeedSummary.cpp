@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include <fmt/format.h>
+
 #include "genrep/core/MeanSpread.h"
 
 namespace genrep {
@@ -33,6 +35,22 @@ nlohmann::json summariseOverSeeds(const std::string& id, const std::string& labe
                         {"per_seed", perSeed}};
   if (!viewsPerSecond.empty()) row["views_per_second"] = meanAndSpread(viewsPerSecond).mean;
   return row;
+}
+
+std::string percentCell(const nlohmann::json& row, const char* probe, bool withSpread) {
+  const double mean = 100 * row[probe]["mean"].get<double>(), spread = 100 * row[probe]["spread"].get<double>();
+  return withSpread ? fmt::format("{:.2f} ± {:.2f}", mean, spread) : fmt::format("{:.2f}", mean);
+}
+
+std::string methodTableMarkdown(const nlohmann::json& rows, bool several, int64_t fewShotPerClass) {
+  std::string table = fmt::format("| method | linear top-1 % | kNN top-1 % | few-shot {}/class top-1 % | views/s |\n|---|---|---|---|---|\n",
+                                  fewShotPerClass);
+  for (const nlohmann::json& row : rows) {
+    table += fmt::format("| {} | {} | {} | {} | {} |\n", row["label"].get<std::string>(), percentCell(row, "linear_top1", several),
+                         percentCell(row, "knn_top1", several), percentCell(row, "few_shot", true),
+                         row.contains("views_per_second") ? fmt::format("{:.0f}", row["views_per_second"].get<double>()) : "-");
+  }
+  return table;
 }
 
 }  // namespace genrep

@@ -18,4 +18,11 @@ namespace genrep {
 nlohmann::json summariseOverSeeds(const std::string& id, const std::string& label, const std::vector<nlohmann::json>& results,
                                   int64_t firstSeed);
 
+// A table cell of such a row: `probe`'s mean in percent ("linear_top1", "knn_top1", "few_shot"),
+// with "± spread" when `withSpread`.
+std::string percentCell(const nlohmann::json& row, const char* probe, bool withSpread);
+// Rows as a Markdown table: method | linear | kNN | few-shot | views/s. `several`: linear and kNN
+// with their spread over seeds.
+std::string methodTableMarkdown(const nlohmann::json& rows, bool several, int64_t fewShotPerClass);
+
 }  // namespace genrep

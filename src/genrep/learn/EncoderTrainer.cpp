@@ -50,8 +50,7 @@ class EncoderTask : public TrainingTask {
     precision_ = usablePrecision(options.precision, encoder_->parameters().front().device(), "learn.precision");
     parameters_ = encoder_->parameters();
     for (const torch::Tensor& p : objective_.parameters()) parameters_.push_back(p);
-    optimizer_ = std::make_unique<torch::optim::SGD>(
-        parameters_, torch::optim::SGDOptions(options.lr()).momentum(options.momentum).weight_decay(options.weightDecay));
+    optimizer_ = makeEncoderOptimizer(parameters_, options);
     encoder_->train();
     objective_.train();
   }
@@ -198,6 +197,11 @@ EncoderTrainingResult trainEncoder(ResNetEncoder& encoder, Objective& objective,
   const int64_t steps = runTrainingLoop(task, loopOptions(options, checkpoint), &metrics);
   encoder->eval();
   return task.result(steps);
+}
+
+std::unique_ptr<torch::optim::SGD> makeEncoderOptimizer(const std::vector<torch::Tensor>& parameters, const EncoderTrainingOptions& options) {
+  return std::make_unique<torch::optim::SGD>(parameters,
+                                             torch::optim::SGDOptions(options.lr()).momentum(options.momentum).weight_decay(options.weightDecay));
 }
 
 }  // namespace genrep

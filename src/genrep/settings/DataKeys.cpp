@@ -32,7 +32,7 @@ struct ProbeDataset {
 const SettingBinding<ProbeDataset>& probeDatasetSettings() {
   using O = ProbeDataset;
   static const SettingBinding<O> binding =
-      SettingBinding<O>()
+      SettingBinding<O>(KeyRole::Measures)
           .add("eval.format", &O::format, "a second dataset the probes score on as well; empty = none",
                {"", "fashion-mnist", "mnist", "idx", "cifar10", "cifar100", "folder"})
           .add("eval.path", &O::path, "its folder; empty = the format's default")

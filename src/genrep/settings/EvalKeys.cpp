@@ -10,7 +10,7 @@ const SettingBinding<FeatureLimits>& featureLimitSettings() {
   using O = FeatureLimits;
   using I = Bounds<int64_t>;
   static const SettingBinding<O> binding =
-      SettingBinding<O>()
+      SettingBinding<O>(KeyRole::Measures)
           .add("eval.fit_images", &O::fitImages, "training images the probes fit on (0 = all of train minus validation)", I::atLeast(0))
           .add("eval.test_images", &O::testImages, "test images scored (0 = the whole test split)", I::atLeast(0))
           .add("eval.batch", &O::batch, "images per encoder forward pass when extracting features", I::atLeast(1));
@@ -20,7 +20,7 @@ const SettingBinding<FeatureLimits>& featureLimitSettings() {
 const SettingBinding<LinearProbeOptions>& linearProbeSettings() {
   using O = LinearProbeOptions;
   static const SettingBinding<O> binding =
-      SettingBinding<O>()
+      SettingBinding<O>(KeyRole::Measures)
           .add("eval.linear_epochs", &O::epochs, "epochs of the linear probe (accuracy after the last one)", Bounds<int64_t>::atLeast(1))
           .add("eval.linear_lr", &O::lr, "Adam learning rate of the linear probe", Bounds<double>::above(0))
           .add("eval.few_shot_steps", &O::fewShotSteps, "full-batch Adam steps of a few-shot probe", Bounds<int64_t>::atLeast(1))
@@ -32,7 +32,7 @@ const SettingBinding<EvaluationOptions>& probeSettings() {
   using O = EvaluationOptions;
   using I = Bounds<int64_t>;
   static const SettingBinding<O> binding =
-      SettingBinding<O>()
+      SettingBinding<O>(KeyRole::Measures)
           .add("eval.knn_k", &O::knnK, "neighbours of the kNN probe", I::atLeast(1))
           .add("eval.knn_t", &O::knnTemperature, "temperature of the kNN vote weights", Bounds<double>::above(0))
           .add("eval.few_shot_per_class", &O::fewShotPerClass, "labelled images per class of the few-shot probe", I::atLeast(1))

@@ -50,15 +50,15 @@ const SettingBinding<EncoderTrainingOptions>& encoderTrainingSettings() {
           .add("learn.momentum", &O::momentum, "SGD momentum", F::closedOpen(0, 1))
           .add("learn.weight_decay", &O::weightDecay, "SGD weight decay", F::atLeast(0))
           .add("learn.warmup", &O::warmup, "linear warm-up steps before the cosine decay (< learn.steps)", I::atLeast(0))
-          .add("learn.checkpoint_every", &O::checkpointEvery, "steps between checkpoints", I::atLeast(1))
-          .add("learn.log_every", &O::logEvery, "steps between metrics lines", I::atLeast(1))
-          .add("learn.resume", &O::resume, "continue from the run folder's checkpoint when there is one")
+          .add("learn.checkpoint_every", &O::checkpointEvery, "steps between checkpoints", I::atLeast(1)).role(KeyRole::Operational)
+          .add("learn.log_every", &O::logEvery, "steps between metrics lines", I::atLeast(1)).role(KeyRole::Operational)
+          .add("learn.resume", &O::resume, "continue from the run folder's checkpoint when there is one").role(KeyRole::Operational)
           .add("learn.sync_batch_norm", &O::syncBatchNorm, "data parallel: batch-norm statistics over every rank's share of the batch")
           .add("learn.precision", &O::precision, "encoder forward and loss: fp32, or bf16 autocast (faster with AMX; other numerics)",
                precisionNames())
           .add("learn.channels_last", &O::channelsLast, "channels_last (NHWC) memory layout for the encoder's weights and views")
           .add("learn.monitor_every", &O::monitorEvery,
-               "steps between online kNN readings on held-out real images (0 = none; needs a labelled dataset)", I::atLeast(0));
+               "steps between online kNN readings on held-out real images (0 = none; needs a labelled dataset)", I::atLeast(0)).role(KeyRole::Operational);
   return binding;
 }
 

@@ -64,7 +64,7 @@ const SettingBinding<GeneratorViewOptions>& generatorViewSettings() {
           .add("views.generator_channels_last", &O::generatorChannelsLast, "the generator's weights in the channels_last (NHWC) layout")
           .add("views.cache_mb", &O::cacheMegabytes,
                "a fixed set (views.anchors > 0): its images kept once generated when all A x (1 + pool) fit in this many MiB, so each "
-               "is generated once (0 = every time; the same images up to float rounding)");
+               "is generated once (0 = every time; the same images up to float rounding)").role(KeyRole::Operational);
   return binding;
 }
 
@@ -88,7 +88,7 @@ const SettingBinding<ViewSourceOptions>& refreshSettings() {
           .add("views.window", &O::window, "views.refresh < 1: the most recent generated anchors kept in memory for reuse")
           .add("views.prefetch_threads", &O::prefetchThreads,
                "0 = each step's views made in the training thread; P = a producer thread with P intra-op threads makes step t+1's "
-               "views while step t trains (the same views; generate/augment shares are then its overlapped work)");
+               "views while step t trains (the same views; generate/augment shares are then its overlapped work)").role(KeyRole::Operational);
   return binding;
 }
 

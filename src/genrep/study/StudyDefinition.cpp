@@ -17,7 +17,7 @@ namespace {
 const SettingBinding<StudyDefinition>& studySettings() {
   using S = StudyDefinition;
   static const SettingBinding<S> binding =
-      SettingBinding<S>()
+      SettingBinding<S>(KeyRole::Chooses)
           .add("experiment.name", &S::name, "the study's name: its run folder is experiment-<name>")
           .add("experiment.summary", &S::summary, "what the study varies, one line (tables and the report)")
           .add("experiment.axis", &S::axis, "the setting the study varies; empty: a table of methods")
@@ -122,6 +122,10 @@ std::vector<std::string> shippedStudyNames() {
     if (!names.empty()) return names;
   }
   return {};
+}
+
+std::string leftOutLine(const std::vector<std::string>& leftOut) {
+  return leftOut.empty() ? "" : fmt::format("left out: {} (they need the generator's classes; it has none)\n", fmt::join(leftOut, ", "));
 }
 
 }  // namespace genrep

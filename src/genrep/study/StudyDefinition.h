@@ -63,6 +63,9 @@ StudyDefinition studyFromConfig(const Config& config, const ConfigSchema& schema
 // side the user's methods or --quick's values left out).
 void settleComparisons(StudyDefinition& study, bool strict);
 
+// The line that says which methods were left out (StudyDefinition::leftOut); "" when none.
+std::string leftOutLine(const std::vector<std::string>& leftOut);
+
 // <name>.toml of the first study folder that has it (core/InstallPaths.h); std::invalid_argument naming
 // experiment.study and the studies there when none has.
 std::filesystem::path shippedStudyFile(const std::string& name);

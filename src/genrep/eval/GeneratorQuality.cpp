@@ -1,4 +1,4 @@
-#include "genrep/gen/GeneratorQuality.h"
+#include "genrep/eval/GeneratorQuality.h"
 
 #include <cmath>
 #include <functional>
