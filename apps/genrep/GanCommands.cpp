@@ -16,20 +16,10 @@
 #include "genrep/settings/DataKeys.h"
 #include "genrep/settings/GanKeys.h"
 #include "genrep/settings/QualityKeys.h"
+#include "genrep/settings/SampleKeys.h"
 
 namespace genrep::app {
 namespace {
-
-void addSheetKeys(ConfigSchema& schema) {
-  schema.addInt("sample.columns", 10, "samples per row (per class for a conditional generator)");
-  schema.addInt("sample.rows", 8, "rows for an unconditional generator");
-  schema.addFloat("sample.truncation", 1.0, "latent truncation t: z = t * TN(-2, 2)");
-}
-
-SheetOptions sheetOptions(const Config& config) {
-  return {config.getInt("sample.columns"), config.getInt("sample.rows"), config.getFloat("sample.truncation"),
-          runOptionsFromConfig(config).seed};
-}
 
 void runTrain(CommandContext& context) {
   const Config& config = context.config;
@@ -67,7 +57,7 @@ void runTrain(CommandContext& context) {
   const GanTrainingResult result = trainGan(dataset, options, context.run, context.metrics, probe);
   if (!context.ranks->isMain()) return;
   std::unique_ptr<GanGenerator> generator = loadGanGenerator(result.generatorFolder);
-  writeGeneratorSheet(*generator, result.generatorFolder / "samples.png", sheetOptions(config));
+  writeGeneratorSheet(*generator, result.generatorFolder / "samples.png", sheetOptionsFromConfig(config));
   fmt::print("trained  {} steps in {:.0f} s of training  (D step {:.0f} img/s, G step {:.0f} img/s)\n", result.steps,
              result.trainSeconds, result.dImagesPerSecond, result.gImagesPerSecond);
   fmt::print("wrote    {}  ({})\n", result.generatorFolder.string(), generator->info().description);
@@ -76,7 +66,7 @@ void runTrain(CommandContext& context) {
 void runSample(CommandContext& context) {
   std::unique_ptr<Generator> generator = loadGenerator(generatorPathFromConfig(context.config));
   const std::filesystem::path file = context.run.file("samples.png");
-  writeGeneratorSheet(*generator, file, sheetOptions(context.config));
+  writeGeneratorSheet(*generator, file, sheetOptionsFromConfig(context.config));
   fmt::print("generator  {}  {}\nwrote      {}\n", generatorPathFromConfig(context.config), generator->info().description,
              file.string());
 }
@@ -149,7 +139,7 @@ std::vector<CommandSpec> ganCommands() {
                       addDatasetKeys(schema);
                       addGanTrainingKeys(schema);
                       addQualityKeys(schema);
-                      addSheetKeys(schema);
+                      addSampleKeys(schema);
                     },
                     trainFlags, runTrain, "", /*dataParallel=*/true};
   // The settings are checked before the run folder is made: a continued run's config stays.
@@ -164,7 +154,7 @@ std::vector<CommandSpec> ganCommands() {
        "a PNG grid of a generator's samples (one row per class when conditional)",
        [](ConfigSchema& schema) {
          addGeneratorKeys(schema);
-         addSheetKeys(schema);
+         addSampleKeys(schema);
        },
        {generatorFlag()}, runSample},
       {{"gan", "eval"},

@@ -12,6 +12,8 @@
 #include "genrep/runtime/Device.h"
 #include "genrep/views/LatentView.h"
 #include "genrep/views/OfflineDataset.h"
+#include "genrep/settings/GenerateKeys.h"
+#include "genrep/settings/PanelKeys.h"
 #include "genrep/settings/ViewKeys.h"
 
 namespace genrep::app {
@@ -21,15 +23,9 @@ void runGenerate(CommandContext& context) {
   const Config& config = context.config;
   const std::string generatorPath = generatorPathFromConfig(config);
   std::unique_ptr<Generator> generator = loadGenerator(generatorPath);
-  OfflineDatasetOptions options;
-  options.latent = latentViewOptionsFromConfig(config);
-  options.anchorsPerClass = config.getInt("generate.anchors");
-  options.pool = config.getInt("generate.pool");
-  options.shardAnchors = config.getInt("generate.shard_anchors");
-  options.batch = config.getInt("generate.batch");
-  options.seed = runOptionsFromConfig(config).seed;
-  const std::string out = config.getString("generate.out");
-  const std::filesystem::path folder = out.empty() ? context.run.path() : std::filesystem::path(out);
+  const OfflineDatasetOptions options = offlineDatasetOptionsFromConfig(config);
+  const std::filesystem::path out = generateFolderFromConfig(config);
+  const std::filesystem::path folder = out.empty() ? context.run.path() : out;
   const torch::Device device = selectDevice(deviceFromConfig(config));
   options.validate();  // before anything is printed or written
 
@@ -67,16 +63,7 @@ void runGenerate(CommandContext& context) {
 void runViews(CommandContext& context) {
   const Config& config = context.config;
   std::unique_ptr<Generator> generator = loadGenerator(generatorPathFromConfig(config));
-  ViewPanelOptions options;
-  options.anchors = config.getInt("panel.anchors");
-  options.sigmas = parseNumberList("panel.sigmas", config.getString("panel.sigmas"));
-  options.perGroup = config.getInt("panel.per_group");
-  options.independent = config.getBool("panel.independent");
-  options.truncation = config.getFloat("panel.truncation");
-  options.seed = runOptionsFromConfig(config).seed;
-  if (!config.getString("panel.walks").empty()) {
-    options.walks = std::make_shared<const SteeringWalks>(loadSteeringWalks(config.getString("panel.walks")));
-  }
+  const ViewPanelOptions options = viewPanelOptionsFromConfig(config);
   const std::filesystem::path file = context.run.file("views.png");
   nlohmann::json layout = writeViewPanel(*generator, file, options);
   layout["generator"] = generatorPathFromConfig(config);
@@ -106,25 +93,15 @@ std::vector<CommandSpec> syntheticCommands() {
        "write an offline synthetic dataset: M anchors (per class), each with K neighbours, as shards (resumable)",
        [](ConfigSchema& schema) {
          addGeneratorKeys(schema);
-         addLatentViewKeys(schema);
          addDeviceKey(schema);
-         schema.addInt("generate.anchors", 1000, "anchors M (per class for a conditional generator, classes balanced)");
-         schema.addInt("generate.pool", 10, "neighbours K per anchor (0 only with views.latent=none)");
-         schema.addInt("generate.shard_anchors", 1000, "anchors per shard file");
-         schema.addInt("generate.batch", 256, "images per generator call");
-         schema.addString("generate.out", "", "dataset folder; empty = the run folder").role(KeyRole::Operational);
+         addGenerateKeys(schema);
        },
        generateFlags, runGenerate},
       {{"views"},
        "a PNG panel of latent views: one row per anchor, gaussian neighbours at several sigma, independent, steering",
        [](ConfigSchema& schema) {
          addGeneratorKeys(schema);
-         schema.addInt("panel.anchors", 8, "rows (anchors, classes balanced)");
-         schema.addString("panel.sigmas", "0.25,0.5,1.0", "gaussian latent view sigmas, one column group each");
-         schema.addInt("panel.per_group", 3, "views shown per sigma and for independent");
-         schema.addBool("panel.independent", true, "show independent views (conditional generators)");
-         schema.addFloat("panel.truncation", 1.0, "anchors: z = truncation * TN(-2, 2)");
-         schema.addString("panel.walks", "", "steering walks folder (`genrep steer train`): adds a steering group");
+         addPanelKeys(schema);
        },
        {generatorFlag(),
         {"--anchors", "panel.anchors"},
