@@ -48,11 +48,21 @@ struct Fixtures {
       rows.push_back(row("simclr-gaussian", "SimCLR, gaussian", value, linear));
       rows.push_back(row("simclr-tx", "SimCLR, Tx only", value, linear - 0.02));
     }
+    // What each point cost: two seeds per method and value.
+    nlohmann::json points = nlohmann::json::array();
+    for (const char* method : {"simclr-gaussian", "simclr-tx"}) {
+      for (const auto& [value, seconds] : std::vector<std::pair<std::string, double>>{{"500", 100.0}, {"5000", 400.0}, {"0", 900.0}}) {
+        for (int seed = 0; seed < 2; ++seed) {
+          points.push_back({{"method", method}, {"value", value}, {"value2", ""}, {"seed", seed},
+                            {"linear", {{"top1", 0.7 + seconds / 1e4}}}, {"cpu_seconds", seconds + seed}});
+        }
+      }
+    }
     test::writeText(experiment / "results.json",
                     dumped({{"study", "samples"}, {"summary", "anchors"}, {"axis", "views.anchors"}, {"values", {"500", "5000", "0"}},
                             {"log_axis", true}, {"methods", {"simclr-gaussian", "simclr-tx"}}, {"references", nlohmann::json::array()},
                             {"paper", "sub-logarithmic"}, {"paper_series", nullptr}, {"seeds_done", 3}, {"rows", rows},
-                            {"points", nlohmann::json::array()}, {"cpu", {{"model", "test CPU"}}},
+                            {"points", points}, {"cpu", {{"model", "test CPU"}}},
                             {"provenance", {{"machines", {"test CPU (avx2)"}}, {"libtorch", {"2.11.0"}}, {"commits", {"0123abcd"}}}},
                             {"comparisons", nlohmann::json::parse(R"([{"name": "simclr-gaussian@0 vs simclr-gaussian@500", "mixed_pairs": 0,
                               "probes": {"linear": {"seeds": [0, 1, 2], "mean": 6.0, "low": 4.5, "high": 7.5, "verdict": "holds"},
@@ -232,6 +242,8 @@ TEST(HtmlReportInBrowser, DrawsEveryFigureWithoutAnErrorAndShowsMessagesForBadDa
   }
   // Three values x two methods, each with a band (two more series) over three seeds.
   EXPECT_EQ(marks.at("experiment-samples-linear_top1"), 3 * 2 * 3);
+  EXPECT_EQ(marks.at("experiment-samples-cost"), 2 * 3) << "a point per method and value against its CPU seconds";
+  EXPECT_EQ(marks.count("experiment-grid-cost"), 0u) << "no point recorded its cost";
   // A second axis: two lines (its two values) of three points, each with its band.
   EXPECT_EQ(marks.at("experiment-grid-linear_top1"), 2 * 3 * 3);
   EXPECT_NE(dom.find("SimCLR, gaussian (learn.steps = 400)"), std::string::npos) << "the table has a row per line";

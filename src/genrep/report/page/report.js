@@ -171,6 +171,31 @@
     return `${mixed}ran on ${p.machines.join('; ')}, LibTorch ${p.libtorch.join(', ')}`;
   }
 
+  // Linear top-1 against what each point cost in CPU seconds (training with its generation, and
+  // the probes), one line per method: a user pays in compute, not in steps. Each point of a line
+  // is one axis value: the means over its seeds. Nothing when no point recorded its cost.
+  function costChart(grid, r, sec, lines) {
+    const costed = (r.points || []).filter(p => typeof p.cpu_seconds === 'number' && p.linear && p.value !== '');
+    if (costed.length === 0) return;
+    const mean = xs => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const datasets = [];
+    lines.forEach(([id, value2], i) => {
+      const ofLine = costed.filter(p => p.method === id && (p.value2 || '') === value2);
+      const points = r.values.map(String).map(v => ofLine.filter(p => String(p.value) === v))
+                         .filter(ps => ps.length > 0)
+                         .map(ps => ({x: mean(ps.map(p => p.cpu_seconds)), y: 100 * mean(ps.map(p => p.linear.top1))}))
+                         .sort((a, b) => a.x - b.x);
+      if (points.length === 0) return;
+      const row = r.rows.find(x => x.method === id && (x.value2 || '') === value2);
+      datasets.push(line(row ? row.label : id, points, i));
+    });
+    const o = options('CPU seconds per point (training with generation, and probes; mean over seeds)', 'linear top-1 % on real test images');
+    o.scales.x = {type: r.log_axis ? 'logarithmic' : 'linear', title: {display: true, text: 'CPU seconds per point' + (r.log_axis ? ' (log scale)' : '')}};
+    chartFigure(grid, {id: `experiment-${r.study}-cost`, title: `${r.study}: linear top-1 against the CPU seconds each point cost`, command: sec.command,
+                       caption: `A point per value of ${r.axis}: the means over its seeds. `},
+                {type: 'line', data: {datasets: datasets}, options: o});
+  }
+
   function experiment(sec) {
     const r = sec.results;
     const node = section(`Study: ${r.study}`, sec);
@@ -218,6 +243,7 @@
                                           : (probe === 'few_shot' ? 'One seed; band: spread over the few-shot draws. ' : 'One seed: no spread. ')},
                   {type: 'line', data: {datasets: datasets}, options: o});
     });
+    costChart(grid, r, sec, lines);
     const columns = [''].concat(r.references && r.references.length ? ['(reference)'] : [], r.values.map(String));
     const tableLines = (r.references || []).map(id => [id, '']).concat(lines);
     probes.forEach(([probe, name]) => {
