@@ -100,6 +100,23 @@ FeatureSet encoderFeatures(ResNetEncoder& encoder, const RealDataset& dataset, c
   });
 }
 
+FeatureSet modelFeatures(const RealDataset& dataset, const FeatureLimits& limits,
+                         const std::function<torch::Tensor(const torch::Tensor&)>& features) {
+  return extract(dataset, limits, [&](const torch::Tensor& images) {
+    const torch::Tensor input = resizeAndCentreCrop(images, limits.inputSize);
+    std::vector<torch::Tensor> parts;
+    for (int64_t start = 0; start < input.size(0); start += limits.batch) {
+      const torch::Tensor part = features(input.slice(0, start, std::min(input.size(0), start + limits.batch)));
+      if (part.dim() != 2 || part.size(0) != std::min(limits.batch, input.size(0) - start)) {
+        throw std::invalid_argument(fmt::format("evaluate: the model returned features of shape {} for {} images; it must return [N, F]",
+                                                c10::str(part.sizes()), std::min(limits.batch, input.size(0) - start)));
+      }
+      parts.push_back(part.detach().to(torch::kCPU, torch::kFloat32));
+    }
+    return torch::cat(parts);
+  });
+}
+
 FeatureSet pixelFeatures(const RealDataset& dataset, const FeatureLimits& limits) {
   return extract(dataset, limits, [](const torch::Tensor& images) { return images.flatten(1); });
 }

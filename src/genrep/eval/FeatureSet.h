@@ -6,6 +6,7 @@
 //   FeatureSet f = encoderFeatures(encoder, dataset, limits, device);
 //   FeatureSet p = pixelFeatures(dataset, limits);     // the raw-pixel baseline
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include <torch/torch.h>
@@ -50,6 +51,11 @@ torch::Tensor encodeImages(ResNetEncoder& encoder, const torch::Tensor& images, 
 
 FeatureSet encoderFeatures(ResNetEncoder& encoder, const RealDataset& dataset, const FeatureLimits& limits,
                            const torch::Device& device);
+// The features any model computes, on the same splits and subsets: `features` maps a chunk of at
+// most limits.batch real images [n, C, H, W] in [-1, 1], resized and centre-cropped to
+// limits.inputSize, to [n, F] (a user's PyTorch model: the Python package's genrep.evaluate).
+FeatureSet modelFeatures(const RealDataset& dataset, const FeatureLimits& limits,
+                         const std::function<torch::Tensor(const torch::Tensor&)>& features);
 FeatureSet pixelFeatures(const RealDataset& dataset, const FeatureLimits& limits);
 
 }  // namespace genrep
