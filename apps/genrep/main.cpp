@@ -223,9 +223,16 @@ int runCommand(const ParsedCommand& parsed) {
   std::vector<std::filesystem::path> files = {parsed.configFile};
   if (auto it = parsed.flagValues.find(spec.positionalKey); !spec.positionalKey.empty() && it != parsed.flagValues.end()) {
     overrides.push_back(spec.positionalKey + "=" + it->second);
-    if (spec.positionalFile) files.insert(files.begin(), spec.positionalFile(it->second));
   }
-  const Config config = Config::resolve(schema, files, overrides, presets);
+  // The file the positional key names, layered below the user's settings, whether the key was
+  // given as the positional argument, with --set or in the user's config file.
+  const Config config = [&] {
+    Config resolved = Config::resolve(schema, files, overrides, presets);
+    const std::string named = spec.positionalFile ? resolved.getString(spec.positionalKey) : "";
+    if (named.empty()) return resolved;
+    files.insert(files.begin(), spec.positionalFile(named));
+    return Config::resolve(schema, files, overrides, presets);
+  }();
   if (parsed.printConfig) {
     fmt::print("{}", config.toToml());
     return 0;

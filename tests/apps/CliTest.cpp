@@ -479,6 +479,12 @@ TEST_F(Cli, AnExperimentRunsItsPointsOnceAndRefusesBadStudies) {
   EXPECT_EQ(readFileText(results), before);
   const auto dry = genrep(study + " --dry-run");
   EXPECT_NE(dry.output.find("3 points, 3 done"), std::string::npos) << dry.output;
+  // The study named by a setting instead of the positional argument: the same study file below it.
+  const std::string bySetting = "experiment" + setup + " --set experiment.study=sigma" +
+                            " --set experiment.values=0.25,1.0 --set experiment.methods=simclr-gaussian --set experiment.references=pixels";
+  const auto dryNamed = genrep(bySetting + " --run-name exp --dry-run");
+  EXPECT_NE(dryNamed.output.find("3 points, 3 done"), std::string::npos) << dryNamed.output;
+  EXPECT_NE(genrep(bySetting + " --print-config").output.find("axis = 'views.sigma'"), std::string::npos);
 
   // A point named by an older genrep (another hash) with the same settings is the same point.
   const fs::path sigmaPoints = dir_ / "runs" / "exp" / "points" / "simclr-gaussian";
