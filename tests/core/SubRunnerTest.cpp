@@ -48,7 +48,7 @@ TEST(SubRunner, MakesStoresAndThenReusesAResultWithTheSameSettings) {
   EXPECT_EQ(stored, made) << "what is returned is what is stored";
   EXPECT_EQ(nlohmann::json::parse(stored["settings_signature"].get<std::string>()),
             (nlohmann::json{{"run.seed", 0}, {"views.sigma", 0.25}}))
-      << "operational and exempt keys do not decide";
+      << "operational keys and a command's choices do not decide";
 
   EXPECT_EQ(run({"views.sigma=0.25", "run.threads=7", "demo.seeds=3"}), made) << "only deciding keys count";
   EXPECT_EQ(work.calls, 1) << "a finished sub-run is reused, not run again";
