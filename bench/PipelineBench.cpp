@@ -9,7 +9,7 @@
 //
 // The stream can reuse generated anchors (--refresh R --window W, views/RefreshedViewSource.h).
 // A step = views (generation, pixel views, reading) -> encoder forward + loss -> backward ->
-// SGD update, exactly as `genrep train` runs it. Prints and writes (JSON) views per second
+// SGD update: genrep train's own step (learn/EncoderStep.h), timed part by part. Prints and writes (JSON) views per second
 // over the measured steps, each part's share of the step, the encoder's achieved GFLOP/s
 // (3 x forward FLOPs per view over the forward + backward time) and, measured in the same
 // process, the machine's float32 matmul and large-convolution GFLOP/s to compare with, and the
@@ -28,7 +28,7 @@
 #include "genrep/core/AtomicFile.h"
 #include "genrep/core/Stopwatch.h"
 #include "genrep/gen/GeneratorLoader.h"
-#include "genrep/learn/EncoderTrainer.h"
+#include "genrep/learn/EncoderStep.h"
 #include "genrep/learn/Objective.h"
 #include "genrep/learn/ResNetEncoder.h"
 #include "genrep/runtime/Autocast.h"
@@ -161,7 +161,6 @@ int run(const Settings& s) {
   configureThreads(s.threads);
   torch::manual_seed(0);
   const torch::Device device = selectDevice(s.device);
-  const Precision encoderPrecision = usablePrecision(parsePrecision(s.encoderPrecision, "--encoder-precision"), device, "--encoder-precision");
   std::shared_ptr<Generator> generator = loadGenerator(s.generator);
   GeneratorViewOptions applied;
   std::unique_ptr<ViewSource> source = makeSource(s, generator, device, applied);
@@ -172,14 +171,14 @@ int run(const Settings& s) {
                                                        source->latentDim());
   encoder->to(device);
   objective->to(device);
-  const bool channelsLast = s.channelsLast && applyChannelsLast(*encoder, "--channels-last");
-  std::vector<torch::Tensor> parameters = encoder->parameters();
-  for (const torch::Tensor& p : objective->parameters()) parameters.push_back(p);
-  EncoderTrainingOptions training;  // genrep train's optimiser at this batch (learn.* defaults)
+  EncoderTrainingOptions training;  // genrep train's step at this batch (learn.* defaults but the switches asked for)
   training.batch = s.batch;
-  const std::unique_ptr<torch::optim::SGD> optimizer = makeEncoderOptimizer(parameters, training);
-  encoder->train();
-  objective->train();
+  training.precision = parsePrecision(s.encoderPrecision, "--encoder-precision");
+  training.channelsLast = s.channelsLast;
+  EncoderStep trainer(encoder, *objective, training);
+  const Precision encoderPrecision = trainer.precision();
+  const bool channelsLast = trainer.channelsLast();
+  const torch::Tensor& firstParameter = trainer.parameters().front();
 
   const int64_t viewHeight = s.cropSize > 0 ? s.cropSize : info.height, viewWidth = s.cropSize > 0 ? s.cropSize : info.width;
   fmt::print("genrep {}: {}\nencoder {}; SimCLR; {} anchors x 2 views of {}x{}x{}; {} threads; encoder {}{}\n", s.source,
@@ -195,21 +194,16 @@ int run(const Settings& s) {
     part.generate = batch.generateSeconds;
     part.augment = batch.augmentSeconds;
     start = SteadyClock::now();
-    torch::Tensor loss;
-    {
-      AutocastScope autocast(encoderPrecision, device);
-      loss = objective->loss(encoder->forward(channelsLast ? toChannelsLast(batch.views) : batch.views.contiguous()), batch);
-    }
+    const torch::Tensor loss = trainer.loss(batch);
     const double value = loss.item<double>();  // waits for the forward pass (on a GPU too)
     part.forward = secondsSince(start);
     start = SteadyClock::now();
-    optimizer->zero_grad();
-    loss.backward();
-    if (device.is_cuda()) parameters.front().grad().sum().item<double>();  // wait for the backward kernels
+    trainer.backward(loss);
+    if (device.is_cuda()) firstParameter.grad().sum().item<double>();  // wait for the backward kernels
     part.backward = secondsSince(start);
     start = SteadyClock::now();
-    optimizer->step();
-    if (device.is_cuda()) parameters.front().sum().item<double>();  // wait for the update's kernels
+    trainer.apply();
+    if (device.is_cuda()) firstParameter.sum().item<double>();  // wait for the update's kernels
     part.update = secondsSince(start);
     if (step < s.warmup) continue;
     total.views += part.views;

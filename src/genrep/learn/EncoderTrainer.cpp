@@ -6,9 +6,8 @@
 #include <fmt/format.h>
 
 #include "genrep/dist/DataParallel.h"
-#include "genrep/dist/SyncBatchNorm.h"
+#include "genrep/learn/EncoderStep.h"
 #include "genrep/learn/LrSchedule.h"
-#include "genrep/runtime/ChannelsLast.h"
 #include "genrep/runtime/FailureDump.h"
 #include "genrep/train/BatchParts.h"
 #include "genrep/train/TrainingLoop.h"
@@ -28,8 +27,8 @@ TrainingLoopOptions loopOptions(const EncoderTrainingOptions& options, const std
   return loop;
 }
 
-// An encoder and its objective learning from a view source: SGD with momentum, warm-up then
-// cosine decay, under the speed switches this CPU allows.
+// An encoder and its objective learning from a view source: the one step (learn/EncoderStep.h)
+// under warm-up then cosine decay, with the NaN stop, the timings and the checkpoint.
 class EncoderTask : public TrainingTask {
  public:
   EncoderTask(ResNetEncoder& encoder, Objective& objective, ViewSource& source, const EncoderTrainingOptions& options,
@@ -42,32 +41,15 @@ class EncoderTask : public TrainingTask {
         ranks_(options.ranks ? options.ranks : DataParallel::single()),
         // The source seeds each rank's streams itself (views/ViewSourceOptions.h): only the share is needed.
         localBatch_(splitBatch(options.batch, *ranks_, 1, options.seed, "learn.batch").local),
-        schedule_{options.lr(), options.steps, options.warmup, 1e-3} {
-    objective_.setDataParallel(ranks_);
-    synchroniseBatchNorm(*encoder_, options.syncBatchNorm ? ranks_ : nullptr);
-    // The speed switches as this CPU allows them (each refusal is one warning).
-    channelsLast_ = options.channelsLast && applyChannelsLast(*encoder_, "learn.channels_last");
-    precision_ = usablePrecision(options.precision, encoder_->parameters().front().device(), "learn.precision");
-    parameters_ = encoder_->parameters();
-    for (const torch::Tensor& p : objective_.parameters()) parameters_.push_back(p);
-    optimizer_ = makeEncoderOptimizer(parameters_, options);
-    encoder_->train();
-    objective_.train();
-  }
+        schedule_{options.lr(), options.steps, options.warmup, 1e-3},
+        step_(encoder, objective, options, ranks_) {}
 
   StepValues step(int64_t step) override {
     const auto start = Clock::now();
     const ViewBatch batch = source_.batch(step, localBatch_);
     lr_ = schedule_.at(step);
-    for (auto& group : optimizer_->param_groups()) static_cast<torch::optim::SGDOptions&>(group.options()).lr(lr_);
-    torch::Tensor loss;
-    {
-      AutocastScope autocast(precision_, batch.views.device());
-      // NCHW views for an NCHW encoder even when the source made NHWC ones: LibTorch takes the
-      // channels_last kernels when either the input or the weights are in that layout.
-      const torch::Tensor views = channelsLast_ ? toChannelsLast(batch.views) : batch.views.contiguous();
-      loss = objective_.loss(encoder_->forward(views), batch);
-    }
+    step_.setLr(lr_);
+    const torch::Tensor loss = step_.loss(batch);
     // The loss of the global batch: the mean of the ranks' shares, the same on every rank.
     const double value = ranks_->meanOverRanks({loss.item<double>()})[0];
     if (!std::isfinite(value)) {
@@ -78,10 +60,8 @@ class EncoderTask : public TrainingTask {
                             {"latents", batch.latents},
                             {"synthetic", batch.synthetic}});
     }
-    optimizer_->zero_grad();
-    loss.backward();
-    ranks_->averageGradients(parameters_);
-    optimizer_->step();
+    step_.backward(loss);
+    step_.apply();
     trainSeconds_ += std::chrono::duration<double>(Clock::now() - start).count();
     generateSeconds_ += batch.generateSeconds;
     augmentSeconds_ += batch.augmentSeconds;
@@ -90,7 +70,7 @@ class EncoderTask : public TrainingTask {
   }
 
   std::vector<torch::Tensor> sharedState() override {
-    std::vector<torch::Tensor> state = parameters_;
+    std::vector<torch::Tensor> state = step_.parameters();
     for (const torch::Tensor& b : encoder_->buffers()) state.push_back(b);
     for (const torch::Tensor& b : objective_.buffers()) state.push_back(b);
     return state;
@@ -126,7 +106,7 @@ class EncoderTask : public TrainingTask {
   void save(CheckpointWriter& out) override {
     out.part("encoder", *encoder_);
     out.part("objective", objective_);
-    out.part("optimizer", *optimizer_);
+    out.part("optimizer", step_.optimizer());
     out.write("times", torch::tensor({trainSeconds_, generateSeconds_, augmentSeconds_, firstLoss_, lastLoss_, monitorSeconds_},
                                      torch::kFloat64));
     // Views are a pure function of (seed, step); torch's default stream is saved as well so
@@ -137,7 +117,7 @@ class EncoderTask : public TrainingTask {
   void load(CheckpointReader& in) override {
     in.part("encoder", *encoder_);
     in.part("objective", objective_);
-    in.part("optimizer", *optimizer_);
+    in.part("optimizer", step_.optimizer());
     const torch::Tensor times = in.tensor("times");
     trainSeconds_ = times[0].item<double>();
     generateSeconds_ = times[1].item<double>();
@@ -160,8 +140,8 @@ class EncoderTask : public TrainingTask {
     r.viewsPerSecond = trainSeconds_ > 0 ? viewsPerStep * static_cast<double>(steps) / trainSeconds_ : 0;
     r.finalLoss = lastLoss_;
     r.firstLoss = firstLoss_;
-    r.channelsLast = channelsLast_;
-    r.precision = precision_;
+    r.channelsLast = step_.channelsLast();
+    r.precision = step_.precision();
     return r;
   }
 
@@ -174,10 +154,7 @@ class EncoderTask : public TrainingTask {
   std::shared_ptr<DataParallel> ranks_;
   int64_t localBatch_;
   LrSchedule schedule_;
-  bool channelsLast_ = false;
-  Precision precision_ = Precision::Float32;
-  std::vector<torch::Tensor> parameters_;
-  std::unique_ptr<torch::optim::SGD> optimizer_;
+  EncoderStep step_;
   double lr_ = 0, viewsPerStep_ = 0;
   double trainSeconds_ = 0, generateSeconds_ = 0, augmentSeconds_ = 0, monitorSeconds_ = 0;
   std::string note_;
@@ -197,11 +174,6 @@ EncoderTrainingResult trainEncoder(ResNetEncoder& encoder, Objective& objective,
   const int64_t steps = runTrainingLoop(task, loopOptions(options, checkpoint), &metrics);
   encoder->eval();
   return task.result(steps);
-}
-
-std::unique_ptr<torch::optim::SGD> makeEncoderOptimizer(const std::vector<torch::Tensor>& parameters, const EncoderTrainingOptions& options) {
-  return std::make_unique<torch::optim::SGD>(parameters,
-                                             torch::optim::SGDOptions(options.lr()).momentum(options.momentum).weight_decay(options.weightDecay));
 }
 
 }  // namespace genrep

@@ -73,10 +73,6 @@ struct EncoderTrainingResult {
 // same; a command calls this first to refuse before it prints or builds anything.
 void checkEncoderCheckpoint(const std::filesystem::path& checkpoint, const EncoderTrainingOptions& options);
 
-// The optimiser every encoder trains with: SGD with options.momentum and weight decay at
-// options.lr() (the schedule then sets each step's rate). The pipeline bench times the same one.
-std::unique_ptr<torch::optim::SGD> makeEncoderOptimizer(const std::vector<torch::Tensor>& parameters, const EncoderTrainingOptions& options);
-
 // A reading of the encoder being trained (eval/KnnMonitor: kNN top-1 on held-out images); it
 // must leave the weights, statistics, mode and random streams as they were.
 using EncoderMonitor = std::function<double(ResNetEncoder& encoder)>;
