@@ -189,8 +189,8 @@ def evaluate(model: Any, *, format: str = "fashion-mnist", path: str = "", input
     chosen: Dict[str, Any] = {"data.format": format, "data.path": path}
     chosen.update(settings or {})
     module = model if isinstance(model, torch.nn.Module) else None
-    target = torch.device(device) if device else (next(module.parameters()).device if module is not None and
-                                                  any(True for _ in module.parameters()) else torch.device("cpu"))
+    first = next(module.parameters(), None) if module is not None else None
+    target = torch.device(device) if device else (first.device if first is not None else torch.device("cpu"))
     if module is not None:
         was_training = module.training
         module.eval()

@@ -93,10 +93,9 @@ struct PyGenerator {
 class PyViewStream {
  public:
   PyViewStream(std::shared_ptr<Generator> generator, const std::vector<std::string>& settings)
-      : schema_(streamSchema()), config_(resolve(schema_, settings, "genrep.ViewStream")) {
+      : config_(resolve(streamSchema(), settings, "genrep.ViewStream")),
+        batch_(encoderTrainingOptionsFromConfig(config_).batch) {  // genrep train's checks of learn.*
     const ViewSourceOptions options = viewSourceOptionsFromConfig(config_);
-    batch_ = config_.getInt("learn.batch");
-    requireSetting(batch_ >= 1, "learn.batch must be >= 1");
     if (options.needsDataset()) dataset_ = std::make_unique<RealDataset>(openDataset(datasetSpecFromConfig(config_)));
     const torch::Device device = selectDevice(deviceFromConfig(config_));
     source_ = makeViewSource(options, options.needsGenerator() ? std::move(generator) : nullptr, dataset_.get(), device);
@@ -129,7 +128,6 @@ class PyViewStream {
   std::string settings() const { return config_.toToml(); }
 
  private:
-  ConfigSchema schema_;
   Config config_;
   int64_t batch_ = 0;
   std::unique_ptr<RealDataset> dataset_;
@@ -247,8 +245,7 @@ PYBIND11_MODULE(_genrep, m) {
           const ConfigSchema schema = datasetSchema();
           d = openDataset(datasetSpecFromConfig(resolve(schema, settings, "genrep.open_dataset")));
         }
-        const HoldOut held = d.split;
-        ImageArray fit = d.train.select(held.kept), val = d.train.select(held.held);
+        ImageArray fit = d.train.select(d.split.kept), val = d.train.select(d.split.held);
         py::dict out;
         out["format"] = d.format;
         out["source"] = d.source;

@@ -82,6 +82,8 @@ def test_settings_are_genrep_trains_keys_with_its_checks(generator):
         genrep.ViewStream(generator, latent="sideways")
     with pytest.raises(ValueError, match="learn.batch"):
         genrep.ViewStream(generator, batch=0)
+    with pytest.raises(ValueError, match="learn.batch is 1; it must be >= 2"):
+        genrep.ViewStream(generator, batch=1)  # genrep train's bound: negatives come from the other anchors
     with pytest.raises(ValueError, match="start_step"):
         genrep.ViewStream(generator, start_step=-1)
     with pytest.raises(TypeError, match="genrep.Generator"):
